@@ -1,0 +1,58 @@
+package dev.mediaflow.messages;
+
+import java.util.UUID;
+
+/**
+ * Redis key names shared by queue-service and the workers. The prefix ({@code MEDIAFLOW_REDIS_PREFIX},
+ * default {@code mediaflow:}) lets several installations or test runs share one Redis.
+ * Redis holds fast, rebuildable state only; PostgreSQL is the record.
+ */
+public record RedisKeys(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "mediaflow:";
+
+    public RedisKeys {
+        if (prefix == null || prefix.isBlank()) {
+            prefix = DEFAULT_PREFIX;
+        }
+    }
+
+    /** hash: the job's current status as the API shows it; written by queue-service */
+    public String job(UUID jobId) {
+        return prefix + "job:" + jobId;
+    }
+
+    /** channel: every status change of one job */
+    public String jobChannel(UUID jobId) {
+        return prefix + "events:" + jobId;
+    }
+
+    /** channel: every status change of every job */
+    public String allJobsChannel() {
+        return prefix + "events";
+    }
+
+    /** string: the highest run of the job that was cancelled; workers skip tasks of that run or older */
+    public String cancel(UUID jobId) {
+        return prefix + "cancel:" + jobId;
+    }
+
+    /** string: set by a worker once a task of that run finished, so a redelivery changes nothing */
+    public String taskDone(UUID jobId, WorkerKind kind, int run) {
+        return prefix + "done:" + jobId + ":" + kind.json() + ":" + run;
+    }
+
+    /** hash with a short TTL: one worker instance's heartbeat */
+    public String worker(String workerId) {
+        return prefix + "worker:" + workerId;
+    }
+
+    public String workerPattern() {
+        return prefix + "worker:*";
+    }
+
+    /** string "1" while workers are paused, so an instance that starts later starts paused */
+    public String paused() {
+        return prefix + "control:paused";
+    }
+}
