@@ -1,0 +1,45 @@
+package dev.mediaflow.worker;
+
+import dev.mediaflow.messages.TaskMessage;
+
+import java.nio.file.Path;
+import java.util.function.IntConsumer;
+
+/** What a handler gets for one task: resolved paths, a cancellation checkpoint and a progress reporter. */
+public final class TaskContext {
+
+    private final TaskMessage task;
+    private final Path input;
+    private final Path outputDir;
+    private final Runnable checkpoint;
+    private final IntConsumer progress;
+
+    public TaskContext(TaskMessage task, Path input, Path outputDir, Runnable checkpoint, IntConsumer progress) {
+        this.task = task;
+        this.input = input;
+        this.outputDir = outputDir;
+        this.checkpoint = checkpoint;
+        this.progress = progress;
+    }
+
+    public TaskMessage task() {
+        return task;
+    }
+
+    public Path input() {
+        return input;
+    }
+
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    /** @throws TaskCancelledException when the job was cancelled meanwhile */
+    public void checkpoint() {
+        checkpoint.run();
+    }
+
+    public void progress(int percent) {
+        progress.accept(Math.max(0, Math.min(100, percent)));
+    }
+}

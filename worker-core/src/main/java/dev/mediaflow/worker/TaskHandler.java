@@ -1,0 +1,24 @@
+package dev.mediaflow.worker;
+
+import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.messages.WorkerKind;
+
+import java.util.Map;
+
+/** The one thing a worker module implements: turn a task's input into outputs on disk. */
+public interface TaskHandler {
+
+    WorkerKind kind();
+
+    /**
+     * Writes every output of the task under {@link TaskContext#outputDir()} (temporary name, then
+     * rename) and returns them by variant name. Calls {@link TaskContext#checkpoint()} between steps.
+     * Any exception fails this attempt.
+     */
+    Map<String, VariantResult> handle(TaskContext context) throws Exception;
+
+    /** Shown in heartbeats and health: "cpu" or "gpu". */
+    default String device() {
+        return "cpu";
+    }
+}

@@ -1,0 +1,131 @@
+package dev.mediaflow.worker;
+
+import dev.mediaflow.messages.Topology;
+import dev.mediaflow.messages.TopologyDeclarations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AnonymousQueue;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+
+/** Import this in a worker application that has exactly one {@link TaskHandler} bean. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties(WorkerSettings.class)
+public class WorkerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    @Bean
+    Declarables mediaflowTopology(WorkerSettings settings) {
+        return TopologyDeclarations.all(settings.retryDelayList());
+    }
+
+    @Bean
+    AnonymousQueue workerControlQueue() {
+        return new AnonymousQueue();
+    }
+
+    @Bean
+    Binding workerControlBinding(AnonymousQueue workerControlQueue) {
+        return BindingBuilder.bind(workerControlQueue).to(new FanoutExchange(Topology.CONTROL_EXCHANGE));
+    }
+
+    @Bean
+    WorkerState workerState(WorkerSettings settings, TaskHandler handler) {
+        String id = settings.workerId().isBlank() ? defaultId(handler) : settings.workerId();
+        return new WorkerState(id);
+    }
+
+    @Bean
+    EventPublisher eventPublisher(RabbitTemplate rabbitTemplate, WorkerSettings settings) {
+        return new EventPublisher(rabbitTemplate, settings.publishTimeout());
+    }
+
+    @Bean
+    TaskFlags taskFlags(StringRedisTemplate redis, WorkerSettings settings) {
+        return new TaskFlags(redis, settings.redisKeys(), settings.doneFlagTtl());
+    }
+
+    @Bean
+    TaskProcessor taskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, WorkerState state,
+                                WorkerSettings settings) {
+        return new TaskProcessor(handler, events, flags, state, settings.storageRoot(), settings.retryDelayList());
+    }
+
+    @Bean
+    SimpleMessageListenerContainer taskContainer(ConnectionFactory connectionFactory, TaskProcessor processor,
+                                                 TaskHandler handler, WorkerSettings settings) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueueNames(handler.kind().queue());
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        // Spring's default prefetch of 250 would let one consumer hoard low-priority work
+        container.setPrefetchCount(1);
+        container.setConcurrentConsumers(settings.consumers());
+        container.setMissingQueuesFatal(false);
+        container.setDefaultRequeueRejected(true);
+        // a pause lets the task in hand finish, however long it takes
+        container.setShutdownTimeout(Long.MAX_VALUE / 2);
+        container.setAutoStartup(false);
+        container.setMessageListener(new TaskListener(processor));
+        return container;
+    }
+
+    @Bean
+    WorkerControl workerControl(SimpleMessageListenerContainer taskContainer, TaskFlags flags, WorkerState state) {
+        return new WorkerControl(taskContainer, flags, state);
+    }
+
+    @Bean
+    SimpleMessageListenerContainer controlContainer(ConnectionFactory connectionFactory, AnonymousQueue workerControlQueue,
+                                                    WorkerControl control) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueues(workerControlQueue);
+        container.setMissingQueuesFatal(false);
+        container.setMessageListener(control);
+        return container;
+    }
+
+    @Bean
+    Heartbeat heartbeat(StringRedisTemplate redis, WorkerSettings settings, WorkerState state, TaskHandler handler) {
+        log.info("Worker {} ({}) consumes {} with {} consumer(s), prefetch 1, device {}", state.id(),
+                handler.kind().json(), handler.kind().queue(), settings.consumers(), handler.device());
+        return new Heartbeat(redis, settings.redisKeys(), state, handler.kind(), handler.device(),
+                settings.heartbeatInterval());
+    }
+
+    @Bean
+    org.springframework.boot.health.contributor.HealthIndicator workerHealth(WorkerState state, TaskHandler handler) {
+        return () -> org.springframework.boot.health.contributor.Health.up()
+                .withDetails(Map.of("id", state.id(), "kind", handler.kind().json(), "device", handler.device(),
+                        "state", state.paused() ? "paused" : "running",
+                        "processed", state.processed(), "failed", state.failed()))
+                .build();
+    }
+
+    private static String defaultId(TaskHandler handler) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return handler.kind().json() + "-" + host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.mediaflow.worker;
+
+import dev.mediaflow.messages.ControlCommand;
+import dev.mediaflow.messages.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.context.SmartLifecycle;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Starts the task consumers (paused if Redis says the fleet is paused) and follows pause/resume
+ * commands from {@code mediaflow.control}. Stopping the container lets the task in hand finish.
+ */
+public class WorkerControl implements MessageListener, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerControl.class);
+
+    private final AbstractMessageListenerContainer tasks;
+    private final TaskFlags flags;
+    private final WorkerState state;
+    private final ExecutorService switcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "worker-control");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean running;
+
+    public WorkerControl(AbstractMessageListenerContainer tasks, TaskFlags flags, WorkerState state) {
+        this.tasks = tasks;
+        this.flags = flags;
+        this.state = state;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        boolean paused;
+        try {
+            paused = flags.paused();
+        } catch (RuntimeException e) {
+            log.warn("Redis unreachable at start ({}); consuming tasks", e.getMessage());
+            paused = false;
+        }
+        if (paused) {
+            state.setPaused(true);
+            log.info("Workers are paused (Redis flag); waiting for a resume command");
+        } else {
+            tasks.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        tasks.stop();
+        switcher.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // after the listener containers Spring starts itself
+        return Integer.MAX_VALUE - 100;
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        ControlCommand command;
+        try {
+            command = Json.read(message.getBody(), ControlCommand.class);
+        } catch (RuntimeException e) {
+            log.warn("Ignoring unreadable control message: {}", e.getMessage());
+            return;
+        }
+        switcher.execute(() -> apply(command));
+    }
+
+    private void apply(ControlCommand command) {
+        if (command.action() == ControlCommand.Action.PAUSE && !state.paused()) {
+            state.setPaused(true);
+            log.info("Pausing (requested by {}): finishing the task in hand, taking no new one", command.requestedBy());
+            tasks.stop();
+        } else if (command.action() == ControlCommand.Action.RESUME && state.paused()) {
+            state.setPaused(false);
+            log.info("Resuming (requested by {})", command.requestedBy());
+            tasks.start();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mediaflow.worker;
+
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/** This instance's counters, reported by the heartbeat. */
+public class WorkerState {
+
+    private final String id;
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final ConcurrentHashMap<UUID, Boolean> current = new ConcurrentHashMap<>();
+
+    public WorkerState(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean paused() {
+        return paused.get();
+    }
+
+    void setPaused(boolean value) {
+        paused.set(value);
+    }
+
+    void started(UUID jobId) {
+        current.put(jobId, Boolean.TRUE);
+    }
+
+    void finished(UUID jobId, boolean success) {
+        current.remove(jobId);
+        (success ? processed : failed).incrementAndGet();
+    }
+
+    void left(UUID jobId) {
+        current.remove(jobId);
+    }
+
+    public long processed() {
+        return processed.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Comma-separated ids of the jobs in hand; empty when idle. */
+    public String currentJobs() {
+        return current.keySet().stream().map(UUID::toString).collect(Collectors.joining(","));
+    }
+}
