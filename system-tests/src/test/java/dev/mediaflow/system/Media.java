@@ -1,0 +1,126 @@
+package dev.mediaflow.system;
+
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.FrameRecorder;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/** Test media made at test time with OpenCV and FFmpeg, so nothing binary is checked in. */
+final class Media {
+
+    static {
+        System.setProperty("org.bytedeco.javacpp.cachedir", Path.of("target", "javacpp-cache").toAbsolutePath().toString());
+    }
+
+    private Media() {
+    }
+
+    /** A photo-like JPEG: gradients, shapes and noise, so it compresses like a real one. */
+    static Path jpeg(Path file, int width, int height) {
+        write(file, picture(width, height, 42), ".jpg");
+        return file;
+    }
+
+    static Path png(Path file, int width, int height) {
+        write(file, picture(width, height, 7), ".png");
+        return file;
+    }
+
+    /** Valid JPEG markers, then garbage: the type detection accepts it, no decoder can read it. */
+    static Path corruptJpeg(Path file) throws IOException {
+        byte[] bytes = new byte[4096];
+        new Random(1).nextBytes(bytes);
+        bytes[0] = (byte) 0xFF;
+        bytes[1] = (byte) 0xD8;
+        bytes[2] = (byte) 0xFF;
+        bytes[3] = (byte) 0xE0;
+        Files.write(file, bytes);
+        return file;
+    }
+
+    /** A small real JPEG followed by zeros up to {@code totalBytes}: decoders stop at the end marker. */
+    static Path paddedJpeg(Path file, long totalBytes) throws IOException {
+        jpeg(file, 640, 480);
+        long remaining = totalBytes - Files.size(file);
+        byte[] zeros = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+            while (remaining > 0) {
+                int n = (int) Math.min(zeros.length, remaining);
+                out.write(zeros, 0, n);
+                remaining -= n;
+            }
+        }
+        return file;
+    }
+
+    /** An H.264 MP4 of {@code frames} frames at 25 fps. */
+    static Path mp4(Path file, int width, int height, int frames) throws Exception {
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
+             OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
+            recorder.setFormat("mp4");
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(25);
+            recorder.setVideoBitrate(800_000);
+            recorder.start();
+            for (int i = 0; i < frames; i++) {
+                Mat frame = picture(width, height, i);
+                recorder.record(converter.convert(frame));
+                frame.release();
+            }
+            recorder.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new IllegalStateException("could not encode a test MP4: " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /** Width and height of an encoded image. */
+    static int[] decodedSize(byte[] encoded) {
+        try (Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, new BytePointer(encoded));
+             Mat image = opencv_imgcodecs.imdecode(buffer, opencv_imgcodecs.IMREAD_UNCHANGED)) {
+            if (image.empty()) {
+                throw new AssertionError("not a decodable image (" + encoded.length + " bytes)");
+            }
+            return new int[] {image.cols(), image.rows()};
+        }
+    }
+
+    private static Mat picture(int width, int height, long seed) {
+        Mat image = new Mat(height, width, opencv_core.CV_8UC3);
+        Random random = new Random(seed);
+        Mat noise = new Mat(height, width, opencv_core.CV_8UC3);
+        opencv_core.randu(noise, new Mat(new double[] {0, 0, 0}), new Mat(new double[] {60, 60, 60}));
+        image.put(new Scalar(40 + random.nextInt(100), 90, 160, 0));
+        for (int i = 0; i < 12; i++) {
+            Point center = new Point(random.nextInt(width), random.nextInt(height));
+            opencv_imgproc.circle(image, center, 10 + random.nextInt(Math.max(11, Math.min(width, height) / 3)),
+                    new Scalar(random.nextInt(256), random.nextInt(256), random.nextInt(256), 0), -1,
+                    opencv_imgproc.LINE_AA, 0);
+        }
+        opencv_core.add(image, noise, image);
+        noise.release();
+        return image;
+    }
+
+    private static void write(Path file, Mat image, String ext) {
+        if (!opencv_imgcodecs.imwrite(file.toString(), image)) {
+            throw new IllegalStateException("could not write " + file + " as " + ext);
+        }
+        image.release();
+    }
+}

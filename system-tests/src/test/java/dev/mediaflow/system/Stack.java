@@ -1,0 +1,98 @@
+package dev.mediaflow.system;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The four services as real processes on a private vhost, database, Redis prefix and storage
+ * root. The gateway reaches RabbitMQ through a {@link TcpProxy}, so a test can take the broker
+ * away from it; its heap is capped at 128 MiB, so an upload that buffered would fail.
+ */
+final class Stack implements AutoCloseable {
+
+    static final long MAX_UPLOAD_BYTES = 250L * 1024 * 1024;
+    static final String RETRY_DELAYS = "300ms,600ms";
+
+    final Infrastructure infra;
+    final Path storage;
+    final TcpProxy brokerForGateway;
+    final ServiceProcess queueService;
+    final ServiceProcess imageWorker;
+    final ServiceProcess visionWorker;
+    final ServiceProcess gateway;
+    private final List<ServiceProcess> all = new ArrayList<>();
+
+    Stack() throws Exception {
+        infra = new Infrastructure();
+        Path base = Path.of("target", "system-tests", infra.runId).toAbsolutePath();
+        storage = base.resolve("storage");
+        Files.createDirectories(storage);
+        Path logs = base.resolve("logs");
+        brokerForGateway = new TcpProxy(5672);
+
+        Map<String, String> env = new HashMap<>();
+        env.put("RABBITMQ_URL", infra.rabbitUrl(5672));
+        env.put("REDIS_URL", "redis://127.0.0.1:6379");
+        env.put("POSTGRES_URL", infra.jdbcUrl());
+        env.put("POSTGRES_USER", Infrastructure.PG_USER);
+        env.put("POSTGRES_PASSWORD", Infrastructure.PG_PASSWORD);
+        env.put("MEDIAFLOW_STORAGE_ROOT", storage.toString());
+        env.put("MEDIAFLOW_REDIS_PREFIX", infra.redisPrefix);
+        env.put("MEDIAFLOW_RETRY_DELAYS", RETRY_DELAYS);
+        env.put("MEDIAFLOW_MAX_UPLOAD_BYTES", Long.toString(MAX_UPLOAD_BYTES));
+        env.put("MEDIAFLOW_HEARTBEAT_INTERVAL", "1s");
+        env.put("MEDIAFLOW_SPOOL_INTERVAL", "1s");
+        env.put("MEDIAFLOW_PUBLISH_TIMEOUT", "3s");
+        env.put("JAVACPP_CACHE", base.resolve("javacpp").toString());
+        List<String> small = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
+        queueService = track(ServiceProcess.start("queue-service", small, env, logs));
+        imageWorker = track(ServiceProcess.start("image-worker", small, env, logs));
+        visionWorker = track(ServiceProcess.start("vision-worker", small, env, logs));
+        Map<String, String> gatewayEnv = new HashMap<>(env);
+        gatewayEnv.put("RABBITMQ_URL", infra.rabbitUrl(brokerForGateway.port()));
+        gatewayEnv.put("MEDIAFLOW_QUEUE_SERVICE_URL", queueService.url());
+        gatewayEnv.put("MEDIAFLOW_VISION_WORKER_URL", visionWorker.url());
+        gateway = track(ServiceProcess.start("gateway-service", List.of("-Xmx128m", "-XX:+UseSerialGC"), gatewayEnv, logs));
+
+        CompletableFuture<?>[] health = all.stream()
+                .map(p -> CompletableFuture.runAsync(() -> {
+                    try {
+                        p.awaitHealthy(Duration.ofMinutes(3));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(health).join();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ServiceProcess track(ServiceProcess p) {
+        all.add(p);
+        return p;
+    }
+
+    ApiClient client(String apiKey) {
+        return new ApiClient(gateway.url(), apiKey);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServiceProcess p : all) {
+            p.close();
+        }
+        brokerForGateway.close();
+        infra.close();
+    }
+}
