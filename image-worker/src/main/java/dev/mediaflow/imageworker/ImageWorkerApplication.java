@@ -1,14 +1,20 @@
 package dev.mediaflow.imageworker;
 
+import dev.mediaflow.imageworker.variants.NativeCache;
+import dev.mediaflow.worker.WorkerConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+
+import java.nio.file.Path;
 
 @SpringBootApplication
-@ConfigurationPropertiesScan
+@Import(WorkerConfiguration.class)
 public class ImageWorkerApplication {
 
     public static void main(String[] args) {
+        String cache = System.getenv().getOrDefault("JAVACPP_CACHE", "data/cache/javacpp");
+        NativeCache.configure(Path.of(cache));
         SpringApplication.run(ImageWorkerApplication.class, args);
     }
 }
