@@ -1,6 +1,6 @@
 package dev.mediaflow.imageworker;
 
-import dev.mediaflow.imageworker.variants.NativeCache;
+import dev.mediaflow.worker.media.NativeCache;
 import dev.mediaflow.worker.WorkerConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

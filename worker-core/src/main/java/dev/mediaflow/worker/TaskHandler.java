@@ -4,6 +4,7 @@ import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** The one thing a worker module implements: turn a task's input into outputs on disk. */
 public interface TaskHandler {
@@ -16,6 +17,14 @@ public interface TaskHandler {
      * Any exception fails this attempt.
      */
     Map<String, VariantResult> handle(TaskContext context) throws Exception;
+
+    /**
+     * Completes when the handler can take tasks (a model loaded, say); until then nothing is consumed
+     * and tasks wait in their queue. Completing exceptionally keeps the worker up but idle.
+     */
+    default CompletableFuture<Void> ready() {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Shown in heartbeats and health: "cpu" or "gpu". */
     default String device() {

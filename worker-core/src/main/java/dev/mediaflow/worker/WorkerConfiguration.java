@@ -88,8 +88,9 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    WorkerControl workerControl(SimpleMessageListenerContainer taskContainer, TaskFlags flags, WorkerState state) {
-        return new WorkerControl(taskContainer, flags, state);
+    WorkerControl workerControl(SimpleMessageListenerContainer taskContainer, TaskHandler handler, TaskFlags flags,
+                                WorkerState state) {
+        return new WorkerControl(taskContainer, handler, flags, state);
     }
 
     @Bean

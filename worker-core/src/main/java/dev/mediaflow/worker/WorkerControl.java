@@ -21,6 +21,7 @@ public class WorkerControl implements MessageListener, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerControl.class);
 
     private final AbstractMessageListenerContainer tasks;
+    private final TaskHandler handler;
     private final TaskFlags flags;
     private final WorkerState state;
     private final ExecutorService switcher = Executors.newSingleThreadExecutor(r -> {
@@ -30,8 +31,11 @@ public class WorkerControl implements MessageListener, SmartLifecycle {
     });
     private volatile boolean running;
 
-    public WorkerControl(AbstractMessageListenerContainer tasks, TaskFlags flags, WorkerState state) {
+    private volatile boolean handlerReady;
+
+    public WorkerControl(AbstractMessageListenerContainer tasks, TaskHandler handler, TaskFlags flags, WorkerState state) {
         this.tasks = tasks;
+        this.handler = handler;
         this.flags = flags;
         this.state = state;
     }
@@ -49,9 +53,20 @@ public class WorkerControl implements MessageListener, SmartLifecycle {
         if (paused) {
             state.setPaused(true);
             log.info("Workers are paused (Redis flag); waiting for a resume command");
-        } else {
-            tasks.start();
         }
+        handler.ready().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.error("The {} handler cannot take tasks ({}); they wait in {} until it is fixed and restarted",
+                        handler.kind().json(), failure.getMessage(), handler.kind().queue());
+                return;
+            }
+            handlerReady = true;
+            switcher.execute(() -> {
+                if (running && !state.paused()) {
+                    tasks.start();
+                }
+            });
+        });
     }
 
     @Override
@@ -92,7 +107,9 @@ public class WorkerControl implements MessageListener, SmartLifecycle {
         } else if (command.action() == ControlCommand.Action.RESUME && state.paused()) {
             state.setPaused(false);
             log.info("Resuming (requested by {})", command.requestedBy());
-            tasks.start();
+            if (handlerReady) {
+                tasks.start();
+            }
         }
     }
 }

@@ -1,0 +1,45 @@
+package dev.mediaflow.imageworker.tasks;
+
+import dev.mediaflow.imageworker.device.ImageDevice;
+import dev.mediaflow.imageworker.variants.VariantMaker;
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.worker.TaskContext;
+import dev.mediaflow.worker.TaskHandler;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Image tasks: the thumbnail, blur and low-quality WebP variants of a photo or of a video frame. */
+@Component
+class ImageTaskHandler implements TaskHandler {
+
+    private final VariantMaker variants;
+    private final ImageDevice device;
+
+    ImageTaskHandler(ImageDevice device) {
+        this.device = device;
+        this.variants = new VariantMaker(device);
+    }
+
+    @Override
+    public WorkerKind kind() {
+        return WorkerKind.IMAGE;
+    }
+
+    @Override
+    public String device() {
+        return device.name();
+    }
+
+    @Override
+    public Map<String, VariantResult> handle(TaskContext context) {
+        Map<Operation, VariantResult> made = variants.make(context.input(), context.task().mediaType(),
+                context.task().operations(), context.outputDir(), context::checkpoint);
+        Map<String, VariantResult> results = new LinkedHashMap<>();
+        made.forEach((op, result) -> results.put(op.json(), result));
+        return results;
+    }
+}
