@@ -1,0 +1,95 @@
+package dev.mediaflow.gateway.auth;
+
+import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.web.ErrorBody;
+import dev.mediaflow.gateway.web.JsonErrorWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code X-API-Key} on every {@code /api/**} call; stateless (no session, no CSRF: clients are scripts
+ * and services, never a browser form).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+public class SecurityConfig {
+
+    public static final String API_KEY_HEADER = "X-API-Key";
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    public ApiKeyRegistry apiKeyRegistry(GatewayProperties properties) {
+        String spec = properties.apiKeys();
+        if (spec == null || spec.isBlank()) {
+            log.warn("MEDIAFLOW_API_KEYS is not set: using the DEVELOPMENT keys (alice, bob, admin). "
+                    + "Set MEDIAFLOW_API_KEYS before exposing this gateway.");
+            spec = ApiKeyRegistry.DEVELOPMENT_KEYS;
+        } else if (spec.trim().equals(ApiKeyRegistry.DEVELOPMENT_KEYS)) {
+            log.warn("MEDIAFLOW_API_KEYS holds the well-known development keys; do not expose this gateway.");
+        }
+        ApiKeyRegistry registry = ApiKeyRegistry.parse(spec);
+        log.info("{} API keys configured", registry.size());
+        return registry;
+    }
+
+    @Bean
+    public SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ApiKeyRegistry keys) {
+        ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> JsonErrorWriter.write(exchange.getResponse(),
+                HttpStatus.UNAUTHORIZED, new ErrorBody("unauthorized",
+                        "a valid " + API_KEY_HEADER + " header is required"));
+        ServerAccessDeniedHandler forbidden = (exchange, e) -> JsonErrorWriter.write(exchange.getResponse(),
+                HttpStatus.FORBIDDEN, new ErrorBody("forbidden", "this action needs the admin role"));
+
+        ReactiveAuthenticationManager byKey = authentication -> Mono.justOrEmpty(
+                        keys.lookup(((ApiKeyAuthentication) authentication).key()))
+                .<org.springframework.security.core.Authentication>map(ApiKeyAuthentication::of)
+                .switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown API key")));
+
+        AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(byKey);
+        apiKeyFilter.setServerAuthenticationConverter(exchange -> Mono
+                .justOrEmpty(exchange.getRequest().getHeaders().getFirst(API_KEY_HEADER))
+                .map(ApiKeyAuthentication::presented));
+        apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+        apiKeyFilter.setRequiresAuthenticationMatcher(ServerWebExchangeMatchers.pathMatchers("/api/**"));
+
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
+                .authorizeExchange(auth -> auth
+                        .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
+                        .pathMatchers(HttpMethod.POST, "/api/queue/worker/stop", "/api/queue/worker/start",
+                                "/api/v1/vision/files/cleanup").hasRole(Role.ADMIN.name())
+                        .pathMatchers("/api/**").authenticated()
+                        .anyExchange().permitAll())
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden))
+                .build();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.mediaflow.gateway.proxy;
+
+import dev.mediaflow.gateway.auth.Caller;
+import dev.mediaflow.gateway.config.GatewayProperties;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.netty.channel.ChannelOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Forwards a call to queue-service unchanged (method, path, query, body) with the caller's identity
+ * in {@code X-Mediaflow-Owner} / {@code X-Mediaflow-Role}, behind a circuit breaker and a time limit
+ * on the response headers (so event streams may stay open). A 5xx answer counts as a failure but
+ * still reaches the client as it is; a 4xx is an ordinary answer.
+ */
+@Component
+public class QueueServiceClient {
+
+    public static final String OWNER_HEADER = "X-Mediaflow-Owner";
+    public static final String ROLE_HEADER = "X-Mediaflow-Role";
+    static final String BREAKER = "queueService";
+
+    private static final Logger log = LoggerFactory.getLogger(QueueServiceClient.class);
+    private static final List<String> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_LANGUAGE, HttpHeaders.IF_NONE_MATCH, "Last-Event-ID");
+    private static final List<String> HOP_BY_HOP = List.of(HttpHeaders.CONNECTION, "Keep-Alive",
+            HttpHeaders.TRANSFER_ENCODING, HttpHeaders.TE, HttpHeaders.TRAILER, HttpHeaders.UPGRADE,
+            HttpHeaders.PROXY_AUTHENTICATE, HttpHeaders.PROXY_AUTHORIZATION);
+
+    private final WebClient webClient;
+    private final String baseUrl;
+    private final CircuitBreaker circuitBreaker;
+    private final TimeLimiter timeLimiter;
+
+    public QueueServiceClient(GatewayProperties properties, CircuitBreakerRegistry breakers,
+                              TimeLimiterRegistry limiters) {
+        HttpClient http = HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);
+        this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        this.baseUrl = properties.queueServiceUrl().toString().replaceAll("/+$", "");
+        CircuitBreaker configured = breakers.circuitBreaker(BREAKER);
+        this.circuitBreaker = CircuitBreaker.of(BREAKER, CircuitBreakerConfig.from(configured.getCircuitBreakerConfig())
+                .recordResult(QueueServiceClient::isServerError)
+                .build());
+        breakers.replace(BREAKER, circuitBreaker);
+        this.timeLimiter = limiters.timeLimiter(BREAKER, TimeLimiterConfig.custom()
+                .timeoutDuration(properties.queueServiceTimeout()).build());
+    }
+
+    public Mono<UpstreamResponse> forward(HttpMethod method, URI requestUri, HttpHeaders requestHeaders,
+                                          Flux<DataBuffer> requestBody, Caller caller) {
+        URI target = URI.create(baseUrl + requestUri.getRawPath()
+                + (requestUri.getRawQuery() != null ? "?" + requestUri.getRawQuery() : ""));
+        WebClient.RequestBodySpec request = webClient.method(method).uri(target).headers(headers -> {
+            FORWARDED_REQUEST_HEADERS.forEach(name -> {
+                List<String> values = requestHeaders.get(name);
+                if (values != null) {
+                    headers.put(name, values);
+                }
+            });
+            headers.set(OWNER_HEADER, caller.owner());
+            headers.set(ROLE_HEADER, caller.role().json());
+        });
+        WebClient.RequestHeadersSpec<?> withBody = hasBody(requestHeaders)
+                ? request.body(BodyInserters.fromDataBuffers(requestBody))
+                : request;
+        return withBody.retrieve()
+                .onStatus(status -> true, response -> Mono.empty())
+                .toEntityFlux(DataBuffer.class)
+                .map(QueueServiceClient::toUpstreamResponse)
+                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
+                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
+                .onErrorMap(e -> !(e instanceof QueueServiceUnavailableException), e -> unavailable(method, target, e));
+    }
+
+    private static boolean hasBody(HttpHeaders headers) {
+        return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+    }
+
+    /** A 5xx answer is passed on unchanged, but the breaker counts it as a failure. */
+    private static boolean isServerError(Object result) {
+        return result instanceof UpstreamResponse response && response.status().is5xxServerError();
+    }
+
+    private static UpstreamResponse toUpstreamResponse(ResponseEntity<Flux<DataBuffer>> entity) {
+        HttpHeaders headers = new HttpHeaders();
+        entity.getHeaders().forEach((name, values) -> {
+            if (HOP_BY_HOP.stream().noneMatch(name::equalsIgnoreCase)) {
+                headers.put(name, values);
+            }
+        });
+        Flux<DataBuffer> body = entity.getBody() != null ? entity.getBody() : Flux.empty();
+        return new UpstreamResponse(entity.getStatusCode(), headers, body);
+    }
+
+    private static QueueServiceUnavailableException unavailable(HttpMethod method, URI target, Throwable e) {
+        String why;
+        if (e instanceof CallNotPermittedException) {
+            why = "circuit open after repeated failures";
+        } else if (e instanceof TimeoutException) {
+            why = "no answer in time";
+        } else {
+            why = "cannot reach it";
+        }
+        log.warn("queue-service call {} {} failed: {} ({})", method, target.getRawPath(), why, e.toString());
+        return new QueueServiceUnavailableException(why);
+    }
+}

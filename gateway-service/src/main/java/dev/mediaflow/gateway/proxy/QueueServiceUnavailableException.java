@@ -1,0 +1,12 @@
+package dev.mediaflow.gateway.proxy;
+
+import dev.mediaflow.gateway.web.ApiException;
+import org.springframework.http.HttpStatus;
+
+public class QueueServiceUnavailableException extends ApiException {
+
+    public QueueServiceUnavailableException(String why) {
+        super(HttpStatus.SERVICE_UNAVAILABLE, "queue_service_unavailable",
+                "the queue service is unavailable (" + why + "); try again shortly");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mediaflow.gateway.upload;
+
+import org.apache.tika.Tika;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Decides what a file is from its first bytes only (Tika's magic detection), never from a name or
+ * a client's Content-Type. Tika's core knows ISO media and Matroska only as families, so the brand
+ * (MP4 vs QuickTime) and the EBML doc type (WebM vs Matroska) are read here.
+ */
+@Component
+public class MediaSniffer {
+
+    static final int HEAD_BYTES = 64 * 1024;
+
+    private final Tika tika = new Tika();
+
+    public Optional<StoredFormat> detect(Path file) throws IOException {
+        return detect(readHead(file));
+    }
+
+    public Optional<StoredFormat> detect(byte[] head) {
+        if (head.length == 0) {
+            return Optional.empty();
+        }
+        String mime = tika.detect(head);
+        return Optional.ofNullable(switch (mime) {
+            case "image/jpeg" -> StoredFormat.JPEG;
+            case "image/png" -> StoredFormat.PNG;
+            case "image/webp" -> StoredFormat.WEBP;
+            case "image/gif" -> StoredFormat.GIF;
+            case "image/bmp", "image/x-bmp", "image/x-ms-bmp" -> StoredFormat.BMP;
+            case "image/tiff" -> StoredFormat.TIFF;
+            case "video/mp4", "video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2" -> isoMedia(head);
+            case "video/webm", "video/x-matroska", "application/x-matroska" -> matroska(head);
+            case "video/x-msvideo", "video/avi" -> StoredFormat.AVI;
+            default -> null;
+        });
+    }
+
+    /** {@code ftyp} with major brand {@code "qt  "}, or no {@code ftyp} at all (old QuickTime), is MOV. */
+    private static StoredFormat isoMedia(byte[] head) {
+        if (head.length >= 12 && ascii(head, 4, 4).equals("ftyp")) {
+            return ascii(head, 8, 4).equals("qt  ") ? StoredFormat.MOV : StoredFormat.MP4;
+        }
+        return StoredFormat.MOV;
+    }
+
+    /** The EBML header's DocType element (id 0x4282) says "webm" or "matroska". */
+    private static StoredFormat matroska(byte[] head) {
+        int limit = Math.min(head.length, 256);
+        for (int i = 4; i + 2 < limit; i++) {
+            if ((head[i] & 0xFF) == 0x42 && (head[i + 1] & 0xFF) == 0x82) {
+                int size = (head[i + 2] & 0xFF) & 0x7F;
+                if (size > 0 && i + 3 + size <= head.length) {
+                    return ascii(head, i + 3, size).equals("webm") ? StoredFormat.WEBM : StoredFormat.MKV;
+                }
+            }
+        }
+        return StoredFormat.MKV;
+    }
+
+    private static String ascii(byte[] bytes, int offset, int length) {
+        return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] readHead(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(HEAD_BYTES);
+        }
+    }
+}

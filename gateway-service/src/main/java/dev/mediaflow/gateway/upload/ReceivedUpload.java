@@ -1,0 +1,4 @@
+package dev.mediaflow.gateway.upload;
+
+public record ReceivedUpload(ReceivedFile file, UploadOptions options) {
+}

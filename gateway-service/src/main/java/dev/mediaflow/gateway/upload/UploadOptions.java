@@ -1,0 +1,75 @@
+package dev.mediaflow.gateway.upload;
+
+import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.PriorityRule;
+
+import java.util.List;
+
+/**
+ * The optional form fields of an upload, checked one by one as they arrive.
+ *
+ * @param priority null means "from the priority rule"
+ */
+public record UploadOptions(List<Operation> operations, Integer priority, int maxAttempts,
+                            String projectId, String batchId) {
+
+    static final int DEFAULT_MAX_ATTEMPTS = 3;
+    private static final int MAX_ID_LENGTH = 200;
+
+    public static UploadOptions defaults() {
+        return new UploadOptions(List.of(Operation.values()), null, DEFAULT_MAX_ATTEMPTS, null, null);
+    }
+
+    /** Returns these options with one form field applied; unknown fields are ignored. */
+    public UploadOptions with(String field, String rawValue) {
+        String value = rawValue == null ? "" : rawValue.trim();
+        return switch (field) {
+            case "operations" -> new UploadOptions(operations(value), priority, maxAttempts, projectId, batchId);
+            case "priority" -> new UploadOptions(operations, value.isEmpty() ? null
+                    : intIn("priority", value, PriorityRule.MIN, PriorityRule.MAX), maxAttempts, projectId, batchId);
+            case "maxAttempts" -> new UploadOptions(operations, priority, value.isEmpty() ? DEFAULT_MAX_ATTEMPTS
+                    : intIn("maxAttempts", value, 1, 10), projectId, batchId);
+            case "projectId" -> new UploadOptions(operations, priority, maxAttempts, id("projectId", value), batchId);
+            case "batchId" -> new UploadOptions(operations, priority, maxAttempts, projectId, id("batchId", value));
+            default -> this;
+        };
+    }
+
+    private static List<Operation> operations(String value) {
+        try {
+            return Operation.parseList(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("field 'operations': " + e.getMessage());
+        }
+    }
+
+    private static int intIn(String field, String value, int min, int max) {
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("field '" + field + "' must be a whole number " + min + ".." + max
+                    + ", got '" + abbreviate(value) + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw ApiException.badRequest("field '" + field + "' must be " + min + ".." + max + ", got " + parsed);
+        }
+        return parsed;
+    }
+
+    private static String id(String field, String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > MAX_ID_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("field '" + field + "' must be at most " + MAX_ID_LENGTH
+                    + " printable characters");
+        }
+        return value;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,23 @@
+package dev.mediaflow.gateway.upload;
+
+import dev.mediaflow.gateway.publish.DispatchStatus;
+import dev.mediaflow.messages.MediaType;
+import dev.mediaflow.messages.Operation;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The 202 body of CONTRACT.md section 3, key for key. */
+public record UploadResponse(
+        boolean success,
+        String message,
+        UUID mediaItemId,
+        UUID queueId,
+        String filename,
+        long size,
+        MediaType type,
+        int priority,
+        String sha256,
+        List<Operation> operations,
+        DispatchStatus status) {
+}

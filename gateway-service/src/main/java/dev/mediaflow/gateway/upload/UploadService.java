@@ -1,0 +1,167 @@
+package dev.mediaflow.gateway.upload;
+
+import dev.mediaflow.gateway.auth.Caller;
+import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.publish.DispatchStatus;
+import dev.mediaflow.gateway.publish.JobDispatcher;
+import dev.mediaflow.gateway.storage.StorageRoot;
+import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.MediaType;
+import dev.mediaflow.messages.PriorityRule;
+import dev.mediaflow.messages.StorageLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Takes an upload from the wire to a queued (or spooled) job: stream to a temp file, check what it
+ * is from its bytes, move it to {@code uploads/<owner>/<id>.<ext>}, spool and publish the job.
+ * Whatever refuses the upload on the way leaves no byte of it on disk.
+ */
+@Service
+public class UploadService {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    /** Room for the multipart framing and form fields around the file in a Content-Length. */
+    static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+    private final GatewayProperties properties;
+    private final StorageRoot storage;
+    private final MediaSniffer sniffer;
+    private final ImageHeaderReader headers;
+    private final JobDispatcher dispatcher;
+    private final MultipartUploadReader reader;
+
+    public UploadService(GatewayProperties properties, StorageRoot storage, MediaSniffer sniffer,
+                         ImageHeaderReader headers, JobDispatcher dispatcher) {
+        this.properties = properties;
+        this.storage = storage;
+        this.sniffer = sniffer;
+        this.headers = headers;
+        this.dispatcher = dispatcher;
+        this.reader = new MultipartUploadReader(properties.maxUploadBytes());
+    }
+
+    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength) {
+        if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
+            return Mono.error(MultipartUploadReader.payloadTooLarge(properties.maxUploadBytes()));
+        }
+        return Mono.usingWhen(
+                Mono.fromSupplier(storage::newTempUploadFile),
+                temp -> reader.read(parts, temp)
+                        .publishOn(Schedulers.boundedElastic())
+                        .map(received -> storeAndDispatch(caller, received)),
+                UploadService::deleteQuietly,
+                (temp, error) -> deleteQuietly(temp),
+                UploadService::deleteQuietly);
+    }
+
+    /** Blocking: file inspection, the move, the spool's fsync and the broker's confirms. */
+    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload) {
+        ReceivedFile file = upload.file();
+        StoredFormat format = detect(file.tempFile());
+        if (format.mediaType() == MediaType.PHOTO) {
+            refuseTooManyPixels(file.tempFile(), format);
+        }
+        UUID mediaItemId = UUID.randomUUID();
+        UUID jobId = UUID.randomUUID();
+        String inputPath = StorageLayout.uploadPath(caller.owner(), mediaItemId, format.extension());
+        Path stored = storage.resolve(inputPath);
+        moveIntoPlace(file.tempFile(), stored);
+
+        UploadOptions options = upload.options();
+        int priority = options.priority() != null ? options.priority()
+                : PriorityRule.priority(format.mediaType(), file.size(), properties.maxUploadBytes());
+        String filename = displayName(file.clientFilename(), format);
+        JobSubmission submission = new JobSubmission(jobId, mediaItemId, caller.owner(), filename,
+                format.mediaType(), file.size(), file.sha256(), inputPath,
+                StorageLayout.outputDir(caller.owner(), mediaItemId), options.operations(), priority,
+                options.maxAttempts(), options.projectId(), options.batchId(), 1, Instant.now());
+
+        DispatchStatus status;
+        try {
+            status = dispatcher.dispatch(submission);
+        } catch (IOException e) {
+            deleteQuietly(stored).block();
+            log.error("Cannot spool job {} for {}: {}", jobId, caller.owner(), e.toString());
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+                    "the upload could not be recorded durably; try again later");
+        }
+        log.info("Accepted {} {} ({} bytes, {}) from {} as media item {}, job {}: {}", format.mediaType().json(),
+                filename, file.size(), format.extension(), caller.owner(), mediaItemId, jobId, status.json());
+        String message = status == DispatchStatus.QUEUED ? "upload accepted and queued for processing"
+                : "upload accepted; it will be queued as soon as the message broker is reachable";
+        return new UploadResponse(true, message, mediaItemId, jobId, filename, file.size(), format.mediaType(),
+                priority, file.sha256(), options.operations(), status);
+    }
+
+    private StoredFormat detect(Path file) {
+        try {
+            return sniffer.detect(file).orElseThrow(() -> new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type", "the file is not a supported photo (JPEG, PNG, WebP, GIF, BMP, "
+                    + "TIFF) or video (MP4, MOV, WebM, MKV, AVI)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the uploaded file", e);
+        }
+    }
+
+    private void refuseTooManyPixels(Path file, StoredFormat format) {
+        headers.read(file, format).ifPresent(size -> {
+            if (size.pixels() > properties.maxPixels()) {
+                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_pixels",
+                        "the image is " + size.width() + "x" + size.height() + " pixels, more than the limit of "
+                                + properties.maxPixels());
+            }
+        });
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) {
+        try {
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the upload at " + target, e);
+        }
+    }
+
+    /** Display only: the last path segment of what the client sent, without control characters. */
+    static String displayName(String clientFilename, StoredFormat format) {
+        String name = clientFilename == null ? "" : clientFilename;
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        name = name.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        if (name.isEmpty()) {
+            return "upload." + format.extension();
+        }
+        return name.length() > 255 ? name.substring(0, 255) : name;
+    }
+
+    private static Mono<Void> deleteQuietly(Path file) {
+        return Mono.fromRunnable(() -> {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("Cannot delete {}: {}", file, e.toString());
+            }
+        });
+    }
+}

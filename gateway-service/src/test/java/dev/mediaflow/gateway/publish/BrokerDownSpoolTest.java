@@ -1,0 +1,106 @@
+package dev.mediaflow.gateway.publish;
+
+import dev.mediaflow.gateway.support.Multipart;
+import dev.mediaflow.gateway.support.TestFiles;
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.JobSubmission;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** RabbitMQ and queue-service both unreachable: uploads still succeed, into the spool. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "30s")
+class BrokerDownSpoolTest {
+
+    private static final Path STORAGE = TestFiles.tempDirectory("mf-gateway-nobroker");
+    private static final ParameterizedTypeReference<Map<String, Object>> JSON_MAP = new ParameterizedTypeReference<>() {
+    };
+
+    @DynamicPropertySource
+    static void noBroker(DynamicPropertyRegistry registry) {
+        registry.add("spring.rabbitmq.addresses", () -> "amqp://guest:guest@127.0.0.1:" + TestFiles.closedPort());
+        registry.add("mediaflow.queue-service-url", () -> "http://127.0.0.1:" + TestFiles.closedPort());
+        registry.add("mediaflow.storage-root", STORAGE::toString);
+        registry.add("mediaflow.spool-interval", () -> "1s");
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    @Test
+    void anUploadIsAcceptedAsPendingAndItsItemIsServedFromTheSpool() throws Exception {
+        byte[] jpeg = TestFiles.image("jpg", 120, 80);
+        Multipart multipart = Multipart.file("offline.jpg", jpeg, "image/jpeg").field("operations", "thumbnail,depth")
+                .field("projectId", "proj-1");
+
+        Map<String, Object> body = client.post().uri("/api/media/upload").header("X-API-Key", "dev-alice-key")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(multipart.parts()))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+
+        assertThat(body).containsEntry("status", "pending").containsEntry("success", true);
+        String jobId = (String) body.get("queueId");
+        Path spooled = STORAGE.resolve("spool/" + jobId + ".json");
+        assertThat(spooled).exists();
+        JobSubmission submission = Json.read(Files.readAllBytes(spooled), JobSubmission.class);
+        assertThat(submission.owner()).isEqualTo("alice");
+        assertThat(submission.sha256()).isEqualTo(TestFiles.sha256(jpeg));
+        assertThat(STORAGE.resolve(submission.inputPath())).exists();
+
+        Map<String, Object> item = client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-alice-key")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+        assertThat(item).containsOnlyKeys("id", "media_item_id", "status", "priority", "attempts", "max_attempts",
+                "last_error", "queued_at", "started_at", "completed_at", "duration_ms", "original_filename",
+                "media_type", "file_size", "sha256", "operations", "project_id", "batch_id", "results");
+        assertThat(item).containsEntry("id", jobId)
+                .containsEntry("media_item_id", body.get("mediaItemId"))
+                .containsEntry("status", "pending")
+                .containsEntry("attempts", 0)
+                .containsEntry("max_attempts", 3)
+                .containsEntry("original_filename", "offline.jpg")
+                .containsEntry("media_type", "photo")
+                .containsEntry("file_size", jpeg.length)
+                .containsEntry("operations", List.of("thumbnail", "depth"))
+                .containsEntry("project_id", "proj-1")
+                .containsEntry("batch_id", null)
+                .containsEntry("results", Map.of());
+        assertThat(item.get("queued_at").toString()).endsWith("Z");
+
+        client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-admin-key").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("pending");
+        // bob does not own it; with queue-service down the gateway cannot say more than "unavailable"
+        client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-bob-key").exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectBody().jsonPath("$.error").isEqualTo("queue_service_unavailable");
+
+        // the broker being down does not make the gateway DOWN: it keeps accepting into the spool
+        client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+
+        // the drainer keeps it: still pending after a failed round
+        Thread.sleep(1500);
+        assertThat(spooled).exists();
+    }
+}

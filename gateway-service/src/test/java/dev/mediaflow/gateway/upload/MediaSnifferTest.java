@@ -1,0 +1,67 @@
+package dev.mediaflow.gateway.upload;
+
+import dev.mediaflow.gateway.support.TestFiles;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MediaSnifferTest {
+
+    private final MediaSniffer sniffer = new MediaSniffer();
+
+    @Test
+    void photosAreRecognisedFromTheirBytes() {
+        assertThat(sniffer.detect(TestFiles.image("jpg", 8, 8))).contains(StoredFormat.JPEG);
+        assertThat(sniffer.detect(TestFiles.image("png", 8, 8))).contains(StoredFormat.PNG);
+        assertThat(sniffer.detect(TestFiles.image("gif", 8, 8))).contains(StoredFormat.GIF);
+        assertThat(sniffer.detect(TestFiles.image("bmp", 8, 8))).contains(StoredFormat.BMP);
+        assertThat(sniffer.detect(TestFiles.image("tiff", 8, 8))).contains(StoredFormat.TIFF);
+        assertThat(sniffer.detect(bytes("RIFF", new int[]{100, 0, 0, 0}, "WEBPVP8 "))).contains(StoredFormat.WEBP);
+    }
+
+    @Test
+    void videoContainersAreToldApart() {
+        assertThat(sniffer.detect(bytes(new int[]{0, 0, 0, 0x20}, "ftypisom", new int[]{0, 0, 2, 0}, "isomiso2avc1mp41")))
+                .contains(StoredFormat.MP4);
+        assertThat(sniffer.detect(bytes(new int[]{0, 0, 0, 0x18}, "ftypmp42", new int[]{0, 0, 0, 0}, "mp42isom")))
+                .contains(StoredFormat.MP4);
+        assertThat(sniffer.detect(bytes(new int[]{0, 0, 0, 0x14}, "ftypqt  ", new int[]{0, 0, 2, 0}, "qt  ")))
+                .contains(StoredFormat.MOV);
+        assertThat(sniffer.detect(bytes("RIFF", new int[]{100, 0, 0, 0}, "AVI LIST"))).contains(StoredFormat.AVI);
+        assertThat(sniffer.detect(ebml("webm"))).contains(StoredFormat.WEBM);
+        assertThat(sniffer.detect(ebml("matroska"))).contains(StoredFormat.MKV);
+    }
+
+    @Test
+    void anythingElseIsUnsupported() {
+        assertThat(sniffer.detect("hello, plain text".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(sniffer.detect(bytes("%PDF-1.4\n"))).isEmpty();
+        assertThat(sniffer.detect(bytes(new int[]{0, 0, 0, 0x18}, "ftypM4A ", new int[]{0, 0, 0, 0}, "M4A isom")))
+                .isEmpty();
+        assertThat(sniffer.detect(new byte[0])).isEmpty();
+    }
+
+    private static byte[] ebml(String docType) {
+        return bytes(new int[]{0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0xF7, 0x81, 0x01,
+                0x42, 0xF2, 0x81, 0x04, 0x42, 0xF3, 0x81, 0x08, 0x42, 0x82, 0x80 | docType.length()}, docType,
+                new int[]{0x42, 0x87, 0x81, 0x04, 0x42, 0x85, 0x81, 0x02});
+    }
+
+    private static byte[] bytes(Object... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object part : parts) {
+            if (part instanceof String s) {
+                out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                for (int b : (int[]) part) {
+                    out.write(b);
+                }
+            }
+        }
+        out.writeBytes(new byte[200]);
+        return out.toByteArray();
+    }
+}
