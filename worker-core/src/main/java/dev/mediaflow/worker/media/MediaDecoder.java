@@ -22,7 +22,7 @@ public final class MediaDecoder {
     public Mat decode(Path input, MediaType type, int neededLongestSide) throws IOException {
         return switch (type) {
             case VIDEO -> VideoFrames.frameAt10Percent(input);
-            case PHOTO -> photos.decode(input, neededLongestSide);
+            case PHOTO -> photos.decode(input, neededLongestSide > 0 ? neededLongestSide : Integer.MAX_VALUE);
         };
     }
 }
