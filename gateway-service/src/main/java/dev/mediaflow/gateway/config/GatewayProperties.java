@@ -23,6 +23,7 @@ public record GatewayProperties(
         @DefaultValue("5s") Duration spoolInterval,
         @DefaultValue("http://127.0.0.1:8081") URI queueServiceUrl,
         @DefaultValue("10s") Duration queueServiceTimeout,
+        @DefaultValue("http://127.0.0.1:8083") URI visionWorkerUrl,
         @DefaultValue("5s,30s,5m") String retryDelays) {
 
     public GatewayProperties {
