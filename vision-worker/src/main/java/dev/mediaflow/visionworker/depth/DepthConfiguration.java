@@ -1,0 +1,35 @@
+package dev.mediaflow.visionworker.depth;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Configuration(proxyBeanMethods = false)
+public class DepthConfiguration {
+
+    @Bean(destroyMethod = "close")
+    DepthEstimator depthEstimator(DepthSettings settings, @Value("${mediaflow.device:auto}") String device) {
+        return DepthEstimator.start(settings, DeviceChoice.parse(device));
+    }
+
+    /** UP whatever the model does (the worker itself runs); operators read model_status in the details. */
+    @Bean
+    HealthIndicator depthModel(DepthEstimator estimator) {
+        return () -> {
+            ModelStatus status = estimator.status();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("model", status.model() == null ? "none" : status.model());
+            details.put("model_status", status.status().json());
+            details.put("device", status.device());
+            if (status.message() != null) {
+                details.put("message", status.message());
+            }
+            return Health.up().withDetails(details).build();
+        };
+    }
+}

@@ -1,0 +1,66 @@
+package dev.mediaflow.visionworker.tasks;
+
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.visionworker.depth.DepthEstimator;
+import dev.mediaflow.visionworker.depth.DepthMap;
+import dev.mediaflow.worker.TaskContext;
+import dev.mediaflow.worker.TaskHandler;
+import dev.mediaflow.worker.media.MediaDecoder;
+import dev.mediaflow.worker.media.OutputFiles;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Vision tasks: the depth map of a photo, or of the same video frame the image worker uses. */
+@Component
+class DepthTaskHandler implements TaskHandler {
+
+    private final DepthEstimator estimator;
+    private final MediaDecoder decoder = new MediaDecoder();
+
+    DepthTaskHandler(DepthEstimator estimator) {
+        this.estimator = estimator;
+    }
+
+    @Override
+    public WorkerKind kind() {
+        return WorkerKind.VISION;
+    }
+
+    @Override
+    public String device() {
+        return estimator.status().device();
+    }
+
+    /** Tasks wait in their queue until the model is loaded; a model that failed keeps them waiting. */
+    @Override
+    public CompletableFuture<Void> ready() {
+        return estimator.ready();
+    }
+
+    @Override
+    public Map<String, VariantResult> handle(TaskContext context) throws IOException {
+        if (!context.task().operations().contains(Operation.DEPTH)) {
+            return Map.of();
+        }
+        context.checkpoint();
+        DepthMap depth;
+        try (Mat picture = decoder.decode(context.input(), context.task().mediaType(), 0)) {
+            context.progress(30);
+            context.checkpoint();
+            depth = estimator.estimate(picture);
+        }
+        context.checkpoint();
+        Path target = context.outputDir().resolve(Operation.DEPTH.fileName());
+        long bytes = OutputFiles.write(target, depth.png());
+        OutputFiles.syncDirectory(context.outputDir());
+        return Map.of(Operation.DEPTH.json(),
+                new VariantResult(depth.width(), depth.height(), bytes, estimator.status().model()));
+    }
+}
