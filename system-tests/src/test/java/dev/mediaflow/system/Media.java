@@ -1,6 +1,5 @@
 package dev.mediaflow.system;
 
-import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -33,6 +32,24 @@ final class Media {
     static Path jpeg(Path file, int width, int height) {
         write(file, picture(width, height, 42), ".jpg");
         return file;
+    }
+
+    /** A landscape JPEG whose EXIF orientation 6 says "rotate 90° clockwise to display": it shows as portrait. */
+    static Path exifRotatedJpeg(Path file, int storedWidth, int storedHeight) throws IOException {
+        jpeg(file, storedWidth, storedHeight);
+        byte[] jpeg = Files.readAllBytes(file);
+        byte[] app1 = {
+                (byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0,
+                'M', 'M', 0, 0x2A, 0, 0, 0, 8,      // big-endian TIFF header, IFD0 at 8
+                0, 1,                               // one entry
+                0x01, 0x12, 0, 3, 0, 0, 0, 1,       // Orientation, SHORT, count 1
+                0, 6, 0, 0,                         // value 6
+                0, 0, 0, 0};                        // no next IFD
+        byte[] out = new byte[jpeg.length + app1.length];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(app1, 0, out, 2, app1.length);
+        System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
+        return Files.write(file, out);
     }
 
     static Path png(Path file, int width, int height) {
@@ -72,7 +89,7 @@ final class Media {
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
              OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
             recorder.setFormat("mp4");
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            recorder.setVideoCodecName("libopenh264");
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(25);
             recorder.setVideoBitrate(800_000);
@@ -87,6 +104,23 @@ final class Media {
             throw new IllegalStateException("could not encode a test MP4: " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /** A decoded 16-bit single-channel PNG; fails if it is anything else. */
+    static Mat gray16(byte[] png) {
+        Mat buffer = new Mat(1, png.length, opencv_core.CV_8UC1, new BytePointer(png));
+        Mat image = opencv_imgcodecs.imdecode(buffer, opencv_imgcodecs.IMREAD_UNCHANGED);
+        if (image.empty() || image.type() != opencv_core.CV_16UC1) {
+            throw new AssertionError("not a 16-bit grayscale PNG (type " + image.type() + ")");
+        }
+        return image;
+    }
+
+    /** Mean of one row of a single-channel image. */
+    static double rowMean(Mat image, int row) {
+        try (Mat line = image.row(row)) {
+            return opencv_core.mean(line).get(0);
+        }
     }
 
     /** Width and height of an encoded image. */

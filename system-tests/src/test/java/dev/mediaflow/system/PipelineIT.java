@@ -223,7 +223,7 @@ class PipelineIT {
         assertThat(upload.json().get("message").asString()).isNotBlank();
     }
 
-    private static JsonNode awaitStatus(ApiClient client, String queueId, String status) {
+    static JsonNode awaitStatus(ApiClient client, String queueId, String status) {
         JsonNode[] last = new JsonNode[1];
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {

@@ -18,6 +18,8 @@ final class Stack implements AutoCloseable {
 
     static final long MAX_UPLOAD_BYTES = 250L * 1024 * 1024;
     static final String RETRY_DELAYS = "300ms,600ms";
+    /** depth grows with the row index: the bottom of a depth map is brighter than its top */
+    static final String DEPTH_MODEL = "vision-worker/src/test/resources/models/row-depth.pt";
 
     final Infrastructure infra;
     final Path storage;
@@ -49,7 +51,10 @@ final class Stack implements AutoCloseable {
         env.put("MEDIAFLOW_HEARTBEAT_INTERVAL", "1s");
         env.put("MEDIAFLOW_SPOOL_INTERVAL", "1s");
         env.put("MEDIAFLOW_PUBLISH_TIMEOUT", "3s");
-        env.put("JAVACPP_CACHE", base.resolve("javacpp").toString());
+        Path repo = Path.of(System.getProperty("mediaflow.repo", "..")).toAbsolutePath().normalize();
+        env.put("JAVACPP_CACHE", repo.resolve("data/cache/javacpp").toString());
+        env.put("ENGINE_CACHE_DIR", repo.resolve("data/cache/djl").toString());
+        env.put("MEDIAFLOW_DEPTH_MODEL", repo.resolve(DEPTH_MODEL).toString());
         List<String> small = List.of("-Xmx384m", "-XX:+UseSerialGC");
 
         queueService = track(ServiceProcess.start("queue-service", small, env, logs));
