@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -212,6 +213,17 @@ class PipelineIT {
         assertThat(upload.json().get("size").asLong()).isEqualTo(200L * 1024 * 1024);
         assertThat(upload.json().get("sha256").asString()).isEqualTo(sha256(large));
         awaitStatus(stack.client("dev-alice-key"), upload.json().get("queueId").asString(), "completed");
+    }
+
+    @Test
+    void healthSeesEveryDependencyUp(Stack stack) throws Exception {
+        ApiClient.Response health = stack.client(null).get("/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asString()).as(health.text()).isEqualTo("healthy");
+        for (String dependency : List.of("rabbitmq", "redis", "postgres", "queue-service", "vision-worker")) {
+            assertThat(health.json().get("dependencies").get(dependency).asString()).as(dependency).isEqualTo("up");
+        }
+        assertThat(stack.client(null).get("/health/ready").status()).isEqualTo(200);
     }
 
     @Test

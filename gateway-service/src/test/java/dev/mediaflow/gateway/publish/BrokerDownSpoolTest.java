@@ -36,12 +36,28 @@ class BrokerDownSpoolTest {
     static void noBroker(DynamicPropertyRegistry registry) {
         registry.add("spring.rabbitmq.addresses", () -> "amqp://guest:guest@127.0.0.1:" + TestFiles.closedPort());
         registry.add("mediaflow.queue-service-url", () -> "http://127.0.0.1:" + TestFiles.closedPort());
+        registry.add("mediaflow.vision-worker-url", () -> "http://127.0.0.1:" + TestFiles.closedPort());
         registry.add("mediaflow.storage-root", STORAGE::toString);
         registry.add("mediaflow.spool-interval", () -> "1s");
     }
 
     @Autowired
     WebTestClient client;
+
+    @Test
+    void healthIsDegradedAndSaysWhatIsDownButTheGatewayStaysReady() {
+        client.get().uri("/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("degraded")
+                .jsonPath("$.service").isEqualTo("gateway")
+                .jsonPath("$.dependencies.rabbitmq").isEqualTo("down")
+                .jsonPath("$.dependencies.queue-service").isEqualTo("down")
+                .jsonPath("$.dependencies.redis").isEqualTo("down")
+                .jsonPath("$.dependencies.postgres").isEqualTo("down")
+                .jsonPath("$.dependencies.vision-worker").isEqualTo("down");
+        client.get().uri("/health/ready").exchange().expectStatus().isOk();
+    }
 
     @Test
     void anUploadIsAcceptedAsPendingAndItsItemIsServedFromTheSpool() throws Exception {
