@@ -1,0 +1,36 @@
+package dev.mediaflow.queue.config;
+
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.TopologyDeclarations;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import java.time.Clock;
+
+@Configuration(proxyBeanMethods = false)
+public class InfrastructureConfiguration {
+
+    /** The whole topology of CONTRACT.md section 4; every service declares it, so any may start first. */
+    @Bean
+    Declarables mediaflowTopology(MediaflowProperties properties) {
+        return TopologyDeclarations.all(properties.retryDelayList());
+    }
+
+    @Bean
+    RedisKeys redisKeys(MediaflowProperties properties) {
+        return properties.redisKeys();
+    }
+
+    @Bean
+    TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
+        return TransactionalOperator.create(transactionManager);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.mediaflow.queue.config;
+
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.TopologyDeclarations;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * queue-service settings.
+ *
+ * @param redisPrefix         prefix of every Redis key ({@code MEDIAFLOW_REDIS_PREFIX})
+ * @param retryDelays         retry tiers declared with the topology ({@code MEDIAFLOW_RETRY_DELAYS})
+ * @param statusTtl           lifetime of a job's status hash and cancel flag in Redis
+ * @param maxUploadBytes      upload limit, kept for the priority scale ({@code MEDIAFLOW_MAX_UPLOAD_BYTES})
+ * @param publishTimeout      how long to wait for a publisher confirm
+ * @param eventTimeout        how long applying one status event may take before it is requeued
+ * @param rebuildRedisOnStart write the status hash of every unfinished job at start
+ */
+@ConfigurationProperties("mediaflow")
+public record MediaflowProperties(
+        @DefaultValue(RedisKeys.DEFAULT_PREFIX) String redisPrefix,
+        @DefaultValue("5s,30s,5m") String retryDelays,
+        @DefaultValue("7d") Duration statusTtl,
+        @DefaultValue("104857600") long maxUploadBytes,
+        @DefaultValue("5s") Duration publishTimeout,
+        @DefaultValue("30s") Duration eventTimeout,
+        @DefaultValue("true") boolean rebuildRedisOnStart) {
+
+    public List<Duration> retryDelayList() {
+        return TopologyDeclarations.parseDelays(retryDelays);
+    }
+
+    public RedisKeys redisKeys() {
+        return new RedisKeys(redisPrefix);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.mediaflow.queue.events;
+
+import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.Topology;
+import dev.mediaflow.queue.config.MediaflowProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Consumes {@code mediaflow.queue-service.events}. A message that cannot be read or applied is
+ * rejected without requeue; any other failure (database down, timeout) requeues it.
+ */
+@Component
+public class JobEventListener {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEventListener.class);
+    private static final long REQUEUE_BACKOFF_MS = 1000;
+
+    private final JobEventApplier applier;
+    private final MediaflowProperties properties;
+    private final Counter applied;
+    private final Counter unchanged;
+    private final Counter rejected;
+    private final Counter requeued;
+
+    public JobEventListener(JobEventApplier applier, MediaflowProperties properties, MeterRegistry meters) {
+        this.applier = applier;
+        this.properties = properties;
+        this.applied = counter(meters, "applied");
+        this.unchanged = counter(meters, "unchanged");
+        this.rejected = counter(meters, "rejected");
+        this.requeued = counter(meters, "requeued");
+    }
+
+    private static Counter counter(MeterRegistry meters, String outcome) {
+        return Counter.builder("mediaflow.events").tag("outcome", outcome)
+                .description("status events consumed by queue-service").register(meters);
+    }
+
+    @RabbitListener(id = "job-events", queues = Topology.EVENTS_QUEUE)
+    public void onMessage(Message message) {
+        JobEvent event;
+        try {
+            event = Json.read(message.getBody(), JobEvent.class);
+        } catch (RuntimeException e) {
+            throw reject(message, "unreadable JSON: " + e.getMessage(), e);
+        }
+        try {
+            Boolean changed = applier.apply(event).block(properties.eventTimeout());
+            (Boolean.TRUE.equals(changed) ? applied : unchanged).increment();
+        } catch (MalformedEventException e) {
+            throw reject(message, e.getMessage(), e);
+        } catch (DataIntegrityViolationException e) {
+            throw reject(message, "violates a database constraint: " + e.getMostSpecificCause().getMessage(), e);
+        } catch (RuntimeException e) {
+            requeued.increment();
+            log.error("Could not apply {} of job {}; requeueing it: {}", event.type(), event.jobId(), e.toString());
+            pause();
+            throw e;
+        }
+    }
+
+    private AmqpRejectAndDontRequeueException reject(Message message, String why, Exception cause) {
+        rejected.increment();
+        String body = new String(message.getBody(), StandardCharsets.UTF_8);
+        log.warn("Dropping malformed status event ({}): {}", why,
+                body.length() > 500 ? body.substring(0, 500) + "..." : body);
+        return new AmqpRejectAndDontRequeueException("malformed status event: " + why, cause);
+    }
+
+    /** A short pause so that a database outage does not spin through the queue. */
+    private static void pause() {
+        try {
+            Thread.sleep(REQUEUE_BACKOFF_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.mediaflow.queue.items;
+
+import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.TaskMessage;
+import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.job.JobRow;
+import dev.mediaflow.queue.job.JobStatusDeriver;
+import dev.mediaflow.queue.messaging.ConfirmedPublisher;
+import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.status.JobStatusSnapshot;
+import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.store.MediaItemRow;
+import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.queue.web.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Cancel and retry of one queue item. Each runs in one transaction holding the job's lock, so
+ * status events of the job wait until it is done; a side effect that fails (Redis flag,
+ * broker confirm) rolls the change back.
+ */
+@Service
+public class JobActions {
+
+    private static final Logger log = LoggerFactory.getLogger(JobActions.class);
+
+    private final JobStore store;
+    private final TransactionalOperator tx;
+    private final JobStatusCache cache;
+    private final ConfirmedPublisher publisher;
+    private final ReactiveStringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final MediaflowProperties properties;
+    private final Clock clock;
+
+    public JobActions(JobStore store, TransactionalOperator tx, JobStatusCache cache, ConfirmedPublisher publisher,
+                      ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties, Clock clock) {
+        this.store = store;
+        this.tx = tx;
+        this.cache = cache;
+        this.publisher = publisher;
+        this.redis = redis;
+        this.keys = keys;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** queued / pending / processing become cancelled; workers learn it from {@code cancel:<id>} = run. */
+    public Mono<JobRow> cancel(UUID queueId, Caller caller) {
+        Mono<JobStatusSnapshot> change = lockedVisibleJob(queueId, caller).flatMap(job -> {
+            if (!job.status().cancellable()) {
+                return Mono.error(ApiException.conflict(
+                        "queue item " + queueId + " is already " + job.status().json()));
+            }
+            JobRow cancelled = job.cancelledAt(clock.instant());
+            return store.saveJob(cancelled)
+                    .then(store.findTasks(queueId).collectList())
+                    .flatMap(tasks -> redis.opsForValue()
+                            .set(keys.cancel(queueId), Integer.toString(job.run()), properties.statusTtl())
+                            .onErrorMap(e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "redis_unavailable",
+                                    "could not signal the cancellation to the workers"))
+                            .thenReturn(new JobStatusSnapshot(cancelled, JobStatusDeriver.progress(cancelled, tasks),
+                                    clock.instant())));
+        });
+        return tx.transactional(change)
+                .doOnNext(s -> log.info("Job {} cancelled by {} (run {})", queueId, caller.owner(), s.job().run()))
+                .flatMap(s -> cache.publish(s).thenReturn(s.job()));
+    }
+
+    /** failed / cancelled start a new run: tasks reset and republished with attempt 1. */
+    public Mono<JobRow> retry(UUID queueId, Caller caller) {
+        Mono<JobStatusSnapshot> change = lockedVisibleJob(queueId, caller).flatMap(job -> {
+            if (!job.status().retryable()) {
+                return Mono.error(ApiException.conflict("queue item " + queueId + " is " + job.status().json()
+                        + "; only failed or cancelled items can be retried"));
+            }
+            JobRow next = job.nextRun();
+            return store.saveJob(next)
+                    .then(store.resetTasks(next))
+                    .then(store.findMediaItem(job.mediaItemId()))
+                    .switchIfEmpty(Mono.error(() -> new IllegalStateException("job " + queueId + " has no media item")))
+                    .flatMap(media -> publisher.publishTasks(tasks(media, next)))
+                    .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
+        });
+        return tx.transactional(change)
+                .doOnNext(s -> log.info("Job {} retried by {}: run {}", queueId, caller.owner(), s.job().run()))
+                .flatMap(s -> cache.publish(s).thenReturn(s.job()));
+    }
+
+    private Mono<JobRow> lockedVisibleJob(UUID queueId, Caller caller) {
+        return store.lockJob(queueId)
+                .then(store.findJobForUpdate(queueId))
+                .filter(job -> caller.canSee(job.owner()))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)));
+    }
+
+    static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
+        return new JobSubmission(job.id(), media.id(), job.owner(), media.originalFilename(), media.mediaType(),
+                media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), job.operations(),
+                job.priority(), job.maxAttempts(), job.projectId(), job.batchId(), job.run(), media.createdAt())
+                .tasks();
+    }
+}

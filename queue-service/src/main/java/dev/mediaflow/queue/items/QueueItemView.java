@@ -1,0 +1,42 @@
+package dev.mediaflow.queue.items;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A queue item exactly as CONTRACT.md section 3 lists it; absent values are null, never missing. */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"id", "media_item_id", "status", "priority", "attempts", "max_attempts", "last_error", "queued_at",
+        "started_at", "completed_at", "duration_ms", "original_filename", "media_type", "file_size", "sha256",
+        "operations", "project_id", "batch_id", "results"})
+public record QueueItemView(
+        UUID id,
+        @JsonProperty("media_item_id") UUID mediaItemId,
+        String status,
+        int priority,
+        int attempts,
+        @JsonProperty("max_attempts") int maxAttempts,
+        @JsonProperty("last_error") String lastError,
+        @JsonProperty("queued_at") Instant queuedAt,
+        @JsonProperty("started_at") Instant startedAt,
+        @JsonProperty("completed_at") Instant completedAt,
+        @JsonProperty("duration_ms") Long durationMs,
+        @JsonProperty("original_filename") String originalFilename,
+        @JsonProperty("media_type") String mediaType,
+        @JsonProperty("file_size") long fileSize,
+        String sha256,
+        List<String> operations,
+        @JsonProperty("project_id") String projectId,
+        @JsonProperty("batch_id") String batchId,
+        Map<String, ResultView> results) {
+
+    /** One variant that exists; {@code model} only for depth maps. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResultView(String url, int width, int height, long bytes, String model) {
+    }
+}

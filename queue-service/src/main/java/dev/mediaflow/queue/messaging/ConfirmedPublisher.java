@@ -1,0 +1,79 @@
+package dev.mediaflow.queue.messaging;
+
+import dev.mediaflow.messages.ControlCommand;
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.PriorityRule;
+import dev.mediaflow.messages.TaskMessage;
+import dev.mediaflow.messages.Topology;
+import dev.mediaflow.queue.config.MediaflowProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.List;
+
+/** Persistent JSON messages, published on one channel and confirmed by the broker before it returns. */
+@Component
+public class ConfirmedPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
+
+    private final RabbitTemplate rabbit;
+    private final MediaflowProperties properties;
+
+    public ConfirmedPublisher(RabbitTemplate rabbit, MediaflowProperties properties) {
+        this.rabbit = rabbit;
+        this.properties = properties;
+    }
+
+    /** One message per task to {@code mediaflow.tasks}, with the AMQP priority of the job's priority. */
+    public Mono<Void> publishTasks(List<TaskMessage> tasks) {
+        return Mono.<Void>fromRunnable(() -> {
+            List<Outgoing> outgoing = tasks.stream()
+                    .map(task -> new Outgoing(Topology.TASKS_EXCHANGE, task.worker().routingKey(),
+                            message(task, PriorityRule.amqpPriority(task.priority()))))
+                    .toList();
+            send(outgoing);
+            tasks.forEach(task -> log.info("Published {} task of job {} (run {}, priority {})",
+                    task.worker().json(), task.jobId(), task.run(), task.priority()));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** A pause / resume for every worker instance on the {@code mediaflow.control} fanout exchange. */
+    public Mono<Void> publishControl(ControlCommand command) {
+        return Mono.<Void>fromRunnable(() -> send(List.of(
+                        new Outgoing(Topology.CONTROL_EXCHANGE, "", message(command, null)))))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private void send(List<Outgoing> outgoing) {
+        try {
+            rabbit.invoke(ops -> {
+                outgoing.forEach(o -> ops.send(o.exchange(), o.routingKey(), o.message()));
+                ops.waitForConfirmsOrDie(properties.publishTimeout().toMillis());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw new BrokerUnavailableException("RabbitMQ did not confirm the publish: " + e.getMessage(), e);
+        }
+    }
+
+    private static Message message(Object body, Integer priority) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        if (priority != null) {
+            props.setPriority(priority);
+        }
+        return new Message(Json.write(body), props);
+    }
+
+    private record Outgoing(String exchange, String routingKey, Message message) {
+    }
+}

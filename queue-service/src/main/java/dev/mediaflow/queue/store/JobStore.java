@@ -1,0 +1,366 @@
+package dev.mediaflow.queue.store;
+
+import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.MediaType;
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.job.JobRow;
+import dev.mediaflow.queue.job.JobStatus;
+import dev.mediaflow.queue.job.TaskRow;
+import dev.mediaflow.queue.job.TaskStatus;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Every SQL statement of queue-service, over R2DBC. Writers are meant to run inside a transaction. */
+@Repository
+public class JobStore {
+
+    private static final String JOB_COLUMNS = "j.id, j.media_item_id, j.owner, j.status, j.run, j.priority, j.attempts, "
+            + "j.max_attempts, j.last_error, j.operations, j.project_id, j.batch_id, j.queued_at, j.started_at, "
+            + "j.completed_at, j.duration_ms";
+    private static final String MEDIA_COLUMNS = "m.owner AS m_owner, m.original_filename, m.media_type, m.file_size, "
+            + "m.sha256, m.input_path, m.output_dir, m.created_at AS m_created_at";
+    private static final String TASK_COLUMNS = "job_id, worker, run, attempt, status, progress, last_error, error_rank, "
+            + "worker_id, started_at, finished_at, duration_ms";
+
+    private final DatabaseClient db;
+
+    public JobStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Serialises every change of one job (events, cancel, retry) until the transaction ends. */
+    public Mono<Void> lockJob(UUID jobId) {
+        return db.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .bind("key", "job:" + jobId)
+                .map(row -> 1).all().then();
+    }
+
+    // ---- writes driven by events ------------------------------------------------------------
+
+    public Mono<Long> insertMediaItem(JobSubmission s) {
+        return db.sql("""
+                        INSERT INTO media_items (id, owner, original_filename, media_type, file_size, sha256,
+                                                 input_path, output_dir, created_at)
+                        VALUES (:id, :owner, :filename, :mediaType, :fileSize, :sha256, :inputPath, :outputDir, :createdAt)
+                        ON CONFLICT (id) DO NOTHING""")
+                .bindValues(params(
+                        "id", s.mediaItemId(),
+                        "owner", s.owner(),
+                        "filename", nullable(s.originalFilename(), String.class),
+                        "mediaType", s.mediaType().json(),
+                        "fileSize", s.fileSize(),
+                        "sha256", nullable(s.sha256(), String.class),
+                        "inputPath", s.inputPath(),
+                        "outputDir", s.outputDir(),
+                        "createdAt", s.createdAt()))
+                .fetch().rowsUpdated();
+    }
+
+    public Mono<Long> insertJob(JobSubmission s) {
+        return db.sql("""
+                        INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
+                                          operations, project_id, batch_id, queued_at, updated_at)
+                        VALUES (:id, :mediaItemId, :owner, 'queued', :run, :priority, 0, :maxAttempts,
+                                :operations, :projectId, :batchId, :queuedAt, now())
+                        ON CONFLICT (id) DO NOTHING""")
+                .bindValues(params(
+                        "id", s.jobId(),
+                        "mediaItemId", s.mediaItemId(),
+                        "owner", s.owner(),
+                        "run", s.run(),
+                        "priority", s.priority(),
+                        "maxAttempts", s.maxAttempts(),
+                        "operations", joinOperations(s.operations()),
+                        "projectId", nullable(s.projectId(), String.class),
+                        "batchId", nullable(s.batchId(), String.class),
+                        "queuedAt", s.createdAt()))
+                .fetch().rowsUpdated();
+    }
+
+    public Mono<JobRow> findJobForUpdate(UUID jobId) {
+        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE j.id = :id FOR UPDATE")
+                .bind("id", jobId)
+                .map(JobStore::job)
+                .one();
+    }
+
+    public Mono<TaskRow> findTaskForUpdate(UUID jobId, WorkerKind worker) {
+        return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = :jobId AND worker = :worker FOR UPDATE")
+                .bind("jobId", jobId)
+                .bind("worker", worker.json())
+                .map(JobStore::task)
+                .one();
+    }
+
+    public Flux<TaskRow> findTasks(UUID jobId) {
+        return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = :jobId ORDER BY worker")
+                .bind("jobId", jobId)
+                .map(JobStore::task)
+                .all();
+    }
+
+    public Mono<Long> saveTask(TaskRow t) {
+        return db.sql("""
+                        INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
+                                           worker_id, started_at, finished_at, duration_ms, updated_at)
+                        VALUES (:jobId, :worker, :run, :attempt, :status, :progress, :lastError, :errorRank,
+                                :workerId, :startedAt, :finishedAt, :durationMs, now())
+                        ON CONFLICT (job_id, worker) DO UPDATE SET
+                            run = excluded.run, attempt = excluded.attempt, status = excluded.status,
+                            progress = excluded.progress, last_error = excluded.last_error,
+                            error_rank = excluded.error_rank, worker_id = excluded.worker_id,
+                            started_at = excluded.started_at, finished_at = excluded.finished_at,
+                            duration_ms = excluded.duration_ms, updated_at = now()""")
+                .bindValues(params(
+                        "jobId", t.jobId(),
+                        "worker", t.worker().json(),
+                        "run", t.run(),
+                        "attempt", t.attempt(),
+                        "status", t.status().db(),
+                        "progress", t.progress(),
+                        "lastError", nullable(t.lastError(), String.class),
+                        "errorRank", t.errorRank(),
+                        "workerId", nullable(t.workerId(), String.class),
+                        "startedAt", nullable(t.startedAt(), Instant.class),
+                        "finishedAt", nullable(t.finishedAt(), Instant.class),
+                        "durationMs", nullable(t.durationMs(), Long.class)))
+                .fetch().rowsUpdated();
+    }
+
+    /** Writes the derived and status fields of a job. */
+    public Mono<Long> saveJob(JobRow j) {
+        return db.sql("""
+                        UPDATE jobs SET status = :status, run = :run, attempts = :attempts, last_error = :lastError,
+                                        started_at = :startedAt, completed_at = :completedAt, duration_ms = :durationMs,
+                                        updated_at = now()
+                        WHERE id = :id""")
+                .bindValues(params(
+                        "id", j.id(),
+                        "status", j.status().json(),
+                        "run", j.run(),
+                        "attempts", j.attempts(),
+                        "lastError", nullable(j.lastError(), String.class),
+                        "startedAt", nullable(j.startedAt(), Instant.class),
+                        "completedAt", nullable(j.completedAt(), Instant.class),
+                        "durationMs", nullable(j.durationMs(), Long.class)))
+                .fetch().rowsUpdated();
+    }
+
+    public Mono<Void> saveResults(UUID mediaItemId, UUID jobId, Map<String, VariantResult> results, Instant at) {
+        return Flux.fromIterable(results.entrySet())
+                .concatMap(entry -> db.sql("""
+                                INSERT INTO results (media_item_id, name, width, height, bytes, model, job_id, created_at)
+                                VALUES (:mediaItemId, :name, :width, :height, :bytes, :model, :jobId, :createdAt)
+                                ON CONFLICT (media_item_id, name) DO UPDATE SET
+                                    width = excluded.width, height = excluded.height, bytes = excluded.bytes,
+                                    model = excluded.model, job_id = excluded.job_id, created_at = excluded.created_at""")
+                        .bindValues(params(
+                                "mediaItemId", mediaItemId,
+                                "name", entry.getKey(),
+                                "width", entry.getValue().width(),
+                                "height", entry.getValue().height(),
+                                "bytes", entry.getValue().bytes(),
+                                "model", nullable(entry.getValue().model(), String.class),
+                                "jobId", jobId,
+                                "createdAt", at))
+                        .fetch().rowsUpdated())
+                .then();
+    }
+
+    /** Every expected task back to queued in the job's (new) run. */
+    public Mono<Void> resetTasks(JobRow job) {
+        return Flux.fromIterable(job.expectedWorkers())
+                .concatMap(kind -> saveTask(TaskRow.fresh(job.id(), kind, job.run())))
+                .then();
+    }
+
+    // ---- reads for the API -------------------------------------------------------------------
+
+    public Mono<JobWithMedia> findItem(UUID jobId, String owner) {
+        String sql = "SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id = :id"
+                + (owner == null ? "" : " AND j.owner = :owner");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("id", jobId);
+        if (owner != null) {
+            spec = spec.bind("owner", owner);
+        }
+        return spec.map(JobStore::jobWithMedia).one();
+    }
+
+    public Mono<MediaItemRow> findMediaItem(UUID mediaItemId) {
+        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = :id")
+                .bind("id", mediaItemId)
+                .map(JobStore::media)
+                .one();
+    }
+
+    public Flux<JobWithMedia> listItems(ItemQuery query) {
+        String sql = "SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id"
+                + where(query)
+                + " ORDER BY " + query.orderBy().column() + (query.descending() ? " DESC" : " ASC") + ", j.id"
+                + " LIMIT :limit OFFSET :offset";
+        Map<String, Object> params = whereParams(query);
+        params.put("limit", query.limit());
+        params.put("offset", query.offset());
+        return db.sql(sql).bindValues(params).map(JobStore::jobWithMedia).all();
+    }
+
+    public Mono<Long> countItems(ItemQuery query) {
+        return db.sql("SELECT count(*) FROM jobs j" + where(query))
+                .bindValues(whereParams(query))
+                .mapValue(Long.class)
+                .one();
+    }
+
+    public Flux<ResultRow> results(Collection<UUID> mediaItemIds) {
+        if (mediaItemIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT media_item_id, name, width, height, bytes, model FROM results "
+                        + "WHERE media_item_id IN (:ids) ORDER BY media_item_id, name")
+                .bind("ids", List.copyOf(mediaItemIds))
+                .map(row -> new ResultRow(row.get("media_item_id", UUID.class), row.get("name", String.class),
+                        row.get("width", Integer.class), row.get("height", Integer.class),
+                        row.get("bytes", Long.class), row.get("model", String.class)))
+                .all();
+    }
+
+    /** Jobs per status, for one owner (null: all) and optionally one project. */
+    public Mono<Map<JobStatus, Long>> countByStatus(String owner, String projectId) {
+        StringBuilder sql = new StringBuilder("SELECT status, count(*) AS n FROM jobs WHERE true");
+        Map<String, Object> params = new HashMap<>();
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
+        }
+        if (projectId != null) {
+            sql.append(" AND project_id = :projectId");
+            params.put("projectId", projectId);
+        }
+        sql.append(" GROUP BY status");
+        return db.sql(sql.toString()).bindValues(params)
+                .map(row -> Map.entry(JobStatus.fromJson(row.get("status", String.class)), row.get("n", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /** Jobs that are not final, for rebuilding Redis. */
+    public Flux<JobRow> unfinishedJobs() {
+        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE j.status IN ('pending', 'queued', 'processing')")
+                .map(JobStore::job)
+                .all();
+    }
+
+    // ---- mapping -----------------------------------------------------------------------------
+
+    private static String where(ItemQuery query) {
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (query.owner() != null) {
+            where.append(" AND j.owner = :owner");
+        }
+        if (query.status() != null) {
+            where.append(" AND j.status = :status");
+        }
+        return where.toString();
+    }
+
+    private static Map<String, Object> whereParams(ItemQuery query) {
+        Map<String, Object> params = new HashMap<>();
+        if (query.owner() != null) {
+            params.put("owner", query.owner());
+        }
+        if (query.status() != null) {
+            params.put("status", query.status().json());
+        }
+        return params;
+    }
+
+    static JobRow job(Readable row) {
+        return new JobRow(
+                row.get("id", UUID.class),
+                row.get("media_item_id", UUID.class),
+                row.get("owner", String.class),
+                JobStatus.fromJson(row.get("status", String.class)),
+                row.get("run", Integer.class),
+                row.get("priority", Integer.class),
+                row.get("attempts", Integer.class),
+                row.get("max_attempts", Integer.class),
+                row.get("last_error", String.class),
+                Operation.parseList(row.get("operations", String.class)),
+                row.get("project_id", String.class),
+                row.get("batch_id", String.class),
+                row.get("queued_at", Instant.class),
+                row.get("started_at", Instant.class),
+                row.get("completed_at", Instant.class),
+                row.get("duration_ms", Long.class));
+    }
+
+    static MediaItemRow mediaWithId(Readable row, UUID id) {
+        return new MediaItemRow(
+                id,
+                row.get("m_owner", String.class),
+                row.get("original_filename", String.class),
+                MediaType.fromJson(row.get("media_type", String.class)),
+                row.get("file_size", Long.class),
+                row.get("sha256", String.class),
+                row.get("input_path", String.class),
+                row.get("output_dir", String.class),
+                row.get("m_created_at", Instant.class));
+    }
+
+    static MediaItemRow media(Readable row) {
+        return mediaWithId(row, row.get("id", UUID.class));
+    }
+
+    static JobWithMedia jobWithMedia(Readable row) {
+        JobRow job = job(row);
+        return new JobWithMedia(job, mediaWithId(row, job.mediaItemId()));
+    }
+
+    static TaskRow task(Readable row) {
+        return new TaskRow(
+                row.get("job_id", UUID.class),
+                WorkerKind.fromJson(row.get("worker", String.class)),
+                row.get("run", Integer.class),
+                row.get("attempt", Integer.class),
+                TaskStatus.fromDb(row.get("status", String.class)),
+                row.get("progress", Integer.class),
+                row.get("last_error", String.class),
+                row.get("error_rank", Integer.class),
+                row.get("worker_id", String.class),
+                row.get("started_at", Instant.class),
+                row.get("finished_at", Instant.class),
+                row.get("duration_ms", Long.class));
+    }
+
+    static String joinOperations(List<Operation> operations) {
+        return operations.stream().map(Operation::json).collect(Collectors.joining(","));
+    }
+
+    private static Parameter nullable(Object value, Class<?> type) {
+        return Parameter.fromOrEmpty(value, type);
+    }
+
+    private static Map<String, Object> params(Object... namesAndValues) {
+        Map<String, Object> params = new HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            params.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return params;
+    }
+}

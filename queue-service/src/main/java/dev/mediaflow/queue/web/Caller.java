@@ -1,0 +1,16 @@
+package dev.mediaflow.queue.web;
+
+/** Who is asking, as the gateway vouches for it in {@code X-Mediaflow-Owner} / {@code X-Mediaflow-Role}. */
+public record Caller(String owner, boolean admin) {
+
+    public static final String ATTRIBUTE = "mediaflow.caller";
+
+    /** The owner filter for queries: null for admin, who sees everything. */
+    public String ownerFilter() {
+        return admin ? null : owner;
+    }
+
+    public boolean canSee(String itemOwner) {
+        return admin || owner.equals(itemOwner);
+    }
+}

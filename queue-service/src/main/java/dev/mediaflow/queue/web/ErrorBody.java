@@ -1,0 +1,5 @@
+package dev.mediaflow.queue.web;
+
+/** Every HTTP error body. */
+public record ErrorBody(String error, String message) {
+}

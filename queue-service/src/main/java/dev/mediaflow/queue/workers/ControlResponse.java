@@ -1,0 +1,4 @@
+package dev.mediaflow.queue.workers;
+
+public record ControlResponse(boolean success, String message) {
+}

@@ -1,0 +1,48 @@
+package dev.mediaflow.queue.workers;
+
+import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.queue.web.Caller;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** CONTRACT.md section 3, "Workers": status for everyone, pause / resume for admin. */
+@RestController
+@RequestMapping("/api/queue/worker")
+public class WorkerController {
+
+    private final WorkerRegistry registry;
+
+    public WorkerController(WorkerRegistry registry) {
+        this.registry = registry;
+    }
+
+    @GetMapping("/status")
+    public Mono<WorkerStatusResponse> status() {
+        return registry.status();
+    }
+
+    @PostMapping("/stop")
+    public Mono<ControlResponse> stop(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return requireAdmin(caller)
+                .then(registry.pause(caller.owner()))
+                .thenReturn(new ControlResponse(true, "Workers paused: they finish the task in hand and take no new one"));
+    }
+
+    @PostMapping("/start")
+    public Mono<ControlResponse> start(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return requireAdmin(caller)
+                .then(registry.resume(caller.owner()))
+                .thenReturn(new ControlResponse(true, "Workers resumed"));
+    }
+
+    private static Mono<Void> requireAdmin(Caller caller) {
+        return caller.admin()
+                ? Mono.empty()
+                : Mono.error(new ApiException(HttpStatus.FORBIDDEN, "forbidden", "only admin may pause or resume workers"));
+    }
+}

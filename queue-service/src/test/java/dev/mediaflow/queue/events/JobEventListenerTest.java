@@ -1,0 +1,99 @@
+package dev.mediaflow.queue.events;
+
+import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.Topology;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.support.Events;
+import dev.mediaflow.queue.support.IntegrationTest;
+import dev.mediaflow.queue.support.Rows;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.Disposable;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** End to end through RabbitMQ: mediaflow.events -> listener -> PostgreSQL and Redis. */
+class JobEventListenerTest extends IntegrationTest {
+
+    @Autowired
+    RabbitTemplate rabbit;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    RedisKeys keys;
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void publishedEventsReachTheDatabaseAndTheRedisHashAndChannel() {
+        Events e = Events.allOperations("alice");
+        List<String> published = new CopyOnWriteArrayList<>();
+        Disposable subscription = redis.listenToChannelLater(keys.jobChannel(e.jobId)).block(Duration.ofSeconds(5))
+                .map(ReactiveSubscription.Message::getMessage)
+                .subscribe(published::add);
+        try {
+            publish(e.submitted());
+            publish(e.started(WorkerKind.VISION, 1, 3));
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(Rows.of(db, e.jobId, e.mediaItemId).job()).containsEntry("status", "processing"));
+            Map<String, String> hash = redis.<String, String>opsForHash().entries(keys.job(e.jobId))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(Duration.ofSeconds(5));
+            assertThat(hash).containsEntry("status", "processing").containsEntry("attempts", "1")
+                    .containsEntry("max_attempts", "3").containsEntry("priority", "42")
+                    .containsEntry("last_error", "").containsKey("updated_at");
+            assertThat(redis.getExpire(keys.job(e.jobId)).block()).isGreaterThan(Duration.ofDays(6));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published)
+                    .anySatisfy(json -> assertThat(json).contains("\"status\":\"processing\"")
+                            .contains("\"jobId\":\"" + e.jobId + "\"")));
+        } finally {
+            subscription.dispose();
+        }
+    }
+
+    @Test
+    void aMalformedMessageIsDroppedOnceAndDoesNotBlockTheQueue() {
+        double rejectedBefore = rejected();
+        rabbit.send(Topology.EVENTS_EXCHANGE, "task.started", json("{\"type\":\"task.started\",\"jobId\":\"not-a-uuid\""));
+        Events e = Events.allOperations("alice");
+        publish(e.submitted());
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Rows.of(db, e.jobId, e.mediaItemId).job()).containsEntry("status", "queued"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejected() == rejectedBefore + 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> rejected() == rejectedBefore + 1);
+    }
+
+    private double rejected() {
+        return meters.counter("mediaflow.events", "outcome", "rejected").count();
+    }
+
+    private void publish(JobEvent event) {
+        rabbit.send(Topology.EVENTS_EXCHANGE, event.routingKey(),
+                json(new String(Json.write(event), StandardCharsets.UTF_8)));
+    }
+
+    private static Message json(String body) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        return new Message(body.getBytes(StandardCharsets.UTF_8), props);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mediaflow.queue.support;
+
+import dev.mediaflow.messages.EventType;
+import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.MediaType;
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.StorageLayout;
+import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.messages.WorkerKind;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds the events of one job, with fixed times so that runs are comparable. */
+public final class Events {
+
+    public static final Instant T0 = Instant.parse("2026-01-10T12:00:00Z");
+
+    public final UUID jobId = UUID.randomUUID();
+    public final UUID mediaItemId = UUID.randomUUID();
+    public final String owner;
+    private final List<Operation> operations;
+    private final int maxAttempts;
+    private int priority = 42;
+
+    public Events(String owner, List<Operation> operations, int maxAttempts) {
+        this.owner = owner;
+        this.operations = operations;
+        this.maxAttempts = maxAttempts;
+    }
+
+    public static Events allOperations(String owner) {
+        return new Events(owner, List.of(Operation.values()), 3);
+    }
+
+    public Events priority(int value) {
+        priority = value;
+        return this;
+    }
+
+    public JobSubmission submission() {
+        return new JobSubmission(jobId, mediaItemId, owner, "holiday.jpg", MediaType.PHOTO, 1_234_567L,
+                "ab".repeat(32), StorageLayout.uploadPath(owner, mediaItemId, "jpg"),
+                StorageLayout.outputDir(owner, mediaItemId), operations, priority, maxAttempts, "project-1", "batch-1",
+                1, T0);
+    }
+
+    public JobEvent submitted() {
+        return JobEvent.submitted(submission());
+    }
+
+    public JobEvent task(EventType type, WorkerKind worker, int run, int attempt, int secondsAfterT0) {
+        return new JobEvent(UUID.randomUUID(), type, jobId, mediaItemId, owner, worker, run, attempt, maxAttempts,
+                T0.plusSeconds(secondsAfterT0), worker.json() + "-worker-1", null, null, null, null, null);
+    }
+
+    public JobEvent started(WorkerKind worker, int attempt, int s) {
+        return task(EventType.TASK_STARTED, worker, 1, attempt, s);
+    }
+
+    public JobEvent progress(WorkerKind worker, int attempt, int percent, int s) {
+        return task(EventType.TASK_PROGRESS, worker, 1, attempt, s).withProgress(percent);
+    }
+
+    public JobEvent failed(WorkerKind worker, int attempt, String error, int s) {
+        return task(EventType.TASK_FAILED, worker, 1, attempt, s).withError(error);
+    }
+
+    public JobEvent retrying(WorkerKind worker, int attempt, String error, int s) {
+        return task(EventType.TASK_RETRYING, worker, 1, attempt, s).withError(error);
+    }
+
+    public JobEvent dead(WorkerKind worker, int attempt, String error, int s) {
+        return task(EventType.TASK_DEAD, worker, 1, attempt, s).withError(error);
+    }
+
+    public JobEvent imageSucceeded(int run, int attempt, int s) {
+        return task(EventType.TASK_SUCCEEDED, WorkerKind.IMAGE, run, attempt, s).withOutcome(1500L, Map.of(
+                "thumbnail", VariantResult.of(320, 240, 9_000),
+                "blur", VariantResult.of(640, 480, 20_000),
+                "low-quality", VariantResult.of(1280, 960, 60_000)));
+    }
+
+    public JobEvent visionSucceeded(int run, int attempt, int s) {
+        return task(EventType.TASK_SUCCEEDED, WorkerKind.VISION, run, attempt, s).withOutcome(4200L, Map.of(
+                "depth", new VariantResult(1024, 768, 300_000, "depth-anything-v2-small")));
+    }
+}

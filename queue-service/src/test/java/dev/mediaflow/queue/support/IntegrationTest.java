@@ -1,0 +1,34 @@
+package dev.mediaflow.queue.support;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** A full queue-service on a random port, against this run's own database, vhost and Redis prefix. */
+@ExtendWith(TestInfrastructure.Extension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+public abstract class IntegrationTest {
+
+    @Autowired
+    private ConfigurableApplicationContext context;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure infra = TestInfrastructure.get();
+        registry.add("spring.flyway.url", infra::jdbcUrl);
+        registry.add("spring.rabbitmq.addresses", infra::rabbitUrl);
+        registry.add("mediaflow.redis-prefix", () -> infra.redisPrefix);
+        registry.add("mediaflow.retry-delays", () -> "1s");
+    }
+
+    @BeforeEach
+    void trackContext() {
+        TestInfrastructure.get().track(context);
+    }
+}
