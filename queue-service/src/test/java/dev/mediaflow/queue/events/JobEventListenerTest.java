@@ -55,8 +55,10 @@ class JobEventListenerTest extends IntegrationTest {
 
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(Rows.of(db, e.jobId, e.mediaItemId).job()).containsEntry("status", "processing"));
-            Map<String, String> hash = redis.<String, String>opsForHash().entries(keys.job(e.jobId))
-                    .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(Duration.ofSeconds(5));
+            Map<String, String> hash = await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+                    () -> redis.<String, String>opsForHash().entries(keys.job(e.jobId))
+                            .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(Duration.ofSeconds(5)),
+                    entries -> "processing".equals(entries.get("status")));
             assertThat(hash).containsEntry("status", "processing").containsEntry("attempts", "1")
                     .containsEntry("max_attempts", "3").containsEntry("priority", "42")
                     .containsEntry("last_error", "").containsKey("updated_at");
