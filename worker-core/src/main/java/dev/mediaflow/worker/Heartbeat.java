@@ -32,6 +32,7 @@ public class Heartbeat {
         this.kind = kind;
         this.device = device;
         this.ttl = interval.multipliedBy(3).compareTo(Duration.ofSeconds(15)) < 0 ? Duration.ofSeconds(15) : interval.multipliedBy(3);
+        state.onChange(this::beat);
     }
 
     @Scheduled(fixedDelayString = "${mediaflow.heartbeat-interval:5s}", initialDelay = 0)

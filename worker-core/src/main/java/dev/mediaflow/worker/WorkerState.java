@@ -14,9 +14,15 @@ public class WorkerState {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final ConcurrentHashMap<UUID, Boolean> current = new ConcurrentHashMap<>();
+    private volatile Runnable onChange = () -> { };
 
     public WorkerState(String id) {
         this.id = id;
+    }
+
+    /** Called after every change, so status readers need not wait for the next heartbeat. */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     public String id() {
@@ -29,19 +35,23 @@ public class WorkerState {
 
     void setPaused(boolean value) {
         paused.set(value);
+        onChange.run();
     }
 
     void started(UUID jobId) {
         current.put(jobId, Boolean.TRUE);
+        onChange.run();
     }
 
     void finished(UUID jobId, boolean success) {
         current.remove(jobId);
         (success ? processed : failed).incrementAndGet();
+        onChange.run();
     }
 
     void left(UUID jobId) {
         current.remove(jobId);
+        onChange.run();
     }
 
     public long processed() {

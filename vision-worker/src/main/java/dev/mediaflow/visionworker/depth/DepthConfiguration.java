@@ -17,6 +17,11 @@ public class DepthConfiguration {
         return DepthEstimator.start(settings, DeviceChoice.parse(device));
     }
 
+    @Bean(destroyMethod = "close")
+    DepthBatcher depthBatcher(DepthEstimator estimator, DepthSettings settings) {
+        return new DepthBatcher(estimator, settings.batch(), settings.batchWait());
+    }
+
     /** UP whatever the model does (the worker itself runs); operators read model_status in the details. */
     @Bean
     HealthIndicator depthModel(DepthEstimator estimator) {

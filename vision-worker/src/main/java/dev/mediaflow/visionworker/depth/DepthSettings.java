@@ -11,14 +11,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inputSize  short side of the model input (rounded to multiples of 14), or the square side when fixed
  * @param fixedInput resize every image to exactly inputSize x inputSize (models with fixed position embeddings,
  *                   e.g. a Depth Anything V2 traced at 518x518)
- * @param batch      most same-size images stacked into one forward pass by {@link DepthEstimator#estimate(java.util.List)}
+ * @param batch      most same-size images stacked into one forward pass by {@link DepthEstimator#estimate(java.util.List)};
+ *                   on a GPU also the number of tasks the worker takes at once, so that they can share that pass
+ * @param batchWait  how long a task waits for others to share its forward pass ({@link DepthBatcher})
  */
 @ConfigurationProperties("mediaflow.depth")
 public record DepthSettings(
         @DefaultValue("") String model,
         @DefaultValue("518") int inputSize,
         @DefaultValue("false") boolean fixedInput,
-        @DefaultValue("4") int batch) {
+        @DefaultValue("4") int batch,
+        @DefaultValue("5ms") java.time.Duration batchWait) {
 
     public DepthSettings {
         model = model == null ? "" : model.strip();
@@ -32,6 +35,6 @@ public record DepthSettings(
     }
 
     public static DepthSettings of(String model) {
-        return new DepthSettings(model, 518, false, 4);
+        return new DepthSettings(model, 518, false, 4, java.time.Duration.ofMillis(5));
     }
 }

@@ -3,6 +3,7 @@ package dev.mediaflow.visionworker.tasks;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.visionworker.depth.DepthBatcher;
 import dev.mediaflow.visionworker.depth.DepthEstimator;
 import dev.mediaflow.visionworker.depth.DepthMap;
 import dev.mediaflow.worker.TaskContext;
@@ -22,10 +23,12 @@ import java.util.concurrent.CompletableFuture;
 class DepthTaskHandler implements TaskHandler {
 
     private final DepthEstimator estimator;
+    private final DepthBatcher batcher;
     private final MediaDecoder decoder = new MediaDecoder();
 
-    DepthTaskHandler(DepthEstimator estimator) {
+    DepthTaskHandler(DepthEstimator estimator, DepthBatcher batcher) {
         this.estimator = estimator;
+        this.batcher = batcher;
     }
 
     @Override
@@ -54,7 +57,7 @@ class DepthTaskHandler implements TaskHandler {
         try (Mat picture = decoder.decode(context.input(), context.task().mediaType(), 0)) {
             context.progress(30);
             context.checkpoint();
-            depth = estimator.estimate(picture);
+            depth = batcher.estimate(picture);
         }
         context.checkpoint();
         Path target = context.outputDir().resolve(Operation.DEPTH.fileName());

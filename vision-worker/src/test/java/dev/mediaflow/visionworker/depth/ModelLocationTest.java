@@ -3,6 +3,7 @@ package dev.mediaflow.visionworker.depth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class ModelLocationTest {
 
     @Test
     void validatesTheSettings() {
-        assertThatThrownBy(() -> new DepthSettings("m.pt", 10, false, 4)).hasMessageContaining("input-size");
-        assertThatThrownBy(() -> new DepthSettings("m.pt", 518, false, 0)).hasMessageContaining("batch");
+        assertThatThrownBy(() -> new DepthSettings("m.pt", 10, false, 4, Duration.ofMillis(5))).hasMessageContaining("input-size");
+        assertThatThrownBy(() -> new DepthSettings("m.pt", 518, false, 0, Duration.ofMillis(5))).hasMessageContaining("batch");
     }
 }
