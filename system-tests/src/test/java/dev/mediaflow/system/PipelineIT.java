@@ -15,7 +15,6 @@ import tools.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,14 +64,14 @@ class PipelineIT {
         assertVariant(alice, mediaItemId, "low-quality", 1280, 4000, 3000);
         assertThat(item.get("results").get("thumbnail").get("width").asInt()).isEqualTo(320);
 
-        try (var db = DriverManager.getConnection(stack.infra.jdbcUrl(), Infrastructure.PG_USER, Infrastructure.PG_PASSWORD)) {
+        try (var db = stack.database.connect()) {
             ResultSet row = db.createStatement().executeQuery("select status from jobs where id = '" + queueId + "'");
             assertThat(row.next()).isTrue();
             assertThat(row.getString(1)).isEqualTo("completed");
         }
         RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
         try (var connection = redis.connect()) {
-            assertThat(connection.sync().hget(stack.infra.redisPrefix + "job:" + queueId, "status")).isEqualTo("completed");
+            assertThat(connection.sync().hget(stack.redisPrefix + "job:" + queueId, "status")).isEqualTo("completed");
         } finally {
             redis.shutdown();
         }
@@ -259,7 +258,7 @@ class PipelineIT {
     private static TaskMessage awaitParked(Stack stack, UUID jobId) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
-        factory.setVirtualHost(stack.infra.vhost);
+        factory.setVirtualHost(stack.vhost.name());
         try (var connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             Instant deadline = Instant.now().plusSeconds(30);
             while (Instant.now().isBefore(deadline)) {

@@ -1,5 +1,8 @@
 package dev.mediaflow.system;
 
+import dev.mediaflow.testsupport.PostgresDatabase;
+import dev.mediaflow.testsupport.RabbitVhost;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,7 +25,10 @@ final class Stack implements AutoCloseable {
     /** depth grows with the row index: the bottom of a depth map is brighter than its top */
     static final String DEPTH_MODEL = "vision-worker/src/test/resources/models/row-depth.pt";
 
-    final Infrastructure infra;
+    final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    final String redisPrefix = "mediaflow-it-" + runId + ":";
+    final RabbitVhost vhost;
+    final PostgresDatabase database;
     final Path storage;
     final TcpProxy brokerForGateway;
     final ServiceProcess queueService;
@@ -31,21 +38,22 @@ final class Stack implements AutoCloseable {
     private final List<ServiceProcess> all = new ArrayList<>();
 
     Stack() throws Exception {
-        infra = new Infrastructure();
-        Path base = Path.of("target", "system-tests", infra.runId).toAbsolutePath();
+        vhost = RabbitVhost.create("mediaflow-it");
+        database = PostgresDatabase.create("mediaflow_it");
+        Path base = Path.of("target", "system-tests", runId).toAbsolutePath();
         storage = base.resolve("storage");
         Files.createDirectories(storage);
         Path logs = base.resolve("logs");
         brokerForGateway = new TcpProxy(5672);
 
         Map<String, String> env = new HashMap<>();
-        env.put("RABBITMQ_URL", infra.rabbitUrl(5672));
+        env.put("RABBITMQ_URL", vhost.amqpUrl());
         env.put("REDIS_URL", "redis://127.0.0.1:6379");
-        env.put("POSTGRES_URL", infra.jdbcUrl());
-        env.put("POSTGRES_USER", Infrastructure.PG_USER);
-        env.put("POSTGRES_PASSWORD", Infrastructure.PG_PASSWORD);
+        env.put("POSTGRES_URL", database.jdbcUrl());
+        env.put("POSTGRES_USER", PostgresDatabase.USER);
+        env.put("POSTGRES_PASSWORD", PostgresDatabase.PASSWORD);
         env.put("MEDIAFLOW_STORAGE_ROOT", storage.toString());
-        env.put("MEDIAFLOW_REDIS_PREFIX", infra.redisPrefix);
+        env.put("MEDIAFLOW_REDIS_PREFIX", redisPrefix);
         env.put("MEDIAFLOW_RETRY_DELAYS", RETRY_DELAYS);
         env.put("MEDIAFLOW_MAX_UPLOAD_BYTES", Long.toString(MAX_UPLOAD_BYTES));
         env.put("MEDIAFLOW_HEARTBEAT_INTERVAL", "1s");
@@ -61,7 +69,7 @@ final class Stack implements AutoCloseable {
         imageWorker = track(ServiceProcess.start("image-worker", small, env, logs));
         visionWorker = track(ServiceProcess.start("vision-worker", small, env, logs));
         Map<String, String> gatewayEnv = new HashMap<>(env);
-        gatewayEnv.put("RABBITMQ_URL", infra.rabbitUrl(brokerForGateway.port()));
+        gatewayEnv.put("RABBITMQ_URL", vhost.amqpUrl(brokerForGateway.port()));
         gatewayEnv.put("MEDIAFLOW_QUEUE_SERVICE_URL", queueService.url());
         gatewayEnv.put("MEDIAFLOW_VISION_WORKER_URL", visionWorker.url());
         gateway = track(ServiceProcess.start("gateway-service", List.of("-Xmx128m", "-XX:+UseSerialGC"), gatewayEnv, logs));
@@ -98,6 +106,10 @@ final class Stack implements AutoCloseable {
             p.close();
         }
         brokerForGateway.close();
-        infra.close();
+        try {
+            vhost.close();
+        } finally {
+            database.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.mediaflow.visionworker;
 
+import dev.mediaflow.testsupport.RabbitVhost;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.Ordered;
@@ -23,13 +24,13 @@ import java.util.UUID;
         mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 public abstract class ServiceTest {
 
-    private static TestBroker broker;
+    private static RabbitVhost broker;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.rabbitmq.addresses", () -> {
             if (broker == null) {
-                broker = new TestBroker();
+                broker = RabbitVhost.create("mediaflow-vision-test");
             }
             return broker.amqpUrl();
         });

@@ -11,6 +11,7 @@ import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.TopologyDeclarations;
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.testsupport.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class TaskProcessorTest {
     @TempDir
     Path storage;
 
-    private TestBroker broker;
+    private RabbitVhost broker;
     private CachingConnectionFactory rabbitConnections;
     private RabbitTemplate rabbit;
     private LettuceConnectionFactory redisConnections;
@@ -58,9 +59,9 @@ class TaskProcessorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        broker = new TestBroker();
+        broker = RabbitVhost.create("mediaflow-test");
         rabbitConnections = new CachingConnectionFactory("127.0.0.1", 5672);
-        rabbitConnections.setVirtualHost(broker.vhost);
+        rabbitConnections.setVirtualHost(broker.name());
         rabbitConnections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
         RabbitAdmin admin = new RabbitAdmin(rabbitConnections);
         TopologyDeclarations.all(DELAYS).getDeclarables().forEach(d -> {

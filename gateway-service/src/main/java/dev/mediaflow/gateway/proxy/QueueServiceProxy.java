@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.proxy;
 
+import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
@@ -71,13 +72,13 @@ public class QueueServiceProxy {
                 });
     }
 
-    private Mono<SynthesizedQueueItem> knownHere(UUID jobId, Caller caller) {
+    private Mono<QueueItem> knownHere(UUID jobId, Caller caller) {
         return Mono.fromCallable(() -> spool.find(jobId)
                         .filter(s -> caller.mayRead(s.owner()))
-                        .map(s -> SynthesizedQueueItem.of(s, "pending"))
+                        .map(s -> QueueItem.fromSubmission(s, "pending"))
                         .or(() -> dispatcher.recentlyPublished(jobId)
                                 .filter(s -> caller.mayRead(s.owner()))
-                                .map(s -> SynthesizedQueueItem.of(s, "queued")))
+                                .map(s -> QueueItem.fromSubmission(s, "queued")))
                         .orElse(null))
                 .subscribeOn(Schedulers.boundedElastic());
     }
@@ -97,7 +98,7 @@ public class QueueServiceProxy {
         }
     }
 
-    private static Mono<ServerResponse> ok(SynthesizedQueueItem item) {
+    private static Mono<ServerResponse> ok(QueueItem item) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(item);
     }
 

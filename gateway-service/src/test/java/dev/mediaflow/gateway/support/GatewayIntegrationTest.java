@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.support;
 
+import dev.mediaflow.testsupport.RabbitVhost;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.WorkerKind;
@@ -40,7 +41,7 @@ public abstract class GatewayIntegrationTest {
     public static final long MAX_UPLOAD = 1_000_000;
     public static final String EVENTS_PROBE = "gateway-test.job-submitted";
 
-    protected static final RabbitTestVhost VHOST = RabbitTestVhost.createForThisJvm("mf-gateway-test");
+    protected static final RabbitVhost VHOST = deletedAtExit(RabbitVhost.create("mf-gateway-test"));
     protected static final Path STORAGE = TestFiles.tempDirectory("mf-gateway-storage");
     protected static final int NO_QUEUE_SERVICE = TestFiles.closedPort();
 
@@ -99,5 +100,11 @@ public abstract class GatewayIntegrationTest {
     }
 
     public record Received<T>(T body, Message message) {
+    }
+
+    /** The contexts sharing it close at the end of the run, so the vhost goes when the JVM exits. */
+    private static RabbitVhost deletedAtExit(RabbitVhost vhost) {
+        Runtime.getRuntime().addShutdownHook(new Thread(vhost::close));
+        return vhost;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mediaflow.queue.items;
 
+import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,7 +27,7 @@ public class QueueItemController {
     }
 
     @GetMapping("/items/{queueId}")
-    public Mono<QueueItemView> item(@PathVariable String queueId, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+    public Mono<QueueItem> item(@PathVariable String queueId, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         return Mono.fromSupplier(() -> ItemQueryParser.queueId(queueId)).flatMap(id -> reader.item(id, caller));
     }
 

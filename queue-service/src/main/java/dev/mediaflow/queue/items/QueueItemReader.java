@@ -1,5 +1,6 @@
 package dev.mediaflow.queue.items;
 
+import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatus;
@@ -32,7 +33,7 @@ public class QueueItemReader {
         this.clock = clock;
     }
 
-    public Mono<QueueItemView> item(UUID queueId, Caller caller) {
+    public Mono<QueueItem> item(UUID queueId, Caller caller) {
         return store.findItem(queueId, caller.ownerFilter())
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)))
                 .flatMap(item -> withResults(List.of(item)))
@@ -58,7 +59,7 @@ public class QueueItemReader {
                 });
     }
 
-    private Mono<List<QueueItemView>> withResults(List<JobWithMedia> items) {
+    private Mono<List<QueueItem>> withResults(List<JobWithMedia> items) {
         List<UUID> mediaIds = items.stream().map(i -> i.job().mediaItemId()).distinct().toList();
         return store.results(mediaIds)
                 .collect(Collectors.groupingBy(ResultRow::mediaItemId))
@@ -67,15 +68,15 @@ public class QueueItemReader {
                         .toList());
     }
 
-    static QueueItemView view(JobWithMedia item, List<ResultRow> results) {
+    static QueueItem view(JobWithMedia item, List<ResultRow> results) {
         JobRow job = item.job();
         MediaItemRow media = item.media();
-        Map<String, QueueItemView.ResultView> variants = new LinkedHashMap<>();
+        Map<String, QueueItem.Result> variants = new LinkedHashMap<>();
         for (ResultRow r : results) {
-            variants.put(r.name(), new QueueItemView.ResultView(
+            variants.put(r.name(), new QueueItem.Result(
                     "/api/media/" + media.id() + "/variants/" + r.name(), r.width(), r.height(), r.bytes(), r.model()));
         }
-        return new QueueItemView(job.id(), job.mediaItemId(), job.status().json(), job.priority(), job.attempts(),
+        return new QueueItem(job.id(), job.mediaItemId(), job.status().json(), job.priority(), job.attempts(),
                 job.maxAttempts(), job.lastError(), job.queuedAt(), job.startedAt(), job.completedAt(),
                 job.durationMs(), media.originalFilename(), media.mediaType().json(), media.fileSize(), media.sha256(),
                 job.operations().stream().map(Operation::json).toList(), job.projectId(), job.batchId(), variants);

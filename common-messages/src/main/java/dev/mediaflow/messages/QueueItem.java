@@ -1,4 +1,4 @@
-package dev.mediaflow.queue.items;
+package dev.mediaflow.messages;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A queue item exactly as CONTRACT.md section 3 lists it; absent values are null, never missing. */
+/**
+ * A queue item exactly as CONTRACT.md section 3 lists it; absent values are null, never missing.
+ * queue-service serves it from its record; the gateway builds one from a submission it still holds.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "media_item_id", "status", "priority", "attempts", "max_attempts", "last_error", "queued_at",
         "started_at", "completed_at", "duration_ms", "original_filename", "media_type", "file_size", "sha256",
         "operations", "project_id", "batch_id", "results"})
-public record QueueItemView(
+public record QueueItem(
         UUID id,
         @JsonProperty("media_item_id") UUID mediaItemId,
         String status,
@@ -33,10 +36,17 @@ public record QueueItemView(
         List<String> operations,
         @JsonProperty("project_id") String projectId,
         @JsonProperty("batch_id") String batchId,
-        Map<String, ResultView> results) {
+        Map<String, Result> results) {
+
+    /** A job this gateway accepted but queue-service has not recorded yet: nothing has run. */
+    public static QueueItem fromSubmission(JobSubmission s, String status) {
+        return new QueueItem(s.jobId(), s.mediaItemId(), status, s.priority(), 0, s.maxAttempts(), null,
+                s.createdAt(), null, null, null, s.originalFilename(), s.mediaType().json(), s.fileSize(), s.sha256(),
+                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), Map.of());
+    }
 
     /** One variant that exists; {@code model} only for depth maps. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ResultView(String url, int width, int height, long bytes, String model) {
+    public record Result(String url, int width, int height, long bytes, String model) {
     }
 }
