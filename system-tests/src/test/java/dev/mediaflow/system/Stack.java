@@ -2,6 +2,7 @@ package dev.mediaflow.system;
 
 import dev.mediaflow.testsupport.PostgresDatabase;
 import dev.mediaflow.testsupport.RabbitVhost;
+import dev.mediaflow.testsupport.RedisPrefix;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ final class Stack implements AutoCloseable {
     static final String DEPTH_MODEL = "vision-worker/src/test/resources/models/row-depth.pt";
 
     final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    final String redisPrefix = "mediaflow-it-" + runId + ":";
+    private final RedisPrefix redis = RedisPrefix.create("mediaflow-it");
+    final String redisPrefix = redis.value();
     final RabbitVhost vhost;
     final PostgresDatabase database;
     final Path storage;
@@ -109,7 +111,11 @@ final class Stack implements AutoCloseable {
         try {
             vhost.close();
         } finally {
-            database.close();
+            try {
+                database.close();
+            } finally {
+                redis.close();
+            }
         }
     }
 }

@@ -2,18 +2,13 @@ package dev.mediaflow.queue.support;
 
 import dev.mediaflow.testsupport.PostgresDatabase;
 import dev.mediaflow.testsupport.RabbitVhost;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.mediaflow.testsupport.RedisPrefix;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * One private PostgreSQL database, RabbitMQ vhost and Redis key prefix for this test run, created
@@ -21,16 +16,16 @@ import java.util.UUID;
  */
 public final class TestInfrastructure implements AutoCloseable {
 
-    private static final String REDIS_URL = "redis://127.0.0.1:6379";
-
     private static TestInfrastructure instance;
 
-    public final String redisPrefix = "mediaflow-qs-test:" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + ":";
+    public final String redisPrefix;
+    private final RedisPrefix redis = RedisPrefix.create("mediaflow-qs-test");
     private final PostgresDatabase database;
     private final RabbitVhost vhost;
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
     private TestInfrastructure() {
+        redisPrefix = redis.value();
         database = PostgresDatabase.create("mediaflow_qs_test");
         try {
             vhost = RabbitVhost.create("mediaflow-qs-test");
@@ -71,24 +66,8 @@ public final class TestInfrastructure implements AutoCloseable {
             try {
                 vhost.close();
             } finally {
-                deleteRedisKeys();
+                redis.close();
             }
-        }
-    }
-
-    private void deleteRedisKeys() {
-        RedisClient client = RedisClient.create(REDIS_URL);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(redisPrefix + "*").limit(500));
-                if (!page.getKeys().isEmpty()) {
-                    connection.sync().del(page.getKeys().toArray(String[]::new));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
-        } finally {
-            client.shutdown();
         }
     }
 
