@@ -184,6 +184,39 @@ class PipelineIT {
     }
 
     @Test
+    void aCancelledJobIsSkippedByTheWorkersAndCannotBeCancelledTwice(Stack stack) throws Exception {
+        ApiClient admin = stack.client("dev-admin-key");
+        ApiClient alice = stack.client("dev-alice-key");
+        String queueId;
+        String mediaItemId;
+        assertThat(admin.post("/api/queue/worker/stop").status()).isEqualTo(200);
+        try {
+            ApiClient.Response upload = alice.upload("later.jpg", Media.jpeg(tmp.resolve("later.jpg"), 640, 480));
+            queueId = upload.json().get("queueId").asString();
+            mediaItemId = upload.json().get("mediaItemId").asString();
+            awaitStatus(alice, queueId, "queued");
+            assertThat(stack.client("dev-bob-key").post("/api/queue/items/" + queueId + "/cancel").status()).isEqualTo(404);
+            ApiClient.Response cancel = alice.post("/api/queue/items/" + queueId + "/cancel");
+            assertThat(cancel.status()).as(cancel.text()).isEqualTo(200);
+            assertThat(alice.post("/api/queue/items/" + queueId + "/cancel").status()).isEqualTo(409);
+        } finally {
+            assertThat(admin.post("/api/queue/worker/start").status()).isEqualTo(200);
+        }
+        // both workers take the tasks, see the cancel flag and drop them
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                stack.vhost.queueDepth("mediaflow.image.tasks") == 0 && stack.vhost.queueDepth("mediaflow.vision.tasks") == 0);
+        Thread.sleep(1000);
+        JsonNode item = alice.get("/api/queue/items/" + queueId).json();
+        assertThat(item.get("status").asString()).isEqualTo("cancelled");
+        assertThat(item.get("results").size()).isZero();
+        assertThat(alice.get("/api/media/" + mediaItemId + "/variants/thumbnail").status()).isEqualTo(404);
+
+        // retry starts a new run that the old cancel does not stop
+        assertThat(alice.post("/api/queue/items/" + queueId + "/retry").status()).isEqualTo(200);
+        awaitStatus(alice, queueId, "completed");
+    }
+
+    @Test
     void withTheBrokerGoneAnUploadIsPendingAndCompletesOnceItIsBack(Stack stack) throws Exception {
         ApiClient alice = stack.client("dev-alice-key");
         Path photo = Media.jpeg(tmp.resolve("offline.jpg"), 640, 480);
