@@ -18,6 +18,7 @@ import java.util.List;
  * @param publishTimeout      how long to wait for a publisher confirm
  * @param eventTimeout        how long applying one status event may take before it is requeued
  * @param rebuildRedisOnStart write the status hash of every unfinished job at start
+ * @param sseHeartbeat        interval of the comment that keeps an idle event stream open through proxies
  */
 @ConfigurationProperties("mediaflow")
 public record MediaflowProperties(
@@ -27,7 +28,8 @@ public record MediaflowProperties(
         @DefaultValue("104857600") long maxUploadBytes,
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("30s") Duration eventTimeout,
-        @DefaultValue("true") boolean rebuildRedisOnStart) {
+        @DefaultValue("true") boolean rebuildRedisOnStart,
+        @DefaultValue("15s") Duration sseHeartbeat) {
 
     public List<Duration> retryDelayList() {
         return TopologyDeclarations.parseDelays(retryDelays);

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-/** Every SQL statement of queue-service, over R2DBC. Writers are meant to run inside a transaction. */
+/** The SQL of the job lifecycle, over R2DBC. Writers are meant to run inside a transaction. */
 @Repository
 public class JobStore {
 
@@ -257,6 +257,31 @@ public class JobStore {
                 .map(row -> Map.entry(JobStatus.fromJson(row.get("status", String.class)), row.get("n", Long.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    public Mono<JobRow> findJob(UUID jobId) {
+        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE j.id = :id")
+                .bind("id", jobId)
+                .map(JobStore::job)
+                .one();
+    }
+
+    /** Ids of the jobs of one project in the given statuses, for one owner (null: all), oldest first. */
+    public Flux<UUID> findJobIds(String owner, String projectId, List<String> batchIds, Collection<JobStatus> statuses) {
+        StringBuilder sql = new StringBuilder("SELECT id FROM jobs WHERE project_id = :projectId AND status IN (:statuses)");
+        Map<String, Object> params = new HashMap<>();
+        params.put("projectId", projectId);
+        params.put("statuses", statuses.stream().map(JobStatus::json).toList());
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
+        }
+        if (batchIds != null && !batchIds.isEmpty()) {
+            sql.append(" AND batch_id IN (:batchIds)");
+            params.put("batchIds", List.copyOf(batchIds));
+        }
+        sql.append(" ORDER BY queued_at, id");
+        return db.sql(sql.toString()).bindValues(params).mapValue(UUID.class).all();
     }
 
     /** Jobs that are not final, for rebuilding Redis. */
