@@ -32,6 +32,7 @@ public record UploadOptions(List<Operation> operations, Integer priority, int ma
                     : intIn("maxAttempts", value, 1, 10), projectId, batchId);
             case "projectId" -> new UploadOptions(operations, priority, maxAttempts, id("projectId", value), batchId);
             case "batchId" -> new UploadOptions(operations, priority, maxAttempts, projectId, id("batchId", value));
+            case "analysis_type" -> new UploadOptions(analysisType(value), priority, maxAttempts, projectId, batchId);
             default -> this;
         };
     }
@@ -42,6 +43,17 @@ public record UploadOptions(List<Operation> operations, Integer priority, int ma
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("field 'operations': " + e.getMessage());
         }
+    }
+
+    /** The vision-gateway seed's field: depth, variants or comprehensive (all four). */
+    private static List<Operation> analysisType(String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "depth" -> List.of(Operation.DEPTH);
+            case "variants" -> List.of(Operation.THUMBNAIL, Operation.BLUR, Operation.LOW_QUALITY);
+            case "comprehensive", "" -> List.of(Operation.values());
+            default -> throw ApiException.badRequest("field 'analysis_type' must be depth, variants or comprehensive, got '"
+                    + abbreviate(value) + "'");
+        };
     }
 
     private static int intIn(String field, String value, int min, int max) {
