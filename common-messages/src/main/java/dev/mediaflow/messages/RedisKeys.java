@@ -42,6 +42,11 @@ public record RedisKeys(String prefix) {
         return prefix + "done:" + jobId + ":" + kind.json() + ":" + run;
     }
 
+    /** counter: how often one attempt was started; more than once means its worker died in it */
+    public String starts(UUID jobId, WorkerKind kind, int run, int attempt) {
+        return prefix + "starts:" + jobId + ":" + kind.json() + ":" + run + ":" + attempt;
+    }
+
     /** hash with a short TTL: one worker instance's heartbeat */
     public String worker(String workerId) {
         return prefix + "worker:" + workerId;

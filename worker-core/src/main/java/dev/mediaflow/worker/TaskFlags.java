@@ -33,6 +33,14 @@ public class TaskFlags {
         redis.opsForValue().set(keys.taskDone(task.jobId(), task.worker(), task.run()), "1", doneTtl);
     }
 
+    /** Counts one more start of this attempt (more than one: its worker died in it); lives as long as the done flag. */
+    public long countStart(TaskMessage task) {
+        String key = keys.starts(task.jobId(), task.worker(), task.run(), task.attempt());
+        Long count = redis.opsForValue().increment(key);
+        redis.expire(key, doneTtl);
+        return count == null ? 1 : count;
+    }
+
     public boolean paused() {
         return Boolean.TRUE.equals(redis.hasKey(keys.paused()));
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,9 @@ public class TaskProcessor {
         this.retryDelays = retryDelays;
     }
 
+    /** How often one attempt may be started (its worker dying in it each time) before it counts as failed. */
+    static final int MAX_STARTS_PER_ATTEMPT = 3;
+
     public Outcome process(byte[] body) {
         TaskMessage task;
         try {
@@ -69,6 +73,13 @@ public class TaskProcessor {
         if (flags.done(task)) {
             log.info("Job {} {} task run {} already done; redelivery ignored", task.jobId(), task.worker().json(), task.run());
             return Outcome.ACK;
+        }
+        long starts = flags.countStart(task);
+        if (starts > MAX_STARTS_PER_ATTEMPT) {
+            // a task that kills its worker must not come back forever at the head of the queue
+            state.started(task.jobId());
+            return failed(task, new IllegalStateException("the worker stopped " + (starts - 1)
+                    + " times while processing this task (crash or kill)"), 0);
         }
         return run(task);
     }
@@ -100,12 +111,13 @@ public class TaskProcessor {
             state.left(task.jobId());
             log.info("Job {} {} task cancelled; partial outputs removed", task.jobId(), task.worker().json());
             return Outcome.ACK;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // an Error (out of memory, say) fails this attempt too, if the JVM can still publish
             return failed(task, e, (System.nanoTime() - start) / 1_000_000);
         }
     }
 
-    private Outcome failed(TaskMessage task, Exception cause, long ms) {
+    private Outcome failed(TaskMessage task, Throwable cause, long ms) {
         String error = describe(cause);
         state.finished(task.jobId(), false);
         events.publish(event(EventType.TASK_FAILED, task).withError(error).withOutcome(ms, null));
@@ -153,8 +165,17 @@ public class TaskProcessor {
         }
     }
 
-    private static String describe(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** The error as the API shows it: never a server path (CONTRACT.md: no server path anywhere in the API). */
+    private String describe(Throwable e) {
+        String message;
+        if (e instanceof FileSystemException fs && fs.getFile() != null) {
+            String reason = fs.getReason() == null ? "" : ": " + fs.getReason();
+            message = e.getClass().getSimpleName() + " " + Path.of(fs.getFile()).getFileName() + reason;
+        } else {
+            message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        message = message.replace(storageRoot.toAbsolutePath().normalize() + "/", "")
+                .replace(storageRoot.toAbsolutePath().normalize().toString(), "storage");
         return message.length() > 2000 ? message.substring(0, 2000) : message;
     }
 }

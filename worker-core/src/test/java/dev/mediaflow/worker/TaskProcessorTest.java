@@ -220,6 +220,71 @@ class TaskProcessorTest {
         assertThat(events.get(0).error()).contains("leaves the storage root");
     }
 
+    @Test
+    void anAttemptThatKilledItsWorkerThreeTimesFailsInsteadOfRunningAgain() {
+        TaskMessage task = task(1, 3);
+        redis.opsForValue().set(keys.starts(task.jobId(), task.worker(), task.run(), task.attempt()), "3");
+
+        assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(handler.calls.get()).isZero();
+        List<JobEvent> events = events(2);
+        assertThat(events).extracting(JobEvent::type).containsExactly(EventType.TASK_FAILED, EventType.TASK_RETRYING);
+        assertThat(events.get(0).error()).contains("stopped 3 times");
+        assertThat(state.currentJobs()).isEmpty();
+    }
+
+    @Test
+    void errorsNeverShowServerPaths() {
+        TaskMessage task = task(3, 3);
+        Path missing = storage.resolve("uploads/alice/gone.jpg").toAbsolutePath();
+        handler.script.add(ctx -> {
+            throw new java.nio.file.NoSuchFileException(missing.toString());
+        });
+        handler.script.add(ctx -> {
+            throw new IllegalStateException("cannot read " + missing + " at all");
+        });
+        processor.process(Json.write(task));
+        String first = events(3).get(1).error();
+        processor.process(Json.write(task(3, 3)));
+        String second = events(3).get(1).error();
+        assertThat(first).isEqualTo("NoSuchFileException gone.jpg");
+        assertThat(second).isEqualTo("cannot read uploads/alice/gone.jpg at all");
+        assertThat(first + second).doesNotContain(storage.toString());
+    }
+
+    @Test
+    void aTaskThatCannotBeSettledGoesBackToItsQueue() throws Exception {
+        LettuceConnectionFactory nowhere = new LettuceConnectionFactory("127.0.0.1", closedPort());
+        nowhere.afterPropertiesSet();
+        nowhere.start();
+        try {
+            TaskProcessor withoutRedis = new TaskProcessor(handler, new EventPublisher(rabbit, Duration.ofSeconds(5)),
+                    new TaskFlags(new StringRedisTemplate(nowhere), keys, Duration.ofMinutes(5)), state, storage, DELAYS);
+            TaskListener listener = new TaskListener(withoutRedis);
+            rabbit.send(Topology.TASKS_EXCHANGE, WorkerKind.IMAGE.routingKey(), new Message(Json.write(task(1, 3)), new MessageProperties()));
+            rabbit.execute(channel -> {
+                var response = channel.basicGet(WorkerKind.IMAGE.queue(), false);
+                assertThat(response).isNotNull();
+                MessageProperties props = new MessageProperties();
+                props.setDeliveryTag(response.getEnvelope().getDeliveryTag());
+                listener.onMessage(new Message(response.getBody(), props), channel);
+                return null;
+            });
+            Message back = rabbit.receive(WorkerKind.IMAGE.queue(), 3000);
+            assertThat(back).as("handed back, not held").isNotNull();
+            assertThat(back.getMessageProperties().getRedelivered()).isTrue();
+            assertThat(handler.calls.get()).isZero();
+        } finally {
+            nowhere.destroy();
+        }
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private TaskMessage task(int attempt, int maxAttempts) {
         UUID media = UUID.randomUUID();
         return new TaskMessage(UUID.randomUUID(), media, "alice", MediaType.PHOTO, WorkerKind.IMAGE,

@@ -25,6 +25,8 @@ public final class Events {
     private final List<Operation> operations;
     private final int maxAttempts;
     private int priority = 42;
+    private String projectId = "project-1";
+    private String batchId = "batch-1";
 
     public Events(String owner, List<Operation> operations, int maxAttempts) {
         this.owner = owner;
@@ -41,10 +43,16 @@ public final class Events {
         return this;
     }
 
+    public Events project(String project, String batch) {
+        projectId = project;
+        batchId = batch;
+        return this;
+    }
+
     public JobSubmission submission() {
         return new JobSubmission(jobId, mediaItemId, owner, "holiday.jpg", MediaType.PHOTO, 1_234_567L,
                 "ab".repeat(32), StorageLayout.uploadPath(owner, mediaItemId, "jpg"),
-                StorageLayout.outputDir(owner, mediaItemId), operations, priority, maxAttempts, "project-1", "batch-1",
+                StorageLayout.outputDir(owner, mediaItemId), operations, priority, maxAttempts, projectId, batchId,
                 1, T0);
     }
 

@@ -65,6 +65,9 @@ public class DepthBatcher implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e;
         }
     }
@@ -96,7 +99,14 @@ public class DepthBatcher implements AutoCloseable {
                 batch.forEach(r -> r.result().completeExceptionally(new IllegalStateException("depth batcher stopped")));
                 return;
             }
-            run(batch);
+            try {
+                run(batch);
+            } catch (Throwable e) {
+                // the dispatcher must outlive anything a batch throws (an OutOfMemoryError, say),
+                // or every consumer would wait for it forever
+                log.error("A depth batch of {} failed: {}", batch.size(), e.toString());
+                batch.forEach(r -> r.result().completeExceptionally(e));
+            }
         }
     }
 
@@ -133,5 +143,8 @@ public class DepthBatcher implements AutoCloseable {
     public void close() {
         closed = true;
         dispatcher.interrupt();
+        for (Request request; (request = waiting.poll()) != null; ) {
+            request.result().completeExceptionally(new IllegalStateException("depth batcher stopped"));
+        }
     }
 }

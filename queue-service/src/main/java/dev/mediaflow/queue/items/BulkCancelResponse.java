@@ -1,0 +1,4 @@
+package dev.mediaflow.queue.items;
+
+public record BulkCancelResponse(boolean success, long canceledCount) {
+}

@@ -1,0 +1,89 @@
+package dev.mediaflow.queue.items;
+
+import dev.mediaflow.queue.job.JobStatus;
+import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.queue.web.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Cancel and retry of many jobs of a project, one {@link JobActions} call (and transaction) per
+ * job. A job that changed state since it was selected is skipped, not counted.
+ */
+@Service
+public class BulkJobActions {
+
+    private static final Logger log = LoggerFactory.getLogger(BulkJobActions.class);
+    private static final List<JobStatus> CANCELLABLE = List.of(JobStatus.PENDING, JobStatus.QUEUED, JobStatus.PROCESSING);
+
+    private final JobStore store;
+    private final JobActions actions;
+
+    public BulkJobActions(JobStore store, JobActions actions) {
+        this.store = store;
+        this.actions = actions;
+    }
+
+    public Mono<Long> cancel(BulkCancelRequest request, Caller caller) {
+        return Mono.defer(() -> {
+            String projectId = requireProject(request.projectId());
+            Flux<UUID> ids = store.findJobIds(caller.ownerFilter(), projectId, request.batchIds(), CANCELLABLE);
+            return countDone(ids, id -> actions.cancel(id, caller).then())
+                    .doOnNext(n -> log.info("{} cancelled {} job(s) of project {} (batches {})", caller.owner(), n,
+                            projectId, request.batchIds() == null ? "all" : request.batchIds()));
+        });
+    }
+
+    public Mono<Long> retry(BulkRetryRequest request, Caller caller) {
+        return Mono.defer(() -> {
+            String projectId = requireProject(request.projectId());
+            if (request.jobId() != null && !request.jobId().isBlank()) {
+                return retryOne(ItemQueryParser.queueId(request.jobId()), projectId, caller);
+            }
+            if (!Boolean.TRUE.equals(request.retryAll())) {
+                throw ApiException.badRequest("give a jobId, or retryAll: true to retry every failed job of the project");
+            }
+            Flux<UUID> ids = store.findJobIds(caller.ownerFilter(), projectId, null, List.of(JobStatus.FAILED));
+            return countDone(ids, id -> actions.retry(id, caller).then())
+                    .doOnNext(n -> log.info("{} retried {} failed job(s) of project {}", caller.owner(), n, projectId));
+        });
+    }
+
+    /** Errors as the single retry answers them: 404 when not visible or of another project, 409 when not retryable. */
+    private Mono<Long> retryOne(UUID jobId, String projectId, Caller caller) {
+        return store.findJob(jobId)
+                .filter(job -> caller.canSee(job.owner()) && projectId.equals(job.projectId()))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + jobId + " in project " + projectId)))
+                .flatMap(job -> actions.retry(jobId, caller))
+                .thenReturn(1L);
+    }
+
+    private static Mono<Long> countDone(Flux<UUID> ids, Function<UUID, Mono<Void>> action) {
+        return ids.collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(id -> action.apply(id).thenReturn(1L).onErrorResume(BulkJobActions::changedMeanwhile,
+                        e -> Mono.just(0L)))
+                .reduce(0L, Long::sum);
+    }
+
+    private static boolean changedMeanwhile(Throwable e) {
+        return e instanceof ApiException api
+                && (api.status() == HttpStatus.CONFLICT || api.status() == HttpStatus.NOT_FOUND);
+    }
+
+    private static String requireProject(String projectId) {
+        if (projectId == null || projectId.isBlank()) {
+            throw ApiException.badRequest("projectId is required");
+        }
+        return projectId;
+    }
+}

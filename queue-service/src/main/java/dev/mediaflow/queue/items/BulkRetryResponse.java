@@ -1,0 +1,4 @@
+package dev.mediaflow.queue.items;
+
+public record BulkRetryResponse(boolean success, long retriedCount) {
+}

@@ -1,0 +1,6 @@
+package dev.mediaflow.queue.items;
+
+import java.util.UUID;
+
+public record EnqueueResponse(boolean success, UUID queueId, UUID mediaItemId) {
+}

@@ -1,0 +1,78 @@
+package dev.mediaflow.queue.items;
+
+import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.PriorityRule;
+import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.job.JobRow;
+import dev.mediaflow.queue.messaging.ConfirmedPublisher;
+import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.status.JobStatusSnapshot;
+import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.store.MediaItemRow;
+import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.queue.web.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Processes an existing media item again as a new job (run 1). The job row and the confirmed
+ * publish of its tasks share one transaction: no confirm, no job.
+ */
+@Service
+public class JobEnqueuer {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEnqueuer.class);
+
+    private final JobStore store;
+    private final TransactionalOperator tx;
+    private final JobStatusCache cache;
+    private final ConfirmedPublisher publisher;
+    private final MediaflowProperties properties;
+    private final Clock clock;
+
+    public JobEnqueuer(JobStore store, TransactionalOperator tx, JobStatusCache cache, ConfirmedPublisher publisher,
+                       MediaflowProperties properties, Clock clock) {
+        this.store = store;
+        this.tx = tx;
+        this.cache = cache;
+        this.publisher = publisher;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public Mono<JobRow> enqueue(UUID mediaItemId, EnqueueRequest request, Caller caller) {
+        Mono<JobStatusSnapshot> change = Mono.defer(() -> {
+            int maxAttempts = request.validMaxAttempts();
+            List<Operation> operations = request.validOperations();
+            return store.findMediaItem(mediaItemId)
+                    .filter(media -> caller.canSee(media.owner()))
+                    .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
+                    .flatMap(media -> {
+                        JobSubmission submission = submission(media, operations, maxAttempts);
+                        return store.insertJob(submission)
+                                .then(store.findJob(submission.jobId()))
+                                .flatMap(job -> publisher.publishTasks(JobActions.tasks(media, job))
+                                        .thenReturn(new JobStatusSnapshot(job, 0, clock.instant())));
+                    });
+        });
+        return tx.transactional(change)
+                .doOnNext(s -> log.info("Media item {} enqueued again by {} as job {} (operations {}, priority {})",
+                        mediaItemId, caller.owner(), s.job().id(), s.job().operations(), s.job().priority()))
+                .flatMap(s -> cache.publish(s).thenReturn(s.job()));
+    }
+
+    private JobSubmission submission(MediaItemRow media, List<Operation> operations, int maxAttempts) {
+        int priority = PriorityRule.priority(media.mediaType(), media.fileSize(), properties.maxUploadBytes());
+        return new JobSubmission(UUID.randomUUID(), media.id(), media.owner(), media.originalFilename(),
+                media.mediaType(), media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), operations,
+                priority, maxAttempts, null, null, 1, clock.instant());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.mediaflow.queue.items;
+
+import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.queue.web.Caller;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.util.UUID;
+
+/** CONTRACT.md section 3: enqueue again, and cancel / retry by project. */
+@RestController
+@RequestMapping("/api/queue")
+public class QueueCommandController {
+
+    private final JobEnqueuer enqueuer;
+    private final BulkJobActions bulk;
+
+    public QueueCommandController(JobEnqueuer enqueuer, BulkJobActions bulk) {
+        this.enqueuer = enqueuer;
+        this.bulk = bulk;
+    }
+
+    @PostMapping("/enqueue/{mediaItemId}")
+    public Mono<ResponseEntity<EnqueueResponse>> enqueue(@PathVariable String mediaItemId,
+                                                         @RequestBody(required = false) Mono<EnqueueRequest> body,
+                                                         @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return Mono.fromSupplier(() -> mediaItemId(mediaItemId))
+                .flatMap(id -> body.defaultIfEmpty(EnqueueRequest.DEFAULTS)
+                        .flatMap(request -> enqueuer.enqueue(id, request, caller)))
+                .map(job -> ResponseEntity.accepted()
+                        .location(URI.create("/api/queue/items/" + job.id()))
+                        .body(new EnqueueResponse(true, job.id(), job.mediaItemId())));
+    }
+
+    @PostMapping("/cancel")
+    public Mono<BulkCancelResponse> cancel(@RequestBody Mono<BulkCancelRequest> body,
+                                           @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return body.flatMap(request -> bulk.cancel(request, caller))
+                .map(count -> new BulkCancelResponse(true, count));
+    }
+
+    @PostMapping("/retry")
+    public Mono<BulkRetryResponse> retry(@RequestBody Mono<BulkRetryRequest> body,
+                                         @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return body.flatMap(request -> bulk.retry(request, caller))
+                .map(count -> new BulkRetryResponse(true, count));
+    }
+
+    private static UUID mediaItemId(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("mediaItemId must be a UUID: " + value);
+        }
+    }
+}
