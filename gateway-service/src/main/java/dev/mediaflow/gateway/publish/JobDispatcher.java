@@ -50,24 +50,40 @@ public class JobDispatcher {
         }
     }
 
-    /** Publishes a spooled job unless another thread is at it; returns whether it was confirmed. */
-    boolean republish(UUID jobId) {
+    /** What became of one spooled job in a drain round. */
+    enum Republished {
+        /** confirmed, or nothing left to publish */
+        DONE,
+        /** the broker did not confirm, or the file could not be read now: try again next round */
+        NOT_CONFIRMED,
+        /** an upload thread is publishing it at this moment */
+        BUSY
+    }
+
+    /** Publishes a spooled job unless another thread is at it. */
+    Republished republish(UUID jobId) {
         if (!inFlight.add(jobId)) {
-            return false;
+            return Republished.BUSY;
         }
         try {
-            Optional<JobSubmission> submission = spool.find(jobId);
+            Optional<JobSubmission> submission;
+            try {
+                submission = spool.load(jobId);
+            } catch (IOException e) {
+                log.warn("Cannot read spooled job {} now, will try again: {}", jobId, e.toString());
+                return Republished.NOT_CONFIRMED;
+            } catch (IllegalArgumentException e) {
+                spool.quarantine(jobId);
+                return Republished.DONE;
+            }
             if (submission.isEmpty()) {
-                if (spool.fileOf(jobId).toFile().exists()) {
-                    spool.quarantine(jobId);
-                }
-                return true;
+                return Republished.DONE;
             }
             boolean confirmed = publishSpooled(submission.get(), false);
             if (confirmed) {
                 log.info("Published spooled job {} (owner {})", jobId, submission.get().owner());
             }
-            return confirmed;
+            return confirmed ? Republished.DONE : Republished.NOT_CONFIRMED;
         } finally {
             inFlight.remove(jobId);
         }

@@ -38,10 +38,13 @@ public class SpoolDrainer implements SmartLifecycle {
         List<UUID> waiting = spool.jobIds();
         int published = 0;
         for (UUID jobId : waiting) {
-            if (!dispatcher.republish(jobId)) {
-                break;
+            JobDispatcher.Republished result = dispatcher.republish(jobId);
+            if (result == JobDispatcher.Republished.NOT_CONFIRMED) {
+                break; // the broker is away: the rest would fail the same way
             }
-            published++;
+            if (result == JobDispatcher.Republished.DONE) {
+                published++;
+            }
         }
         int left = waiting.size() - published;
         if (left > 0) {

@@ -60,6 +60,26 @@ public class SubmissionSpool {
         forceDirectory();
     }
 
+    /**
+     * The spooled job for publishing: empty when there is no such file; an {@link IOException} when
+     * it cannot be read now (try again later); an {@link IllegalArgumentException} when its content
+     * is not a job (it will never be readable: quarantine it).
+     */
+    public Optional<JobSubmission> load(UUID jobId) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(fileOf(jobId));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(bytes, JobSubmission.class));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("spooled job " + jobId + " is not a job: " + e.getMessage(), e);
+        }
+    }
+
+    /** For lookups: any problem reads as "not here". */
     public Optional<JobSubmission> find(UUID jobId) {
         try {
             return Optional.of(Json.read(Files.readAllBytes(fileOf(jobId)), JobSubmission.class));

@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.upload;
 
+import dev.mediaflow.messages.ImageHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -8,7 +9,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Optional;
@@ -21,6 +24,8 @@ import java.util.Optional;
 public class ImageHeaderReader {
 
     private static final Logger log = LoggerFactory.getLogger(ImageHeaderReader.class);
+    /** EXIF and ICC segments come before the frame header; 256 KiB covers them in practice. */
+    private static final int HEADER_BYTES = 256 * 1024;
 
     public record Dimensions(long width, long height) {
         public long pixels() {
@@ -30,14 +35,25 @@ public class ImageHeaderReader {
 
     public Optional<Dimensions> read(Path file, StoredFormat format) {
         try {
-            if (format == StoredFormat.WEBP) {
-                return webp(MediaSniffer.readHead(file));
-            }
-            return viaImageIo(file, format);
+            return switch (format) {
+                case WEBP -> webp(MediaSniffer.readHead(file));
+                // our own marker walk: ImageIO gives up on lossless/arithmetic JPEGs (SOF3, SOF9...) that decoders read
+                case JPEG, PNG -> markers(file);
+                default -> viaImageIo(file, format);
+            };
         } catch (IOException | RuntimeException e) {
             log.debug("Header of {} ({}) is unreadable: {}", file.getFileName(), format, e.toString());
             return Optional.empty();
         }
+    }
+
+    private static Optional<Dimensions> markers(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(HEADER_BYTES);
+        }
+        ImageHeader header = ImageHeader.parse(head);
+        return header.hasSize() ? Optional.of(new Dimensions(header.width(), header.height())) : Optional.empty();
     }
 
     private static Optional<Dimensions> viaImageIo(Path file, StoredFormat format) throws IOException {

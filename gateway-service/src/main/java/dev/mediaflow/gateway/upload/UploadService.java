@@ -21,10 +21,12 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -130,16 +132,25 @@ public class UploadService {
         });
     }
 
+    /** Durable before the 202: the bytes are synced, renamed into place, and the rename synced too. */
     private static void moveIntoPlace(Path temp, Path target) {
         try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             Files.createDirectories(target.getParent());
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target);
             }
+            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                directory.force(true);
+            } catch (IOException | UnsupportedOperationException notEverywhere) {
+                // some file systems cannot sync a directory; the file itself is synced
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the upload at " + target, e);
+            throw new UncheckedIOException("cannot store the upload", e);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.mediaflow.messages.WorkerKind;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,5 +44,27 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         assertThat(image.maxAttempts()).isEqualTo(2);
         TaskMessage vision = awaitMessage(WorkerKind.VISION.queue(), TaskMessage.class, t -> jobId.equals(t.jobId())).body();
         assertThat(vision.operations()).containsExactly(Operation.DEPTH);
+    }
+
+    @Test
+    void aSpoolFileThatIsNotAJobIsSetAsideAndDoesNotHoldBackTheOthers() throws Exception {
+        UUID garbled = UUID.randomUUID();
+        Path bad = STORAGE.resolve("spool/" + garbled + ".json");
+        Files.writeString(bad, "{\"jobId\": truncated");
+        Files.setLastModifiedTime(bad, java.nio.file.attribute.FileTime.fromMillis(0)); // first in the round
+
+        UUID jobId = UUID.randomUUID();
+        UUID mediaItemId = UUID.randomUUID();
+        spool.write(new JobSubmission(jobId, mediaItemId, "bob", "after.jpg", MediaType.PHOTO, 10, "cd".repeat(32),
+                "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId, List.of(Operation.THUMBNAIL),
+                42, 1, null, null, 1, Instant.now()));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(bad).doesNotExist();
+            assertThat(STORAGE.resolve("spool/" + garbled + ".unreadable")).exists();
+            assertThat(STORAGE.resolve("spool/" + jobId + ".json")).doesNotExist();
+        });
+        assertThat(awaitMessage(WorkerKind.IMAGE.queue(), TaskMessage.class, t -> jobId.equals(t.jobId())).body()
+                .operations()).containsExactly(Operation.THUMBNAIL);
     }
 }

@@ -249,6 +249,19 @@ class UploadApiTest extends GatewayIntegrationTest {
         assertThat(TestFiles.filesUnder(STORAGE.resolve("tmp"))).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0xC0, 0xC2, 0xC3, 0xC9})
+    void aJpegClaimingTooManyPixelsIsRefusedWhateverItsCodingProcess(int startOfFrame) {
+        // baseline, progressive, lossless and arithmetic frame headers; ImageIO reads only the first two
+        byte[] jpeg = new byte[64];
+        byte[] head = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) startOfFrame, 0, 17, 8,
+                (byte) 0x9C, 0x40, (byte) 0x9C, 0x40, 3};
+        System.arraycopy(head, 0, jpeg, 0, head.length);
+        upload(ALICE, Multipart.file("huge.jpg", jpeg, "image/jpeg"))
+                .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+                .expectBody().jsonPath("$.message").value(m -> assertThat((String) m).contains("40000x40000"));
+    }
+
     @Test
     void aCorruptJpegWithValidMagicIsAcceptedForTheWorkerToFail() {
         upload(ALICE, Multipart.file("broken.jpg", TestFiles.corruptJpeg(), "image/jpeg"))

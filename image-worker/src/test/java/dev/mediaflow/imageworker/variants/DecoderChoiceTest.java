@@ -1,8 +1,8 @@
 package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.worker.media.PhotoDecoder;
-import dev.mediaflow.worker.media.ImageHeader;
-import dev.mediaflow.worker.media.ImageFormat;
+import dev.mediaflow.messages.ImageHeader;
+import dev.mediaflow.messages.ImageFormat;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.mediaflow.worker.media;
 
+import dev.mediaflow.messages.ImageFormat;
+import dev.mediaflow.messages.ImageHeader;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 

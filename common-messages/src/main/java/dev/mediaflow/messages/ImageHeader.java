@@ -1,4 +1,4 @@
-package dev.mediaflow.worker.media;
+package dev.mediaflow.messages;
 
 /**
  * What the first bytes of a photo say, read without decoding pixels. Width and height are the stored size

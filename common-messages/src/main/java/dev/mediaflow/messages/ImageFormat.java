@@ -1,4 +1,4 @@
-package dev.mediaflow.worker.media;
+package dev.mediaflow.messages;
 
 /** Photo container formats recognised from their first bytes. */
 public enum ImageFormat {
@@ -26,7 +26,7 @@ public enum ImageFormat {
         return UNKNOWN;
     }
 
-    static boolean startsWith(byte[] b, int offset, int... expected) {
+    public static boolean startsWith(byte[] b, int offset, int... expected) {
         if (b.length < offset + expected.length) {
             return false;
         }
