@@ -135,8 +135,10 @@ public class DepthEstimator implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             String message = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     ? e.getMessage() : "cannot load the depth model: " + e;
-            status = new ModelStatus(status.model(), ModelStatus.State.FAILED, status.device(), message);
             log.error("Depth model failed: {} (the worker stays up; /health answers 503)", message);
+            // health is relayed to API clients, which must never see a server path
+            status = new ModelStatus(status.model(), ModelStatus.State.FAILED, status.device(),
+                    ModelLocation.withoutPaths(message, settings.model()));
             ready.completeExceptionally(e);
         }
     }

@@ -11,6 +11,22 @@ public record ModelLocation(String name, Path file) {
     static final String NOT_CONFIGURED = "no model configured: set MEDIAFLOW_DEPTH_MODEL, see docs/depth-model.md";
 
     /** The file name shown in health, or null when nothing is configured; never throws. */
+    /** {@code message} with the configured location, as given and as an absolute path, cut to its file name. */
+    public static String withoutPaths(String message, String location) {
+        if (message == null || location == null || location.isBlank()) {
+            return message;
+        }
+        String name = displayName(location);
+        String result = message;
+        try {
+            Path path = location.toLowerCase().startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+            result = result.replace(path.toAbsolutePath().normalize().toString(), name);
+        } catch (RuntimeException notAPath) {
+            // the location as given is all there is to remove
+        }
+        return result.replace(location, name);
+    }
+
     public static String displayName(String location) {
         if (location == null || location.isBlank()) {
             return null;

@@ -143,6 +143,7 @@ class DepthEstimatorTest {
                 DepthSettings.of(dir.resolve("absent.pt").toString()), DeviceChoice.AUTO)) {
             assertFailed(missing, "model file not found");
             assertThat(missing.status().model()).isEqualTo("absent.pt");
+            assertThat(missing.status().message()).endsWith("absent.pt").doesNotContain(dir.toString());
         }
     }
 
