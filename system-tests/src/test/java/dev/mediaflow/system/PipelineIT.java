@@ -217,6 +217,22 @@ class PipelineIT {
     }
 
     @Test
+    void aWorkerKilledInTheMiddleOfItsQueueLosesNothing(Stack stack) throws Exception {
+        ApiClient alice = stack.client("dev-alice-key");
+        Path photo = Media.jpeg(tmp.resolve("many.jpg"), 4000, 3000);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(alice.upload("many-" + i + ".jpg", photo, Map.of("operations", IMAGE_OPS)).json().get("queueId").asString());
+        }
+        awaitStatus(alice, ids.get(0), "completed");
+        stack.killAndRestartImageWorker();
+        for (String id : ids) {
+            JsonNode item = awaitStatus(alice, id, "completed");
+            assertThat(item.get("results").propertyNames()).containsExactlyInAnyOrder("thumbnail", "blur", "low-quality");
+        }
+    }
+
+    @Test
     void withTheBrokerGoneAnUploadIsPendingAndCompletesOnceItIsBack(Stack stack) throws Exception {
         ApiClient alice = stack.client("dev-alice-key");
         Path photo = Media.jpeg(tmp.resolve("offline.jpg"), 640, 480);

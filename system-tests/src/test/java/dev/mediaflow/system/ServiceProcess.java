@@ -21,12 +21,17 @@ final class ServiceProcess implements AutoCloseable {
     final int port;
     private final Path log;
     private final Process process;
+    private final List<String> jvmOptions;
+    private final Map<String, String> env;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, Process process, List<String> jvmOptions,
+                           Map<String, String> env) {
         this.name = name;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.jvmOptions = jvmOptions;
+        this.env = env;
     }
 
     static ServiceProcess start(String module, List<String> jvmOptions, Map<String, String> env, Path logDir)
@@ -45,7 +50,14 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
-        return new ServiceProcess(module, port, log, builder.start());
+        return new ServiceProcess(module, port, log, builder.start(), jvmOptions, env);
+    }
+
+    /** kill -9, then the same service again with the same settings (and a log of its own). */
+    ServiceProcess killAndRestart() throws IOException, InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        return start(name, jvmOptions, env, log.getParent());
     }
 
     String url() {

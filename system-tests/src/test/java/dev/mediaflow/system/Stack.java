@@ -34,7 +34,7 @@ final class Stack implements AutoCloseable {
     final Path storage;
     final TcpProxy brokerForGateway;
     final ServiceProcess queueService;
-    final ServiceProcess imageWorker;
+    ServiceProcess imageWorker;
     final ServiceProcess visionWorker;
     final ServiceProcess gateway;
     private final List<ServiceProcess> all = new ArrayList<>();
@@ -96,6 +96,14 @@ final class Stack implements AutoCloseable {
     private ServiceProcess track(ServiceProcess p) {
         all.add(p);
         return p;
+    }
+
+    /** kill -9 of the image worker in the middle of its work, and a new one in its place. */
+    void killAndRestartImageWorker() throws Exception {
+        ServiceProcess fresh = imageWorker.killAndRestart();
+        all.set(all.indexOf(imageWorker), fresh);
+        imageWorker = fresh;
+        fresh.awaitHealthy(Duration.ofMinutes(2));
     }
 
     ApiClient client(String apiKey) {
