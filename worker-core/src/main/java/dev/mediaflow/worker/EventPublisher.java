@@ -1,13 +1,10 @@
 package dev.mediaflow.worker;
 
+import dev.mediaflow.messages.AmqpMessages;
 import dev.mediaflow.messages.JobEvent;
-import dev.mediaflow.messages.Json;
-import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import java.time.Duration;
@@ -24,13 +21,12 @@ public class EventPublisher {
     }
 
     public void publish(JobEvent event) {
-        send(Topology.EVENTS_EXCHANGE, event.routingKey(), message(Json.write(event), null, event.jobId() + ":" + event.eventId()));
+        send(Topology.EVENTS_EXCHANGE, event.routingKey(), AmqpMessages.event(event));
     }
 
     /** A task for a later attempt, into the wait queue of {@code routingKey} on {@code mediaflow.retry}. */
     public void publishRetry(TaskMessage task, String routingKey) {
-        String id = task.jobId() + ":" + task.worker().json() + ":" + task.run() + ":" + task.attempt();
-        send(Topology.RETRY_EXCHANGE, routingKey, message(Json.write(task), PriorityRule.amqpPriority(task.priority()), id));
+        send(Topology.RETRY_EXCHANGE, routingKey, AmqpMessages.task(task));
     }
 
     private void send(String exchange, String routingKey, Message message) {
@@ -39,16 +35,5 @@ public class EventPublisher {
             ops.waitForConfirmsOrDie(timeout.toMillis());
             return null;
         });
-    }
-
-    private static Message message(byte[] body, Integer priority, String id) {
-        MessageProperties props = new MessageProperties();
-        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        props.setMessageId(id);
-        if (priority != null) {
-            props.setPriority(priority);
-        }
-        return new Message(body, props);
     }
 }

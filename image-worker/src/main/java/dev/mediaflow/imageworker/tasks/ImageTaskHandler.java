@@ -1,6 +1,5 @@
 package dev.mediaflow.imageworker.tasks;
 
-import dev.mediaflow.imageworker.device.ImageDevice;
 import dev.mediaflow.imageworker.variants.VariantMaker;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.VariantResult;
@@ -17,11 +16,9 @@ import java.util.Map;
 class ImageTaskHandler implements TaskHandler {
 
     private final VariantMaker variants;
-    private final ImageDevice device;
 
-    ImageTaskHandler(ImageDevice device) {
-        this.device = device;
-        this.variants = new VariantMaker(device);
+    ImageTaskHandler(VariantMaker variants) {
+        this.variants = variants;
     }
 
     @Override
@@ -31,7 +28,7 @@ class ImageTaskHandler implements TaskHandler {
 
     @Override
     public String device() {
-        return device.name();
+        return variants.device().name();
     }
 
     @Override

@@ -1,16 +1,13 @@
 package dev.mediaflow.queue.messaging;
 
+import dev.mediaflow.messages.AmqpMessages;
 import dev.mediaflow.messages.ControlCommand;
-import dev.mediaflow.messages.Json;
-import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -36,8 +33,7 @@ public class ConfirmedPublisher {
     public Mono<Void> publishTasks(List<TaskMessage> tasks) {
         return Mono.<Void>fromRunnable(() -> {
             List<Outgoing> outgoing = tasks.stream()
-                    .map(task -> new Outgoing(Topology.TASKS_EXCHANGE, task.worker().routingKey(),
-                            message(task, PriorityRule.amqpPriority(task.priority()))))
+                    .map(task -> new Outgoing(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task)))
                     .toList();
             send(outgoing);
             tasks.forEach(task -> log.info("Published {} task of job {} (run {}, priority {})",
@@ -48,7 +44,8 @@ public class ConfirmedPublisher {
     /** A pause / resume for every worker instance on the {@code mediaflow.control} fanout exchange. */
     public Mono<Void> publishControl(ControlCommand command) {
         return Mono.<Void>fromRunnable(() -> send(List.of(
-                        new Outgoing(Topology.CONTROL_EXCHANGE, "", message(command, null)))))
+                        new Outgoing(Topology.CONTROL_EXCHANGE, "",
+                                AmqpMessages.json(command, "control:" + command.at(), null)))))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -62,16 +59,6 @@ public class ConfirmedPublisher {
         } catch (RuntimeException e) {
             throw new BrokerUnavailableException("RabbitMQ did not confirm the publish: " + e.getMessage(), e);
         }
-    }
-
-    private static Message message(Object body, Integer priority) {
-        MessageProperties props = new MessageProperties();
-        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        if (priority != null) {
-            props.setPriority(priority);
-        }
-        return new Message(Json.write(body), props);
     }
 
     private record Outgoing(String exchange, String routingKey, Message message) {
