@@ -10,6 +10,11 @@ import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.TaskQueues;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -124,15 +129,18 @@ class EnqueueApiTest extends ApiTest {
         Events e = Events.allOperations(unique("owner"));
         apply(e.submitted());
 
-        admin.deleteExchange(Topology.TASKS_EXCHANGE);
+        // a full queue that refuses new messages makes the broker nack every task it would get
+        Queue refusing = QueueBuilder.nonDurable("enqueue-test.refusing").maxLength(0).overflow(QueueBuilder.Overflow.rejectPublish).build();
+        Binding toRefusing = BindingBuilder.bind(refusing).to(new TopicExchange(Topology.TASKS_EXCHANGE)).with("task.#");
+        admin.declareQueue(refusing);
+        admin.declareBinding(toRefusing);
         try {
             as(e.owner, "user").post().uri("/api/queue/enqueue/{id}", e.mediaItemId).exchange()
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                     .expectBody().jsonPath("$.error").isEqualTo("broker_unavailable");
         } finally {
-            admin.initialize();
+            admin.deleteQueue(refusing.getName());
         }
-        assertThat(admin.getQueueInfo(WorkerKind.IMAGE.queue())).isNotNull();
         assertThat(jobsOf(e.mediaItemId)).isEqualTo(1);
 
         as(e.owner, "user").post().uri("/api/queue/enqueue/{id}", e.mediaItemId).exchange()

@@ -6,27 +6,50 @@ import dev.mediaflow.messages.WorkerKind;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Reads the task queues of this run's vhost, where no worker consumes. */
 public final class TaskQueues {
 
+    /** Messages taken off a queue while looking for another job's: kept for whoever asks for them. */
+    private static final Map<WorkerKind, List<Message>> PASSED_OVER = new ConcurrentHashMap<>();
+
     private TaskQueues() {
     }
 
-    /** Other tests publish to the same queue too: their messages are skipped (and gone). */
-    public static Message receive(RabbitTemplate rabbit, WorkerKind kind, UUID jobId) {
+    public static synchronized Message receive(RabbitTemplate rabbit, WorkerKind kind, UUID jobId) {
+        List<Message> passedOver = PASSED_OVER.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>());
+        for (Iterator<Message> it = passedOver.iterator(); it.hasNext(); ) {
+            Message message = it.next();
+            if (jobOf(message).equals(jobId)) {
+                passedOver.remove(message);
+                return message;
+            }
+        }
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             Message message = rabbit.receive(kind.queue(), 1000);
-            if (message != null && Json.read(message.getBody(), TaskMessage.class).jobId().equals(jobId)) {
+            if (message == null) {
+                continue;
+            }
+            if (jobOf(message).equals(jobId)) {
                 return message;
             }
+            passedOver.add(message);
         }
         throw new AssertionError("no " + kind.json() + " task for job " + jobId);
     }
 
     public static TaskMessage receiveTask(RabbitTemplate rabbit, WorkerKind kind, UUID jobId) {
         return Json.read(receive(rabbit, kind, jobId).getBody(), TaskMessage.class);
+    }
+
+    private static UUID jobOf(Message message) {
+        return Json.read(message.getBody(), TaskMessage.class).jobId();
     }
 }
