@@ -48,10 +48,6 @@ public class EventStreamLimits {
         return EVENTS_PATH.matcher(uri.getRawPath()).matches();
     }
 
-    int maxStreams() {
-        return total;
-    }
-
     /**
      * Takes a slot for the caller, opens the stream with {@code upstream}, and cuts its body at the
      * maximum lifetime; the slot is released exactly once, when the body ends or the open fails.
@@ -90,11 +86,6 @@ public class EventStreamLimits {
     private void release(String owner) {
         open.computeIfPresent(owner, (o, count) -> count == 1 ? null : count - 1);
         openTotal.decrementAndGet();
-    }
-
-    /** Streams open now for an owner (for tests and metrics). */
-    int openFor(String owner) {
-        return open.getOrDefault(owner, 0);
     }
 
     private final class Slot {

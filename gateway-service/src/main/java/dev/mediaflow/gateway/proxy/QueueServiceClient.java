@@ -105,8 +105,8 @@ public class QueueServiceClient {
 
     /**
      * The streams' own pool, as large as the number of streams {@link EventStreamLimits} lets in, so
-     * a stream never waits for a connection; Reactor Netty's shared default pool (16) stays for the
-     * ordinary calls.
+     * a stream never waits for a connection and streams never take a connection from the shared
+     * pool of the ordinary calls, however many are open.
      */
     private static ConnectionProvider streamPool(int maxStreams) {
         return ConnectionProvider.builder("queue-service-events")

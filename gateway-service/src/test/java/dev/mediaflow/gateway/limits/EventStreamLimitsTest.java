@@ -12,11 +12,11 @@ import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 12, section 3: live streams through the gateway against a stand-in queue-service whose
- * streams never end by themselves. Twenty streams of one user used to take the shared connection
- * pool (16) and make every other call time out.
+ * streams never end by themselves. Twenty streams of one user run on their own connection pool;
+ * other users' calls go on, and the twenty-first stream is refused. (The stream lifetime is tested
+ * in {@link TightLimitsTest}, where it is short.)
  */
 class EventStreamLimitsTest extends AbuseLimitsIntegrationTest {
 
@@ -53,7 +54,7 @@ class EventStreamLimitsTest extends AbuseLimitsIntegrationTest {
     void twentyStreamsOfOneUserLeaveOtherUsersCallsAloneAndTheTwentyFirstGets429() throws Exception {
         WebClient http = streamingClient();
         List<Disposable> streams = new ArrayList<>();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
         CountDownLatch opened = new CountDownLatch(STREAMS_PER_OWNER);
         try {
             for (int i = 0; i < STREAMS_PER_OWNER; i++) {
@@ -78,12 +79,11 @@ class EventStreamLimitsTest extends AbuseLimitsIntegrationTest {
                     .expectBody().jsonPath("$.error").isEqualTo("too_many_streams")
                     .jsonPath("$.message").exists();
 
+            // each answered by the stand-in, not by the gateway's time limit (503)
             for (int i = 0; i < 25; i++) {
-                Instant start = Instant.now();
                 client.get().uri("/api/queue/stats").header("X-API-Key", i % 2 == 0 ? BOB : ADMIN).exchange()
                         .expectStatus().isOk()
                         .expectBody().jsonPath("$.stats.completed").isEqualTo(7);
-                assertThat(Duration.between(start, Instant.now())).as("call " + i).isLessThan(Duration.ofSeconds(3));
             }
             client.get().uri("/api/queue/items").header("X-API-Key", ALICE).exchange().expectStatus().isOk();
             assertThat(errors).isEmpty();
@@ -93,7 +93,7 @@ class EventStreamLimitsTest extends AbuseLimitsIntegrationTest {
         // the slots come back when the clients leave: alice may open a stream again
         Instant deadline = Instant.now().plusSeconds(10);
         CountDownLatch again = new CountDownLatch(1);
-        List<Throwable> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> late = new CopyOnWriteArrayList<>();
         while (Instant.now().isBefore(deadline)) {
             late.clear();
             Disposable one = openStream(http, ALICE, again, late);
@@ -104,30 +104,5 @@ class EventStreamLimitsTest extends AbuseLimitsIntegrationTest {
             one.dispose();
         }
         assertThat(again.getCount()).as("a stream after the others closed; errors " + late).isZero();
-    }
-
-    @Test
-    void aStreamEndsAtItsMaximumLifetimeAndTheClientCanReconnect() {
-        WebClient http = streamingClient();
-        Instant start = Instant.now();
-        List<ServerSentEvent<String>> events = http.get().uri("/api/queue/items/" + UUID.randomUUID() + "/events")
-                .header("X-API-Key", BOB)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .retrieve()
-                .bodyToFlux(SSE)
-                .collectList()
-                .block(Duration.ofSeconds(30));
-        Duration lasted = Duration.between(start, Instant.now());
-
-        assertThat(events).isNotEmpty();
-        assertThat(events.get(0).id()).isEqualTo("1");
-        assertThat(lasted).isGreaterThanOrEqualTo(Duration.ofSeconds(5)).isLessThan(Duration.ofSeconds(25));
-
-        List<ServerSentEvent<String>> reconnected = http.get()
-                .uri("/api/queue/items/" + UUID.randomUUID() + "/events")
-                .header("X-API-Key", BOB).header("Last-Event-ID", "1")
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .retrieve().bodyToFlux(SSE).take(1).collectList().block(Duration.ofSeconds(30));
-        assertThat(reconnected).hasSize(1);
     }
 }

@@ -1,17 +1,20 @@
 package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.support.Multipart;
+import dev.mediaflow.gateway.support.StandInQueueService;
 import dev.mediaflow.gateway.support.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -25,12 +28,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A gateway with tight limits (no broker, no queue-service needed): 2 requests per second per key
- * (bursts of 4), 4 failed key attempts per address and minute, and a free-disk floor no disk meets.
+ * A gateway with tight limits (no broker; a stand-in queue-service): 2 requests per second per key
+ * (bursts of 4), 4 failed key attempts per address and minute, a free-disk floor no disk meets, and
+ * live streams that last 3 s.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
@@ -41,11 +46,15 @@ class TightLimitsTest {
     static final String BOB = "dev-bob-key";
     static final String ADMIN = "dev-admin-key";
     static final String NOT_THERE = "/api/media/00000000-0000-0000-0000-000000000000/original";
+    static final StandInQueueService QUEUE_SERVICE = StandInQueueService.start();
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
+    };
 
     @DynamicPropertySource
     static void tightLimits(DynamicPropertyRegistry registry) {
         registry.add("spring.rabbitmq.addresses", () -> "amqp://guest:guest@127.0.0.1:" + TestFiles.closedPort());
-        registry.add("mediaflow.queue-service-url", () -> "http://127.0.0.1:" + TestFiles.closedPort());
+        registry.add("mediaflow.queue-service-url", QUEUE_SERVICE::url);
+        registry.add("mediaflow.stream-max-lifetime", () -> "3s");
         registry.add("mediaflow.storage-root", STORAGE::toString);
         registry.add("mediaflow.spool-interval", () -> "1h");
         registry.add("mediaflow.rate-limit", () -> 2);
@@ -94,6 +103,31 @@ class TightLimitsTest {
     }
 
     record Answer(String who, int status, String retryAfter, String body) {
+    }
+
+    @Test
+    void aLiveStreamEndsAtItsMaximumLifetimeAndTheClientReconnectsWithLastEventId() {
+        WebClient http = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+                .build();
+        String events = "/api/queue/items/" + UUID.randomUUID() + "/events";
+        long start = System.nanoTime();
+        // the stand-in never ends a stream: only the gateway's lifetime limit does
+        List<ServerSentEvent<String>> received = http.get().uri(events).header("X-API-Key", ADMIN)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve().bodyToFlux(SSE).collectList().block(Duration.ofSeconds(60));
+        Duration lasted = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(received).isNotEmpty();
+        assertThat(received.get(0).id()).isEqualTo("1");
+        assertThat(lasted).isGreaterThanOrEqualTo(Duration.ofMillis(2900)).isLessThan(Duration.ofSeconds(60));
+
+        List<ServerSentEvent<String>> again = http.get().uri(events).header("X-API-Key", ADMIN)
+                .header("Last-Event-ID", received.get(0).id())
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve().bodyToFlux(SSE).take(1).collectList().block(Duration.ofSeconds(60));
+        assertThat(again).hasSize(1);
+        assertThat(QUEUE_SERVICE.lastEventIds()).contains("1");
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * One gateway with small abuse limits for the tests of issue 12 section 5 and the stream limits of
  * section 3: a real RabbitMQ vhost, a stand-in queue-service (live streams, per-owner stats), a
  * 1 MB upload limit, 2 s body idle timeout and 6 s body time limit, 3 jobs in flight per owner,
- * 20 streams per owner that last at most 6 s. The rate limit stays at its default (50/s).
+ * 20 streams per owner. The rate limit and the streams' lifetime stay at their defaults (50/s, 10 min).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
@@ -48,10 +48,8 @@ public abstract class AbuseLimitsIntegrationTest {
         registry.add("mediaflow.max-upload-bytes", () -> MAX_UPLOAD);
         registry.add("mediaflow.spool-interval", () -> "1h");
         registry.add("mediaflow.queue-service-url", QUEUE_SERVICE::url);
-        registry.add("mediaflow.queue-service-timeout", () -> "3s");
         registry.add("mediaflow.max-inflight-per-owner", () -> MAX_INFLIGHT);
         registry.add("mediaflow.max-streams-per-owner", () -> STREAMS_PER_OWNER);
-        registry.add("mediaflow.stream-max-lifetime", () -> "6s");
         registry.add("mediaflow.upload-idle-timeout", () -> "2s");
         registry.add("mediaflow.upload-time-limit", () -> "6s");
     }

@@ -10,8 +10,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +32,7 @@ public final class StandInQueueService implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<String, Integer> queuedByOwner = new ConcurrentHashMap<>();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final List<String> lastEventIds = new CopyOnWriteArrayList<>();
 
     private StandInQueueService() {
         try {
@@ -55,6 +58,11 @@ public final class StandInQueueService implements AutoCloseable {
         queuedByOwner.put(owner, jobs);
     }
 
+    /** The {@code Last-Event-ID} headers of the streams opened so far. */
+    public List<String> lastEventIds() {
+        return lastEventIds;
+    }
+
     public int openStreams() {
         return openStreams.get();
     }
@@ -75,6 +83,10 @@ public final class StandInQueueService implements AutoCloseable {
 
     private void stream(HttpExchange exchange) throws IOException {
         openStreams.incrementAndGet();
+        String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+        if (lastEventId != null) {
+            lastEventIds.add(lastEventId);
+        }
         try {
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
