@@ -1,9 +1,11 @@
 package dev.mediaflow.gateway.upload;
 
+import com.drew.imaging.ImageProcessingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -50,6 +52,19 @@ public class ImageHeaderReader {
     }
 
     public Optional<Dimensions> read(Path file, StoredFormat format) {
+        try {
+            return measure(file, format);
+        } catch (IOException | ImageProcessingException | RuntimeException e) {
+            log.debug("Header of {} ({}) is unreadable: {}", file.getFileName(), format, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The size, empty when the header says nothing usable; a header that breaks off or contradicts itself
+     * throws IOException (or metadata-extractor's ImageProcessingException), and nothing else.
+     */
+    Optional<Dimensions> measure(Path file, StoredFormat format) throws IOException, ImageProcessingException {
         try (HeaderFile header = HeaderFile.open(file)) {
             Optional<Dimensions> size = switch (format) {
                 case JPEG -> JpegFrameHeader.read(file);
@@ -64,9 +79,6 @@ public class ImageHeaderReader {
                 case AVI -> AviSizes.read(header);
             };
             return size.filter(Dimensions::isPlausible);
-        } catch (Exception e) {
-            log.debug("Header of {} ({}) is unreadable: {}", file.getFileName(), format, e.toString());
-            return Optional.empty();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mediaflow.gateway.upload;
 
 import com.drew.imaging.tiff.TiffMetadataReader;
+import com.drew.imaging.tiff.TiffProcessingException;
 import com.drew.lang.RandomAccessFileReader;
 import com.drew.lang.SequentialByteArrayReader;
 import com.drew.metadata.Directory;
@@ -35,7 +36,7 @@ final class MetadataExtractorSizes {
         return largest(metadata, BmpHeaderDirectory.TAG_IMAGE_WIDTH, BmpHeaderDirectory.TAG_IMAGE_HEIGHT);
     }
 
-    static Optional<ImageHeaderReader.Dimensions> tiff(Path file) throws Exception {
+    static Optional<ImageHeaderReader.Dimensions> tiff(Path file) throws IOException, TiffProcessingException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             Metadata metadata = TiffMetadataReader.readMetadata(new RandomAccessFileReader(raf));
             return largest(metadata, ExifDirectoryBase.TAG_IMAGE_WIDTH, ExifDirectoryBase.TAG_IMAGE_HEIGHT);

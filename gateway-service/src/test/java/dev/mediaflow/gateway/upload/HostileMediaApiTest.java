@@ -3,6 +3,7 @@ package dev.mediaflow.gateway.upload;
 import dev.mediaflow.gateway.support.GatewayIntegrationTest;
 import dev.mediaflow.gateway.support.HeifEncoder;
 import dev.mediaflow.gateway.support.HostileMedia;
+import dev.mediaflow.gateway.support.MediaSamples;
 import dev.mediaflow.gateway.support.Multipart;
 import dev.mediaflow.gateway.support.TestFiles;
 import dev.mediaflow.messages.TaskMessage;
@@ -102,6 +103,18 @@ class HostileMediaApiTest extends GatewayIntegrationTest {
                 .body().inputPath()).isEqualTo("uploads/alice/" + avif + ".avif");
         // a phone's grid photo: the grid's ispe is the largest, and it is within the limit
         accepted("grid.heic", HostileMedia.heif("heic", new int[]{512, 512}, new int[]{4032, 3024}), "heic", "photo");
+    }
+
+    @Test
+    void mutatedFilesGetOnlyTheContractsAnswers() {
+        Map<Integer, Integer> answers = new java.util.TreeMap<>();
+        for (byte[] mutant : MediaSamples.mutants(20261129L, 30)) {
+            int status = upload(ALICE, Multipart.file("mutant.bin", mutant, "application/octet-stream"))
+                    .expectBody(JSON_MAP).returnResult().getStatus().value();
+            answers.merge(status, 1, Integer::sum);
+        }
+        assertThat(answers.keySet()).as("answers %s", answers).isSubsetOf(202, 415, 422);
+        assertThat(TestFiles.filesUnder(STORAGE.resolve("tmp"))).isEmpty();
     }
 
     private void refused(String name, byte[] bytes, String error, String messagePart) {
