@@ -30,7 +30,7 @@ final class AviSizes {
         return largest[0].pixels() > 0 ? Optional.of(largest[0]) : Optional.empty();
     }
 
-    /** The hdrl list ({@code stream} null), and one level below it each stream's strl list; no deeper. */
+    /** The hdrl list ({@code videoStream} null), then one level below it each stream's strl list; no deeper. */
     private static void walk(HeaderFile file, long from, long to, ImageHeaderReader.Dimensions[] largest,
                              Boolean videoStream) throws IOException {
         for (long position = from; position + 8 <= to; ) {
