@@ -107,7 +107,8 @@ public class JobActions {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)));
     }
 
-    static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
+    /** The task messages of the job's current run, one per worker kind it needs. */
+    public static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
         return new JobSubmission(job.id(), media.id(), job.owner(), media.originalFilename(), media.mediaType(),
                 media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), job.operations(),
                 job.priority(), job.maxAttempts(), job.projectId(), job.batchId(), job.run(), media.createdAt())
