@@ -118,3 +118,10 @@ ensure_rabbitmq() {
 ensure_infra() {
   ensure_redis && ensure_postgres && ensure_rabbitmq
 }
+
+# Tools the tests use to make fixtures at test time: heif-enc/heif-convert (Debian's libheif-examples) write the
+# HEIC files the workers must decode (the workers themselves decode with the bundled FFmpeg, not libheif).
+ensure_test_tools() {
+  command -v heif-enc >/dev/null 2>&1 && command -v heif-convert >/dev/null 2>&1 && return 0
+  install_packages libheif-examples
+}
