@@ -51,6 +51,14 @@ public record DecodeLimits(
         }
     }
 
+    /**
+     * The most pixels one decoded 8-bit colour frame may have within the budget, for FFmpeg's {@code max_pixels}:
+     * a stream that changes its size after the check (a new sequence header) is refused by the decoder itself.
+     */
+    public long maxPixelsPerFrame() {
+        return Math.max(1, Math.min(Integer.MAX_VALUE, maxBytes.toBytes() / 3));
+    }
+
     /** Whole megabytes as Spring's DataSize counts them (1 MB = 1024 x 1024 bytes), rounded up. */
     private static long megabytes(long bytes) {
         return (bytes + DataSize.ofMegabytes(1).toBytes() - 1) / DataSize.ofMegabytes(1).toBytes();

@@ -282,6 +282,8 @@ public final class HeifDecoder {
                     throw new UnreadableMediaException("cannot decode " + what + ": bad codec parameters");
                 }
                 decoder.thread_count(tiles.size() == 1 ? 0 : 1);
+                // the bitstream's own size may disagree with ispe: the decoder refuses frames past the budget
+                decoder.max_pixels(limits.maxPixelsPerFrame());
                 int opened = avcodec_open2(decoder, codec, (PointerPointer<?>) null);
                 if (opened < 0) {
                     throw new UnreadableMediaException("cannot decode " + what + ": " + codecName(par.codec_id())

@@ -59,6 +59,7 @@ public final class VideoFrames {
             // bounds what start() reads and decodes to learn the streams
             grabber.setOption("probesize", String.valueOf(PROBE_BYTES));
             grabber.setOption("analyzeduration", String.valueOf(PROBE_MICROS));
+            grabber.setVideoOption("max_pixels", String.valueOf(limits.maxPixelsPerFrame()));
             grabber.start();
             interrupt = FfmpegInterrupt.install(grabber.getFormatContext(), deadline);
             // the frame as decoded (YUV) and as converted to BGR, before any frame is decoded
