@@ -115,13 +115,13 @@ ensure_rabbitmq() {
   fi
 }
 
-ensure_infra() {
-  ensure_redis && ensure_postgres && ensure_rabbitmq
-}
-
-# Tools the tests use to make fixtures at test time: heif-enc/heif-convert (Debian's libheif-examples) write the
-# HEIC files the workers must decode (the workers themselves decode with the bundled FFmpeg, not libheif).
+# heif-enc (Debian's libheif-examples) makes the HEIC and AVIF files the tests upload and fuzz (.ci/run);
+# heif-convert is the reference the workers' HEIF orientation test compares with.
 ensure_test_tools() {
   command -v heif-enc >/dev/null 2>&1 && command -v heif-convert >/dev/null 2>&1 && return 0
   install_packages libheif-examples
+}
+
+ensure_infra() {
+  ensure_redis && ensure_postgres && ensure_rabbitmq
 }

@@ -1,6 +1,5 @@
 package dev.mediaflow.system;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile and phone media end to end (issues 12 and 18, the workers' side), on the real services.
- *
- * <p>The HEIC tests need the gateway to accept HEIC (helper media-gw's branch); until it does, the gateway
- * answers 415 and they are skipped by an assumption that says so. Remove the assumption once both are merged.
  */
 @ExtendWith(StackExtension.class)
 class HostileMediaIT {
@@ -62,7 +58,6 @@ class HostileMediaIT {
         ApiClient alice = stack.client("dev-alice-key");
 
         ApiClient.Response upload = alice.upload("phone.heic", heic);
-        Assumptions.assumeTrue(upload.status() != 415, "the gateway does not accept HEIC yet (helper media-gw)");
         assertThat(upload.status()).as(upload.text()).isEqualTo(202);
         JsonNode item = PipelineIT.awaitStatus(alice, upload.json().get("queueId").asString(), "completed");
 
@@ -88,7 +83,6 @@ class HostileMediaIT {
         ApiClient alice = stack.client("dev-alice-key");
 
         ApiClient.Response upload = alice.upload("cut.heic", cut, java.util.Map.of("operations", "thumbnail"));
-        Assumptions.assumeTrue(upload.status() != 415, "the gateway does not accept HEIC yet (helper media-gw)");
         assertThat(upload.status()).as(upload.text()).isEqualTo(202);
         JsonNode item = PipelineIT.awaitStatus(alice, upload.json().get("queueId").asString(), "failed");
 

@@ -29,7 +29,8 @@ import static org.bytedeco.ffmpeg.global.swscale.*;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 /**
- * Decodes HEIF (HEIC: HEVC) and AVIF (AV1) still images with the bundled FFmpeg (8.0), whose HEIF demuxer
+ * Decodes HEIF (HEIC: HEVC) and AVIF (AV1) still images, as {@link dev.mediaflow.messages.ImageFormat} tells them
+ * by their ftyp brands, with the bundled FFmpeg (8.0), whose HEIF demuxer
  * exports the primary image either as one stream or, for the tiled images phones write (an iPhone's 4032x3024
  * photo is a grid of 512x512 HEVC tiles), as a tile-grid stream group. Each tile is decoded and converted to
  * BGR on its own, then copied into the grid's canvas, which is cropped to the picture's size; only one tile's

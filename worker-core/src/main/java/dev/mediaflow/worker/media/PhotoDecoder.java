@@ -43,11 +43,11 @@ public final class PhotoDecoder {
     public Mat decode(Path input, int neededLongestSide) throws IOException {
         String name = String.valueOf(input.getFileName());
         byte[] bytes = Files.readAllBytes(input);
-        String heif = HeifBrands.kind(bytes);
-        if (heif != null) {
-            return fit(HeifDecoder.decode(input, heif, limits), neededLongestSide);
-        }
         ImageHeader header = ImageHeader.parse(bytes);
+        if (header.format() == ImageFormat.HEIF || header.format() == ImageFormat.AVIF) {
+            String kind = header.format() == ImageFormat.HEIF ? "HEIC" : "AVIF";
+            return fit(HeifDecoder.decode(input, kind, limits), neededLongestSide);
+        }
         if (header.format() == ImageFormat.UNKNOWN) {
             throw new UnreadableMediaException("cannot decode image " + name
                     + ": not a JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF file");
