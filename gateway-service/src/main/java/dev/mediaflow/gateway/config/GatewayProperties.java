@@ -12,6 +12,8 @@ import java.time.Duration;
  *
  * @param apiKeys             {@code owner:role:key} triples, comma separated; blank means the development keys
  * @param queueServiceTimeout how long queue-service may take to start answering a proxied call
+ * @param publishedMemory     longest a published job is remembered while queue-service does not know it
+ * @param tmpMaxAge           an upload temp file untouched this long was left by a crash and is removed
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -24,7 +26,9 @@ public record GatewayProperties(
         @DefaultValue("http://127.0.0.1:8081") URI queueServiceUrl,
         @DefaultValue("10s") Duration queueServiceTimeout,
         @DefaultValue("http://127.0.0.1:8083") URI visionWorkerUrl,
-        @DefaultValue("5s,30s,5m") String retryDelays) {
+        @DefaultValue("5s,30s,5m") String retryDelays,
+        @DefaultValue("7d") Duration publishedMemory,
+        @DefaultValue("1h") Duration tmpMaxAge) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
