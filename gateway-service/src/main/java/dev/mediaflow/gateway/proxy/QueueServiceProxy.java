@@ -46,13 +46,15 @@ public class QueueServiceProxy {
     private final SubmissionSpool spool;
     private final JobDispatcher dispatcher;
     private final PublishedJobs published;
+    private final EventStreamLimits streams;
 
     public QueueServiceProxy(QueueServiceClient client, SubmissionSpool spool, JobDispatcher dispatcher,
-                             PublishedJobs published) {
+                             PublishedJobs published, EventStreamLimits streams) {
         this.client = client;
         this.spool = spool;
         this.dispatcher = dispatcher;
         this.published = published;
+        this.streams = streams;
     }
 
     @Bean
@@ -66,6 +68,9 @@ public class QueueServiceProxy {
                 .flatMap(caller -> {
                     Mono<UpstreamResponse> upstream = client.forward(request.method(), request.uri(),
                             request.headers().asHttpHeaders(), request.bodyToFlux(DataBuffer.class), caller);
+                    if (EventStreamLimits.isEventStream(request.uri())) {
+                        return streams.open(caller, upstream).flatMap(QueueServiceProxy::passOn);
+                    }
                     Optional<UUID> cancelId = idIn(request, HttpMethod.POST, CANCEL_PATH);
                     if (cancelId.isPresent()) {
                         return cancel(cancelId.get(), caller, upstream);

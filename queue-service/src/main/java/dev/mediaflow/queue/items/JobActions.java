@@ -6,7 +6,7 @@ import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
-import dev.mediaflow.queue.messaging.ConfirmedPublisher;
+import dev.mediaflow.queue.messaging.TaskOutbox;
 import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
@@ -27,8 +27,10 @@ import java.util.UUID;
 
 /**
  * Cancel and retry of one queue item. Each runs in one transaction holding the job's lock, so
- * status events of the job wait until it is done; a side effect that fails (Redis flag,
- * broker confirm) rolls the change back.
+ * status events of the job wait until it is done. A cancel whose Redis flag fails rolls back; a
+ * retry writes its task messages to the outbox in the same transaction, so a committed run is
+ * always published (after the commit) and a rolled-back one never is: a run number is never
+ * used twice.
  */
 @Service
 public class JobActions {
@@ -38,18 +40,18 @@ public class JobActions {
     private final JobStore store;
     private final TransactionalOperator tx;
     private final JobStatusCache cache;
-    private final ConfirmedPublisher publisher;
+    private final TaskOutbox outbox;
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
     private final MediaflowProperties properties;
     private final Clock clock;
 
-    public JobActions(JobStore store, TransactionalOperator tx, JobStatusCache cache, ConfirmedPublisher publisher,
+    public JobActions(JobStore store, TransactionalOperator tx, JobStatusCache cache, TaskOutbox outbox,
                       ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties, Clock clock) {
         this.store = store;
         this.tx = tx;
         this.cache = cache;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.redis = redis;
         this.keys = keys;
         this.properties = properties;
@@ -90,7 +92,7 @@ public class JobActions {
                     .then(store.resetTasks(next))
                     .then(store.findMediaItem(job.mediaItemId()))
                     .switchIfEmpty(Mono.error(() -> new IllegalStateException("job " + queueId + " has no media item")))
-                    .flatMap(media -> publisher.publishTasks(tasks(media, next)))
+                    .flatMap(media -> outbox.add(tasks(media, next)))
                     .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
         });
         return tx.transactional(change)
@@ -105,7 +107,8 @@ public class JobActions {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)));
     }
 
-    static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
+    /** The task messages of the job's current run, one per worker kind it needs. */
+    public static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
         return new JobSubmission(job.id(), media.id(), job.owner(), media.originalFilename(), media.mediaType(),
                 media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), job.operations(),
                 job.priority(), job.maxAttempts(), job.projectId(), job.batchId(), job.run(), media.createdAt())
