@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param maxStreamsPerOwner  live {@code /events} streams one owner may hold open at once
  * @param maxStreams          live {@code /events} streams of all owners together (their own connection pool)
  * @param streamMaxLifetime   after this a live stream ends; the client reconnects with {@code Last-Event-ID}
+ * @param publishedMemory     longest a published job is remembered while queue-service does not know it
+ * @param tmpMaxAge           an upload temp file untouched this long was left by a crash and is removed
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -43,7 +45,9 @@ public record GatewayProperties(
         @DefaultValue("500") int maxInflightPerOwner,
         @DefaultValue("20") int maxStreamsPerOwner,
         @DefaultValue("500") int maxStreams,
-        @DefaultValue("10m") Duration streamMaxLifetime) {
+        @DefaultValue("10m") Duration streamMaxLifetime,
+        @DefaultValue("7d") Duration publishedMemory,
+        @DefaultValue("1h") Duration tmpMaxAge) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {

@@ -3,7 +3,10 @@ package dev.mediaflow.gateway.proxy;
 import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.publish.JobDispatcher;
+import dev.mediaflow.gateway.publish.JobDispatcher.PendingCancel;
+import dev.mediaflow.gateway.publish.PublishedJobs;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
+import dev.mediaflow.gateway.web.ApiException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -20,31 +23,37 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code /api/queue/**} goes to queue-service. One addition: a job this gateway accepted but
- * queue-service does not know yet (still spooled, or confirmed a moment ago) is shown from the
- * gateway's own record instead of a 404, also while queue-service is down.
+ * {@code /api/queue/**} goes to queue-service. Two additions for jobs this gateway accepted that
+ * queue-service does not know yet (still spooled, or published while queue-service lags): such a
+ * job is shown from the gateway's own record instead of a 404, also while queue-service is down;
+ * and a job still in the spool is cancelled right here (pending -> cancelled).
  */
 @Configuration(proxyBeanMethods = false)
 public class QueueServiceProxy {
 
     private static final Pattern ITEM_PATH = Pattern.compile("/api/queue/items/([0-9a-fA-F-]{36})");
+    private static final Pattern CANCEL_PATH = Pattern.compile("/api/queue/items/([0-9a-fA-F-]{36})/cancel");
 
     private final QueueServiceClient client;
     private final SubmissionSpool spool;
     private final JobDispatcher dispatcher;
+    private final PublishedJobs published;
     private final EventStreamLimits streams;
 
     public QueueServiceProxy(QueueServiceClient client, SubmissionSpool spool, JobDispatcher dispatcher,
-                             EventStreamLimits streams) {
+                             PublishedJobs published, EventStreamLimits streams) {
         this.client = client;
         this.spool = spool;
         this.dispatcher = dispatcher;
+        this.published = published;
         this.streams = streams;
     }
 
@@ -62,7 +71,11 @@ public class QueueServiceProxy {
                     if (EventStreamLimits.isEventStream(request.uri())) {
                         return streams.open(caller, upstream).flatMap(QueueServiceProxy::passOn);
                     }
-                    Optional<UUID> itemId = itemLookup(request);
+                    Optional<UUID> cancelId = idIn(request, HttpMethod.POST, CANCEL_PATH);
+                    if (cancelId.isPresent()) {
+                        return cancel(cancelId.get(), caller, upstream);
+                    }
+                    Optional<UUID> itemId = idIn(request, HttpMethod.GET, ITEM_PATH);
                     if (itemId.isEmpty()) {
                         return upstream.flatMap(QueueServiceProxy::passOn);
                     }
@@ -81,19 +94,68 @@ public class QueueServiceProxy {
     private Mono<QueueItem> knownHere(UUID jobId, Caller caller) {
         return Mono.fromCallable(() -> spool.find(jobId)
                         .filter(s -> caller.mayRead(s.owner()))
-                        .map(s -> QueueItem.fromSubmission(s, "pending"))
-                        .or(() -> dispatcher.recentlyPublished(jobId)
-                                .filter(s -> caller.mayRead(s.owner()))
-                                .map(s -> QueueItem.fromSubmission(s, "queued")))
+                        .map(s -> QueueItem.fromSubmission(s, spool.isCancelled(jobId) ? "cancelled" : "pending"))
+                        .or(() -> published.find(jobId)
+                                .filter(p -> caller.mayRead(p.submission().owner()))
+                                .map(p -> QueueItem.fromSubmission(p.submission(), p.status())))
                         .orElse(null))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
-    private static Optional<UUID> itemLookup(ServerRequest request) {
-        if (!HttpMethod.GET.equals(request.method())) {
+    /**
+     * A job in this gateway's spool is cancelled here, without queue-service (which does not know
+     * it); any other goes to queue-service. When queue-service answers 404 for a job this gateway
+     * published, it lags behind: the client is told to try again rather than that the job is unknown.
+     */
+    private Mono<ServerResponse> cancel(UUID jobId, Caller caller, Mono<UpstreamResponse> upstream) {
+        return Mono.fromCallable(() -> cancelInSpool(jobId, caller))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(outcome -> switch (outcome) {
+                    case CANCELLED -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(Map.of("success", true, "queueId", jobId));
+                    case ALREADY_CANCELLED -> Mono.error(alreadyCancelled(jobId));
+                    case NOT_PENDING -> upstream.flatMap(response ->
+                            response.status().value() == HttpStatus.NOT_FOUND.value()
+                                    ? publishedNotRecorded(jobId, caller)
+                                    .flatMap(p -> response.discardBody().then(Mono.<ServerResponse>error(
+                                            p.cancelled() ? alreadyCancelled(jobId) : notRecordedYet(jobId))))
+                                    .switchIfEmpty(Mono.defer(() -> passOn(response)))
+                                    : passOn(response));
+                });
+    }
+
+    private PendingCancel cancelInSpool(UUID jobId, Caller caller) {
+        if (spool.find(jobId).filter(s -> caller.mayRead(s.owner())).isEmpty()) {
+            return PendingCancel.NOT_PENDING;
+        }
+        try {
+            return dispatcher.cancelPending(jobId);
+        } catch (IOException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+                    "the cancel could not be recorded durably; try again later");
+        }
+    }
+
+    private Mono<PublishedJobs.Published> publishedNotRecorded(UUID jobId, Caller caller) {
+        return Mono.fromCallable(() -> published.find(jobId).filter(p -> caller.mayRead(p.submission().owner()))
+                        .orElse(null))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static ApiException alreadyCancelled(UUID jobId) {
+        return new ApiException(HttpStatus.CONFLICT, "conflict", "queue item " + jobId + " is already cancelled");
+    }
+
+    private static ApiException notRecordedYet(UUID jobId) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_recorded_yet", "queue item " + jobId
+                + " is accepted and queued but queue-service has not recorded it yet; try the cancel again shortly");
+    }
+
+    private static Optional<UUID> idIn(ServerRequest request, HttpMethod method, Pattern path) {
+        if (!method.equals(request.method())) {
             return Optional.empty();
         }
-        Matcher matcher = ITEM_PATH.matcher(request.uri().getRawPath());
+        Matcher matcher = path.matcher(request.uri().getRawPath());
         if (!matcher.matches()) {
             return Optional.empty();
         }

@@ -1,49 +1,71 @@
 package dev.mediaflow.gateway.publish;
 
+import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.messages.JobSubmission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Gets an accepted job to RabbitMQ without ever losing it: spool first, publish, and remove the
- * spool file only once the broker confirmed. A job is published by one thread at a time (the upload
- * or the drainer), so a slow confirm never produces a second copy from this gateway.
+ * Gets an accepted job to RabbitMQ without ever losing it: spool first, store the upload, publish,
+ * and move the record from the spool to {@link PublishedJobs} only once the broker confirmed. A job
+ * is handled by one thread at a time (the upload, the drainer or a cancel), so a slow confirm never
+ * produces a second copy from this gateway and a cancel never races a publish.
  */
 @Component
 public class JobDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
-    /** queue-service records a job a moment after its confirm; until then we still know it. */
-    private static final Duration REMEMBER_PUBLISHED = Duration.ofMinutes(2);
 
     private final SubmissionSpool spool;
+    private final PublishedJobs published;
     private final JobPublisher publisher;
+    private final StorageRoot storage;
+    private final Duration waitForPublish;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<UUID, Published> recentlyPublished = new ConcurrentHashMap<>();
 
-    public JobDispatcher(SubmissionSpool spool, JobPublisher publisher) {
+    public JobDispatcher(SubmissionSpool spool, PublishedJobs published, JobPublisher publisher, StorageRoot storage,
+                         GatewayProperties properties) {
         this.spool = spool;
+        this.published = published;
         this.publisher = publisher;
+        this.storage = storage;
+        this.waitForPublish = properties.publishTimeout().multipliedBy(2).plusSeconds(1);
+    }
+
+    /** Puts the uploaded file in place; may throw an unchecked exception. */
+    @FunctionalInterface
+    public interface InputStore {
+        void store();
     }
 
     /**
-     * Spools and publishes a new job (blocking). Throws {@link IOException} only when the job
-     * could not be spooled, i.e. it must not be acknowledged to the client.
+     * Spools a new job, stores its upload, and publishes the job (blocking). The spool record comes
+     * before the stored upload, so a crash in between can never leave a stored upload that no job
+     * knows: the drainer sets aside a record whose upload is missing (it was never acknowledged).
+     * Throws {@link IOException} only when the job could not be spooled, i.e. it must not be
+     * acknowledged to the client; an exception of {@code input} removes the record again.
      */
-    public DispatchStatus dispatch(JobSubmission submission) throws IOException {
+    public DispatchStatus dispatch(JobSubmission submission, InputStore input) throws IOException {
         inFlight.add(submission.jobId());
         try {
             spool.write(submission);
+            try {
+                input.store();
+            } catch (RuntimeException e) {
+                spool.delete(submission.jobId());
+                throw e;
+            }
             return publishSpooled(submission, true) ? DispatchStatus.QUEUED : DispatchStatus.PENDING;
         } finally {
             inFlight.remove(submission.jobId());
@@ -56,7 +78,7 @@ public class JobDispatcher {
         DONE,
         /** the broker did not confirm, or the file could not be read now: try again next round */
         NOT_CONFIRMED,
-        /** an upload thread is publishing it at this moment */
+        /** an upload thread or a cancel is at it at this moment */
         BUSY
     }
 
@@ -79,6 +101,10 @@ public class JobDispatcher {
             if (submission.isEmpty()) {
                 return Republished.DONE;
             }
+            if (!Files.exists(storage.resolve(submission.get().inputPath()))) {
+                spool.setAsideWithoutInput(jobId);
+                return Republished.DONE;
+            }
             boolean confirmed = publishSpooled(submission.get(), false);
             if (confirmed) {
                 log.info("Published spooled job {} (owner {})", jobId, submission.get().owner());
@@ -89,9 +115,52 @@ public class JobDispatcher {
         }
     }
 
-    private boolean publishSpooled(JobSubmission submission, boolean newJob) {
+    /** What a cancel of a job still in the spool did. */
+    public enum PendingCancel {
+        /** it was pending and is now cancelled: it will reach queue-service as cancelled */
+        CANCELLED,
+        /** it was cancelled before */
+        ALREADY_CANCELLED,
+        /** it is not in the spool (any more): queue-service decides */
+        NOT_PENDING
+    }
+
+    /**
+     * Cancels a job that waits in the spool (pending -> cancelled, as the contract says). Waits for
+     * a publish of the same job in progress; if that publish is confirmed the job is no longer
+     * pending and the cancel belongs to queue-service.
+     */
+    public PendingCancel cancelPending(UUID jobId) throws IOException {
+        Instant deadline = Instant.now().plus(waitForPublish);
+        while (!inFlight.add(jobId)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException("job " + jobId + " is being published for longer than " + waitForPublish);
+            }
+            sleep();
+        }
         try {
-            publisher.publish(submission);
+            if (spool.find(jobId).isEmpty()) {
+                return PendingCancel.NOT_PENDING;
+            }
+            if (spool.isCancelled(jobId)) {
+                return PendingCancel.ALREADY_CANCELLED;
+            }
+            spool.markCancelled(jobId);
+            log.info("Pending job {} cancelled in the spool", jobId);
+            return PendingCancel.CANCELLED;
+        } finally {
+            inFlight.remove(jobId);
+        }
+    }
+
+    private boolean publishSpooled(JobSubmission submission, boolean newJob) {
+        boolean cancelled = spool.isCancelled(submission.jobId());
+        try {
+            if (cancelled) {
+                publisher.publishCancelled(submission);
+            } else {
+                publisher.publish(submission);
+            }
         } catch (RuntimeException e) {
             if (newJob) {
                 log.warn("Job {} stays pending in the spool: RabbitMQ did not confirm it ({})",
@@ -101,25 +170,17 @@ public class JobDispatcher {
             }
             return false;
         }
+        published.remember(submission, cancelled);
         spool.delete(submission.jobId());
-        remember(submission);
         return true;
     }
 
-    /** A job confirmed by the broker in the last minutes, which queue-service may not show yet. */
-    public Optional<JobSubmission> recentlyPublished(UUID jobId) {
-        Published published = recentlyPublished.get(jobId);
-        return published == null || published.expired() ? Optional.empty() : Optional.of(published.submission());
-    }
-
-    private void remember(JobSubmission submission) {
-        recentlyPublished.values().removeIf(Published::expired);
-        recentlyPublished.put(submission.jobId(), new Published(submission, Instant.now().plus(REMEMBER_PUBLISHED)));
-    }
-
-    private record Published(JobSubmission submission, Instant until) {
-        boolean expired() {
-            return Instant.now().isAfter(until);
+    private static void sleep() throws IOException {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a publish", e);
         }
     }
 }

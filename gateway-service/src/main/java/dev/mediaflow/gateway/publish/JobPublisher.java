@@ -2,6 +2,7 @@ package dev.mediaflow.gateway.publish;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.messages.AmqpMessages;
+import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.TaskMessage;
@@ -26,11 +27,29 @@ public class JobPublisher {
 
     /** Returns normally only when every message is confirmed; throws otherwise. */
     public void publish(JobSubmission submission) {
+        send(submission, false);
+    }
+
+    /**
+     * A job cancelled while it was pending: its {@code job.submitted} and a {@code task.cancelled}
+     * for each of its tasks, and no work. queue-service applies events in any order, so the job is
+     * recorded as cancelled; no worker ever sees it.
+     */
+    public void publishCancelled(JobSubmission submission) {
+        send(submission, true);
+    }
+
+    private void send(JobSubmission submission, boolean cancelled) {
         JobEvent submitted = JobEvent.submitted(submission);
         rabbit.invoke(ops -> {
             ops.send(Topology.EVENTS_EXCHANGE, submitted.routingKey(), AmqpMessages.event(submitted));
             for (TaskMessage task : submission.tasks()) {
-                ops.send(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task));
+                if (cancelled) {
+                    JobEvent cancel = JobEvent.forTask(EventType.TASK_CANCELLED, task, "gateway");
+                    ops.send(Topology.EVENTS_EXCHANGE, cancel.routingKey(), AmqpMessages.event(cancel));
+                } else {
+                    ops.send(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task));
+                }
             }
             ops.waitForConfirmsOrDie(confirmTimeoutMillis);
             return null;

@@ -33,6 +33,7 @@ public class SubmissionSpool {
     private static final Logger log = LoggerFactory.getLogger(SubmissionSpool.class);
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".json.tmp";
+    private static final String CANCELLED_SUFFIX = ".cancelled";
 
     private final Path dir;
 
@@ -104,33 +105,69 @@ public class SubmissionSpool {
         }
     }
 
+    /** The job first, its cancel mark after: a crash in between must not turn a cancel back into a job. */
     public void delete(UUID jobId) {
         try {
             Files.deleteIfExists(fileOf(jobId));
+            Files.deleteIfExists(cancelMarkOf(jobId));
         } catch (IOException e) {
             log.warn("Cannot delete spooled job {} (it will be published again): {}", jobId, e.toString());
         }
     }
 
+    /**
+     * Durably marks a spooled job as cancelled by its owner (the contract's pending -> cancelled):
+     * it is then handed to the broker as a cancellation instead of as work.
+     */
+    public void markCancelled(UUID jobId) throws IOException {
+        try (FileChannel marker = FileChannel.open(cancelMarkOf(jobId), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            marker.force(true);
+        }
+        forceDirectory();
+    }
+
+    public boolean isCancelled(UUID jobId) {
+        return Files.exists(cancelMarkOf(jobId));
+    }
+
     /** Keeps an unreadable spool file out of the way without losing it. */
     public void quarantine(UUID jobId) {
+        setAside(jobId, "unreadable", "is unreadable");
+    }
+
+    /** A job whose upload never reached its place: the gateway stopped between spooling and storing it. */
+    public void setAsideWithoutInput(UUID jobId) {
+        setAside(jobId, "no-input", "has no stored upload (the gateway stopped before storing it, so it was "
+                + "never acknowledged)");
+    }
+
+    private void setAside(UUID jobId, String suffix, String why) {
         Path file = fileOf(jobId);
         try {
-            Files.move(file, dir.resolve(jobId + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
-            log.error("Spooled job {} is unreadable; moved aside to {}.unreadable for inspection", jobId, jobId);
+            Files.move(file, dir.resolve(jobId + "." + suffix), StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(cancelMarkOf(jobId));
+            log.error("Spooled job {} {}; moved aside to {}.{} for inspection", jobId, why, jobId, suffix);
         } catch (IOException e) {
-            log.error("Spooled job {} is unreadable and cannot be moved aside: {}", jobId, e.toString());
+            log.error("Spooled job {} {} and cannot be moved aside: {}", jobId, why, e.toString());
         }
+    }
+
+    private Path cancelMarkOf(UUID jobId) {
+        return dir.resolve(jobId + CANCELLED_SUFFIX);
     }
 
     Path fileOf(UUID jobId) {
         return dir.resolve(jobId + SUFFIX);
     }
 
-    /** A temp file left by a crash belongs to an upload that never got its 202. */
+    /**
+     * A temp file left by a crash belongs to an upload that never got its 202; a cancel mark
+     * without its job was left by a crash after the cancellation was published.
+     */
     private void removeUnfinishedWrites() {
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().endsWith(TEMP_SUFFIX)).forEach(p -> {
+            files.filter(p -> p.getFileName().toString().endsWith(TEMP_SUFFIX) || isOrphanMark(p)).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
@@ -140,6 +177,12 @@ public class SubmissionSpool {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spool " + dir, e);
         }
+    }
+
+    private boolean isOrphanMark(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(CANCELLED_SUFFIX)
+                && !Files.exists(dir.resolve(name.substring(0, name.length() - CANCELLED_SUFFIX.length()) + SUFFIX));
     }
 
     private void forceDirectory() {

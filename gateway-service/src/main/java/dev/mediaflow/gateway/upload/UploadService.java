@@ -31,7 +31,7 @@ import java.util.UUID;
 
 /**
  * Takes an upload from the wire to a queued (or spooled) job: stream to a temp file, check what it
- * is from its bytes, move it to {@code uploads/<owner>/<id>.<ext>}, spool and publish the job.
+ * is from its bytes, spool the job, move the file to {@code uploads/<owner>/<id>.<ext>}, publish the job.
  * Whatever refuses the upload on the way leaves no byte of it on disk.
  */
 @Service
@@ -81,7 +81,6 @@ public class UploadService {
         UUID jobId = UUID.randomUUID();
         String inputPath = StorageLayout.uploadPath(caller.owner(), mediaItemId, format.extension());
         Path stored = storage.resolve(inputPath);
-        moveIntoPlace(file.tempFile(), stored);
 
         UploadOptions options = upload.options();
         int priority = options.priority() != null ? options.priority()
@@ -94,7 +93,7 @@ public class UploadService {
 
         DispatchStatus status;
         try {
-            status = dispatcher.dispatch(submission);
+            status = dispatcher.dispatch(submission, () -> moveIntoPlace(file.tempFile(), stored));
         } catch (IOException e) {
             deleteQuietly(stored).block();
             log.error("Cannot spool job {} for {}: {}", jobId, caller.owner(), e.toString());

@@ -120,4 +120,35 @@ class BrokerDownSpoolTest {
         Thread.sleep(1500);
         assertThat(spooled).exists();
     }
+
+    @Test
+    void aPendingJobIsCancelledInTheGatewayAndStaysCancelled() throws Exception {
+        Multipart multipart = Multipart.file("cancel-me.png", TestFiles.image("png", 64, 48), "image/png");
+        Map<String, Object> body = client.post().uri("/api/media/upload").header("X-API-Key", "dev-alice-key")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(multipart.parts()))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+        assertThat(body).containsEntry("status", "pending");
+        String jobId = (String) body.get("queueId");
+
+        // bob may not cancel it: his call goes to queue-service, which is down
+        client.post().uri("/api/queue/items/" + jobId + "/cancel").header("X-API-Key", "dev-bob-key").exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        client.post().uri("/api/queue/items/" + jobId + "/cancel").header("X-API-Key", "dev-alice-key").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.success").isEqualTo(true)
+                .jsonPath("$.queueId").isEqualTo(jobId);
+        assertThat(STORAGE.resolve("spool/" + jobId + ".cancelled")).exists();
+        client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-alice-key").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("cancelled");
+        // cancelled is final: a second cancel is a conflict (also through the seed alias)
+        client.delete().uri("/api/v1/vision/jobs/" + jobId + "/cancel").header("X-API-Key", "dev-alice-key")
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectBody().jsonPath("$.error").isEqualTo("conflict");
+    }
 }

@@ -7,14 +7,23 @@ import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.Topology;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +41,7 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         JobSubmission submission = new JobSubmission(jobId, mediaItemId, "bob", "left-over.jpg", MediaType.PHOTO,
                 1234, "ab".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
                 List.of(Operation.BLUR, Operation.DEPTH), 42, 2, null, null, 1, Instant.now());
+        storeInput(submission);
         spool.write(submission);
         Path file = STORAGE.resolve("spool/" + jobId + ".json");
 
@@ -55,9 +65,11 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
 
         UUID jobId = UUID.randomUUID();
         UUID mediaItemId = UUID.randomUUID();
-        spool.write(new JobSubmission(jobId, mediaItemId, "bob", "after.jpg", MediaType.PHOTO, 10, "cd".repeat(32),
-                "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId, List.of(Operation.THUMBNAIL),
-                42, 1, null, null, 1, Instant.now()));
+        JobSubmission after = new JobSubmission(jobId, mediaItemId, "bob", "after.jpg", MediaType.PHOTO, 10,
+                "cd".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
+                List.of(Operation.THUMBNAIL), 42, 1, null, null, 1, Instant.now());
+        storeInput(after);
+        spool.write(after);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(bad).doesNotExist();
@@ -66,5 +78,69 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         });
         assertThat(awaitMessage(WorkerKind.IMAGE.queue(), TaskMessage.class, t -> jobId.equals(t.jobId())).body()
                 .operations()).containsExactly(Operation.THUMBNAIL);
+    }
+
+    @Test
+    void aJobCancelledWhilePendingReachesTheBrokerAsACancellationAndNoWork() throws Exception {
+        Queue cancelProbe = new Queue("gateway-test.task-cancelled", false, false, false);
+        amqpAdmin.declareQueue(cancelProbe);
+        amqpAdmin.declareBinding(BindingBuilder.bind(cancelProbe).to(new TopicExchange(Topology.EVENTS_EXCHANGE))
+                .with("task.cancelled"));
+        amqpAdmin.purgeQueue(cancelProbe.getName(), false);
+        UUID jobId = UUID.randomUUID();
+        UUID mediaItemId = UUID.randomUUID();
+        JobSubmission submission = new JobSubmission(jobId, mediaItemId, "bob", "cancelled.jpg", MediaType.PHOTO,
+                10, "ef".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
+                List.of(Operation.THUMBNAIL, Operation.DEPTH), 42, 3, null, null, 1, Instant.now());
+        storeInput(submission);
+        spool.markCancelled(jobId); // the mark first: the drainer must never see the job without it
+        spool.write(submission);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(STORAGE.resolve("spool/" + jobId + ".json")).doesNotExist();
+            assertThat(STORAGE.resolve("spool/" + jobId + ".cancelled")).doesNotExist();
+        });
+        assertThat(awaitMessage(EVENTS_PROBE, JobEvent.class, e -> jobId.equals(e.jobId())).body().submission())
+                .isEqualTo(submission);
+        Set<WorkerKind> cancelled = new HashSet<>();
+        cancelled.add(awaitMessage(cancelProbe.getName(), JobEvent.class, e -> jobId.equals(e.jobId())).body().worker());
+        cancelled.add(awaitMessage(cancelProbe.getName(), JobEvent.class, e -> jobId.equals(e.jobId())).body().worker());
+        assertThat(cancelled).containsExactlyInAnyOrder(WorkerKind.IMAGE, WorkerKind.VISION);
+        assertThat(noTaskFor(jobId, WorkerKind.IMAGE.queue())).isTrue();
+        assertThat(noTaskFor(jobId, WorkerKind.VISION.queue())).isTrue();
+        assertThat(published.find(jobId)).hasValueSatisfying(p -> assertThat(p.status()).isEqualTo("cancelled"));
+    }
+
+    @Test
+    void aSpooledJobWhoseUploadWasNeverStoredIsSetAsideNotPublished() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        UUID mediaItemId = UUID.randomUUID();
+        spool.write(new JobSubmission(jobId, mediaItemId, "bob", "crashed.jpg", MediaType.PHOTO, 10,
+                "12".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
+                List.of(Operation.THUMBNAIL), 42, 1, null, null, 1, Instant.now()));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(STORAGE.resolve("spool/" + jobId + ".no-input")).exists());
+        assertThat(STORAGE.resolve("spool/" + jobId + ".json")).doesNotExist();
+        assertThat(noTaskFor(jobId, WorkerKind.IMAGE.queue())).isTrue();
+    }
+
+    @Autowired
+    PublishedJobs published;
+
+    private boolean noTaskFor(UUID jobId, String queue) {
+        Message message;
+        while ((message = rabbit.receive(queue, 1000)) != null) {
+            if (jobId.equals(Json.read(message.getBody(), TaskMessage.class).jobId())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void storeInput(JobSubmission submission) throws IOException {
+        Path input = STORAGE.resolve(submission.inputPath());
+        Files.createDirectories(input.getParent());
+        Files.write(input, new byte[] {1, 2, 3});
     }
 }
