@@ -1,7 +1,9 @@
 package dev.mediaflow.gateway.auth;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
-import dev.mediaflow.gateway.web.ErrorBody;
+import dev.mediaflow.http.CallerRole;
+import dev.mediaflow.http.ErrorBody;
+import dev.mediaflow.http.MediaflowHeaders;
 import dev.mediaflow.gateway.web.JsonErrorWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,22 +34,29 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class SecurityConfig {
 
-    public static final String API_KEY_HEADER = "X-API-Key";
-
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
     public ApiKeyRegistry apiKeyRegistry(GatewayProperties properties) {
         String spec = properties.apiKeys();
-        if (spec == null || spec.isBlank()) {
+        boolean plain = spec != null && !spec.isBlank();
+        ApiKeyRegistry.Builder keys = new ApiKeyRegistry.Builder();
+        if (properties.apiKeysFile() != null) {
+            keys.addHashed(ApiKeysFile.read(properties.apiKeysFile()));
+        } else if (!plain) {
             log.warn("MEDIAFLOW_API_KEYS is not set: using the DEVELOPMENT keys (alice, bob, admin). "
-                    + "Set MEDIAFLOW_API_KEYS before exposing this gateway.");
+                    + "Set MEDIAFLOW_API_KEYS or MEDIAFLOW_API_KEYS_FILE before exposing this gateway.");
             spec = ApiKeyRegistry.DEVELOPMENT_KEYS;
+            plain = true;
         } else if (spec.trim().equals(ApiKeyRegistry.DEVELOPMENT_KEYS)) {
             log.warn("MEDIAFLOW_API_KEYS holds the well-known development keys; do not expose this gateway.");
         }
-        ApiKeyRegistry registry = ApiKeyRegistry.parse(spec);
-        log.info("{} API keys configured", registry.size());
+        if (plain) {
+            keys.addPlain(spec);
+        }
+        ApiKeyRegistry registry = keys.build();
+        log.info("{} API keys configured{}", registry.size(),
+                properties.apiKeysFile() != null ? " (hashed, from " + properties.apiKeysFile() + ")" : "");
         return registry;
     }
 
@@ -55,7 +64,7 @@ public class SecurityConfig {
     public SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ApiKeyRegistry keys) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> JsonErrorWriter.write(exchange.getResponse(),
                 HttpStatus.UNAUTHORIZED, new ErrorBody("unauthorized",
-                        "a valid " + API_KEY_HEADER + " header is required"));
+                        "a valid " + MediaflowHeaders.API_KEY + " header is required"));
         ServerAccessDeniedHandler forbidden = (exchange, e) -> JsonErrorWriter.write(exchange.getResponse(),
                 HttpStatus.FORBIDDEN, new ErrorBody("forbidden", "this action needs the admin role"));
 
@@ -66,7 +75,7 @@ public class SecurityConfig {
 
         AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(byKey);
         apiKeyFilter.setServerAuthenticationConverter(exchange -> Mono
-                .justOrEmpty(exchange.getRequest().getHeaders().getFirst(API_KEY_HEADER))
+                .justOrEmpty(exchange.getRequest().getHeaders().getFirst(MediaflowHeaders.API_KEY))
                 .map(ApiKeyAuthentication::presented));
         apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
         apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
@@ -84,7 +93,7 @@ public class SecurityConfig {
                 .authorizeExchange(auth -> auth
                         .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
                         .pathMatchers(HttpMethod.POST, "/api/queue/worker/stop", "/api/queue/worker/start",
-                                "/api/v1/vision/files/cleanup").hasRole(Role.ADMIN.name())
+                                "/api/v1/vision/files/cleanup").hasRole(CallerRole.ADMIN.name())
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .exceptionHandling(handling -> handling

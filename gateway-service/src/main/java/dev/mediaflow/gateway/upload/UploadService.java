@@ -5,7 +5,7 @@ import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.publish.DispatchStatus;
 import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.PriorityRule;
@@ -101,7 +101,7 @@ public class UploadService {
         } catch (IOException e) {
             deleteQuietly(stored).block();
             log.error("Cannot spool job {} for {}: {}", jobId, caller.owner(), e.toString());
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "storage_unavailable",
                     "the upload could not be recorded durably; try again later");
         }
         log.info("Accepted {} {} ({} bytes, {}) from {} as media item {}, job {}: {}", format.mediaType().json(),
@@ -114,7 +114,7 @@ public class UploadService {
 
     private StoredFormat detect(Path file) {
         try {
-            return sniffer.detect(file).orElseThrow(() -> new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            return sniffer.detect(file).orElseThrow(() -> new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value(),
                     "unsupported_media_type", "the file is not a supported photo (JPEG, PNG, WebP, GIF, BMP, "
                     + "TIFF) or video (MP4, MOV, WebM, MKV, AVI)"));
         } catch (IOException e) {
@@ -125,7 +125,7 @@ public class UploadService {
     private void refuseTooManyPixels(Path file, StoredFormat format) {
         headers.read(file, format).ifPresent(size -> {
             if (size.pixels() > properties.maxPixels()) {
-                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_pixels",
+                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT.value(), "too_many_pixels",
                         "the image is " + size.width() + "x" + size.height() + " pixels, more than the limit of "
                                 + properties.maxPixels());
             }
