@@ -34,6 +34,11 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class SecurityConfig {
 
+    /** CONTRACT.md section 2 and 3: only admin pauses/resumes workers, runs cleanup and sees/replays the parking lot. */
+    public static final String[] ADMIN_POST_ROUTES = {"/api/queue/worker/stop", "/api/queue/worker/start",
+            "/api/v1/vision/files/cleanup", "/api/queue/dead/replay"};
+    public static final String[] ADMIN_GET_ROUTES = {"/api/queue/dead"};
+
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
@@ -92,8 +97,8 @@ public class SecurityConfig {
                 .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(auth -> auth
                         .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
-                        .pathMatchers(HttpMethod.POST, "/api/queue/worker/stop", "/api/queue/worker/start",
-                                "/api/v1/vision/files/cleanup").hasRole(CallerRole.ADMIN.name())
+                        .pathMatchers(HttpMethod.POST, ADMIN_POST_ROUTES).hasRole(CallerRole.ADMIN.name())
+                        .pathMatchers(HttpMethod.GET, ADMIN_GET_ROUTES).hasRole(CallerRole.ADMIN.name())
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .exceptionHandling(handling -> handling
