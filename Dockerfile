@@ -5,6 +5,7 @@ WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY common-messages common-messages
+COPY http-contract http-contract
 COPY test-support test-support
 COPY worker-core worker-core
 COPY gateway-service gateway-service

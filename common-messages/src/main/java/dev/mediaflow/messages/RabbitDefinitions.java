@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * The topology in RabbitMQ's definitions format ({@code rabbitmqctl import_definitions}, the
  * management UI's "Import definitions", or {@code load_definitions} at broker start), for
  * operators who declare it before any service runs. {@code deploy/rabbitmq/definitions.json} is
- * this output for the default retry delays; a test keeps the two equal.
+ * this output for the default retry delays; a test keeps the two equal. It also holds the
+ * {@link BrokerUsers}, without passwords (an empty hash cannot log in): set each password from your secret
+ * store with {@code rabbitmqctl change_password}, as {@code deploy/rabbitmq/broker-users.sh} does.
  */
 public final class RabbitDefinitions {
 
@@ -40,7 +42,16 @@ public final class RabbitDefinitions {
                         "arguments", new TreeMap<>(b.getArguments())));
             }
         }
-        return entry("vhosts", List.of(entry("name", vhost)), "queues", queues, "exchanges", exchanges, "bindings", bindings);
+        List<Map<String, Object>> users = new ArrayList<>();
+        List<Map<String, Object>> permissions = new ArrayList<>();
+        for (BrokerUsers.User user : BrokerUsers.all()) {
+            users.add(entry("name", user.name(), "password_hash", "",
+                    "hashing_algorithm", "rabbit_password_hashing_sha256", "tags", List.of()));
+            permissions.add(entry("user", user.name(), "vhost", vhost, "configure", user.configure(),
+                    "write", user.write(), "read", user.read()));
+        }
+        return entry("users", users, "vhosts", List.of(entry("name", vhost)), "permissions", permissions,
+                "queues", queues, "exchanges", exchanges, "bindings", bindings);
     }
 
     private static Map<String, Object> entry(Object... keysAndValues) {

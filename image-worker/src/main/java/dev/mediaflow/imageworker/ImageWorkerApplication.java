@@ -1,6 +1,7 @@
 package dev.mediaflow.imageworker;
 
 import dev.mediaflow.worker.media.NativeCache;
+import dev.mediaflow.http.server.InternalTrustFilterConfiguration;
 import dev.mediaflow.worker.WorkerConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Import;
 import java.nio.file.Path;
 
 @SpringBootApplication
-@Import(WorkerConfiguration.class)
+@Import({WorkerConfiguration.class, InternalTrustFilterConfiguration.class})
 public class ImageWorkerApplication {
 
     public static void main(String[] args) {

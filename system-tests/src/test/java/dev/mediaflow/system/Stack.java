@@ -27,6 +27,8 @@ final class Stack implements AutoCloseable {
     static final String DEPTH_MODEL = "vision-worker/src/test/resources/models/row-depth.pt";
 
     final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    /** The gateway's internal credential for this run, as a Kubernetes Secret would pass it. */
+    final String internalToken = UUID.randomUUID().toString() + UUID.randomUUID();
     private final RedisPrefix redis = RedisPrefix.create("mediaflow-it");
     final String redisPrefix = redis.value();
     final RabbitVhost vhost;
@@ -55,6 +57,7 @@ final class Stack implements AutoCloseable {
         env.put("POSTGRES_USER", PostgresDatabase.USER);
         env.put("POSTGRES_PASSWORD", PostgresDatabase.PASSWORD);
         env.put("MEDIAFLOW_STORAGE_ROOT", storage.toString());
+        env.put("MEDIAFLOW_INTERNAL_TOKEN", internalToken);
         env.put("MEDIAFLOW_REDIS_PREFIX", redisPrefix);
         env.put("MEDIAFLOW_RETRY_DELAYS", RETRY_DELAYS);
         env.put("MEDIAFLOW_MAX_UPLOAD_BYTES", Long.toString(MAX_UPLOAD_BYTES));

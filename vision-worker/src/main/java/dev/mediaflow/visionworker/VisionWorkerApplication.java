@@ -1,6 +1,7 @@
 package dev.mediaflow.visionworker;
 
 import dev.mediaflow.visionworker.depth.DjlRuntime;
+import dev.mediaflow.http.server.InternalTrustFilterConfiguration;
 import dev.mediaflow.worker.WorkerConfiguration;
 import dev.mediaflow.worker.media.NativeCache;
 import org.springframework.boot.SpringApplication;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(WorkerConfiguration.class)
+@Import({WorkerConfiguration.class, InternalTrustFilterConfiguration.class})
 public class VisionWorkerApplication {
 
     public static void main(String[] args) {

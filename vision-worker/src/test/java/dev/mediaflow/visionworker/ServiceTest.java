@@ -1,5 +1,7 @@
 package dev.mediaflow.visionworker;
 
+import dev.mediaflow.http.CallerRole;
+import dev.mediaflow.http.InternalSignature;
 import dev.mediaflow.testsupport.RabbitVhost;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -10,6 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestContext;
 import org.springframework.test.context.TestExecutionListener;
 import org.springframework.test.context.TestExecutionListeners;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.util.UUID;
 
@@ -24,6 +27,10 @@ import java.util.UUID;
         mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 public abstract class ServiceTest {
 
+    /** This worker's internal token: only calls signed with it are answered outside /health and /actuator. */
+    protected static final InternalSignature GATEWAY = new InternalSignature("vision-worker-test-token-0123456789abcdef");
+    private static final String TOKEN = "vision-worker-test-token-0123456789abcdef";
+
     private static RabbitVhost broker;
 
     @DynamicPropertySource
@@ -35,6 +42,12 @@ public abstract class ServiceTest {
             return broker.amqpUrl();
         });
         registry.add("mediaflow.redis-prefix", () -> "test-" + UUID.randomUUID() + ":");
+        registry.add("mediaflow.internal-token", () -> TOKEN);
+    }
+
+    /** A GET as the gateway makes it: signed for {@code path} with this run's token. */
+    protected static WebTestClient.RequestHeadersSpec<?> signedGet(WebTestClient client, String path) {
+        return client.get().uri(path).headers(h -> GATEWAY.sign("alice", CallerRole.USER, "GET", path).forEach(h::set));
     }
 
     /** Runs after the context is closed (lowest order = last in afterTestClass). */

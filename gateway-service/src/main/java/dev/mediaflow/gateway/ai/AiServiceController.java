@@ -1,6 +1,8 @@
 package dev.mediaflow.gateway.ai;
 
+import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.http.InternalSignature;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -9,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -22,7 +25,7 @@ import java.util.Map;
 
 /**
  * The "AI service" of the ImmichVR seed: the vision worker's {@code /health} and {@code /info},
- * behind a circuit breaker. While the worker is down, health answers 503 in its usual shape.
+ * behind a circuit breaker, each call signed with the caller's identity (the worker answers only the gateway). While the worker is down, health answers 503 in its usual shape.
  */
 @RestController
 class AiServiceController {
@@ -34,30 +37,37 @@ class AiServiceController {
 
     private final WebClient client;
     private final CircuitBreaker breaker;
+    private final InternalSignature signature;
+    private final String baseUrl;
 
-    AiServiceController(GatewayProperties properties, CircuitBreakerRegistry breakers) {
+    AiServiceController(GatewayProperties properties, CircuitBreakerRegistry breakers, InternalSignature signature) {
+        this.signature = signature;
+        this.baseUrl = properties.visionWorkerUrl().toString().replaceAll("/+$", "");
         HttpClient http = HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000).responseTimeout(TIMEOUT);
         this.client = WebClient.builder()
-                .baseUrl(properties.visionWorkerUrl().toString().replaceAll("/+$", ""))
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .build();
         this.breaker = breakers.circuitBreaker(BREAKER);
     }
 
     @GetMapping("/api/ai/health")
-    Mono<ResponseEntity<String>> health() {
-        return relay("/health").onErrorResume(e -> Mono.just(json(HttpStatus.SERVICE_UNAVAILABLE, down(e))));
+    Mono<ResponseEntity<String>> health(Authentication authentication) {
+        return relay("/health", (Caller) authentication.getPrincipal()).onErrorResume(e -> Mono.just(json(HttpStatus.SERVICE_UNAVAILABLE, down(e))));
     }
 
     @GetMapping("/api/ai/info")
-    Mono<ResponseEntity<String>> info() {
-        return relay("/info").onErrorResume(e -> Mono.just(json(HttpStatus.SERVICE_UNAVAILABLE,
+    Mono<ResponseEntity<String>> info(Authentication authentication) {
+        return relay("/info", (Caller) authentication.getPrincipal()).onErrorResume(e -> Mono.just(json(HttpStatus.SERVICE_UNAVAILABLE,
                 Map.of("error", "vision_worker_unavailable", "message", "the vision worker is unreachable: " + reason(e)))));
     }
 
     /** Passes the worker's answer on as it is, 503 with a failed model included. */
-    private Mono<ResponseEntity<String>> relay(String path) {
-        return client.get().uri(path).retrieve()
+    private Mono<ResponseEntity<String>> relay(String path, Caller caller) {
+        java.net.URI target = java.net.URI.create(baseUrl + path);
+        return client.get().uri(target)
+                .headers(headers -> signature.sign(caller.owner(), caller.role(), "GET",
+                        InternalSignature.pathAndQuery(target)).forEach(headers::set))
+                .retrieve()
                 .onStatus(status -> true, response -> Mono.empty())
                 .toEntity(String.class)
                 .timeout(TIMEOUT)

@@ -12,7 +12,7 @@ public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     private final Caller caller;
 
     private ApiKeyAuthentication(String key, Caller caller) {
-        super(caller == null ? List.of() : List.of(new SimpleGrantedAuthority(caller.role().authority())));
+        super(caller == null ? List.of() : List.of(new SimpleGrantedAuthority(caller.authority())));
         this.key = key;
         this.caller = caller;
         setAuthenticated(caller != null);

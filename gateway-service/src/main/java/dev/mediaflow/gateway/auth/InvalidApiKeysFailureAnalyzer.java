@@ -10,6 +10,7 @@ public class InvalidApiKeysFailureAnalyzer extends AbstractFailureAnalyzer<Inval
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidApiKeysException cause) {
         return new FailureAnalysis(cause.getMessage(),
                 "Set MEDIAFLOW_API_KEYS to owner:role:key triples separated by commas (role user or admin, "
-                        + "keys of at least 8 characters), or unset it to use the development keys.", cause);
+                        + "keys of at least 8 characters), or MEDIAFLOW_API_KEYS_FILE to a file of "
+                        + "owner:role:sha256-hex lines, or unset both to use the development keys.", cause);
     }
 }

@@ -1,7 +1,9 @@
 package dev.mediaflow.gateway.auth;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
-import dev.mediaflow.gateway.web.ErrorBody;
+import dev.mediaflow.http.CallerRole;
+import dev.mediaflow.http.ErrorBody;
+import dev.mediaflow.http.MediaflowHeaders;
 import dev.mediaflow.gateway.web.JsonErrorWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,22 +34,34 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class SecurityConfig {
 
-    public static final String API_KEY_HEADER = "X-API-Key";
+    /** CONTRACT.md section 2 and 3: only admin pauses/resumes workers, runs cleanup and sees/replays the parking lot. */
+    public static final String[] ADMIN_POST_ROUTES = {"/api/queue/worker/stop", "/api/queue/worker/start",
+            "/api/v1/vision/files/cleanup", "/api/queue/dead/replay"};
+    public static final String[] ADMIN_GET_ROUTES = {"/api/queue/dead"};
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
     public ApiKeyRegistry apiKeyRegistry(GatewayProperties properties) {
         String spec = properties.apiKeys();
-        if (spec == null || spec.isBlank()) {
+        boolean plain = spec != null && !spec.isBlank();
+        ApiKeyRegistry.Builder keys = new ApiKeyRegistry.Builder();
+        if (properties.apiKeysFile() != null) {
+            keys.addHashed(ApiKeysFile.read(properties.apiKeysFile()));
+        } else if (!plain) {
             log.warn("MEDIAFLOW_API_KEYS is not set: using the DEVELOPMENT keys (alice, bob, admin). "
-                    + "Set MEDIAFLOW_API_KEYS before exposing this gateway.");
+                    + "Set MEDIAFLOW_API_KEYS or MEDIAFLOW_API_KEYS_FILE before exposing this gateway.");
             spec = ApiKeyRegistry.DEVELOPMENT_KEYS;
+            plain = true;
         } else if (spec.trim().equals(ApiKeyRegistry.DEVELOPMENT_KEYS)) {
             log.warn("MEDIAFLOW_API_KEYS holds the well-known development keys; do not expose this gateway.");
         }
-        ApiKeyRegistry registry = ApiKeyRegistry.parse(spec);
-        log.info("{} API keys configured", registry.size());
+        if (plain) {
+            keys.addPlain(spec);
+        }
+        ApiKeyRegistry registry = keys.build();
+        log.info("{} API keys configured{}", registry.size(),
+                properties.apiKeysFile() != null ? " (hashed, from " + properties.apiKeysFile() + ")" : "");
         return registry;
     }
 
@@ -55,7 +69,7 @@ public class SecurityConfig {
     public SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ApiKeyRegistry keys) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> JsonErrorWriter.write(exchange.getResponse(),
                 HttpStatus.UNAUTHORIZED, new ErrorBody("unauthorized",
-                        "a valid " + API_KEY_HEADER + " header is required"));
+                        "a valid " + MediaflowHeaders.API_KEY + " header is required"));
         ServerAccessDeniedHandler forbidden = (exchange, e) -> JsonErrorWriter.write(exchange.getResponse(),
                 HttpStatus.FORBIDDEN, new ErrorBody("forbidden", "this action needs the admin role"));
 
@@ -66,7 +80,7 @@ public class SecurityConfig {
 
         AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(byKey);
         apiKeyFilter.setServerAuthenticationConverter(exchange -> Mono
-                .justOrEmpty(exchange.getRequest().getHeaders().getFirst(API_KEY_HEADER))
+                .justOrEmpty(exchange.getRequest().getHeaders().getFirst(MediaflowHeaders.API_KEY))
                 .map(ApiKeyAuthentication::presented));
         apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
         apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
@@ -83,10 +97,10 @@ public class SecurityConfig {
                 .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(auth -> auth
                         .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
-                        .pathMatchers(HttpMethod.POST, "/api/queue/worker/stop", "/api/queue/worker/start",
-                                "/api/v1/vision/files/cleanup").hasRole(Role.ADMIN.name())
-                        // the parking lot shows every owner's jobs
-                        .pathMatchers("/api/queue/dead", "/api/queue/dead/**").hasRole(Role.ADMIN.name())
+                        .pathMatchers(HttpMethod.POST, ADMIN_POST_ROUTES).hasRole(CallerRole.ADMIN.name())
+                        .pathMatchers(HttpMethod.GET, ADMIN_GET_ROUTES).hasRole(CallerRole.ADMIN.name())
+                        // the parking lot shows every owner's jobs, whatever the method
+                        .pathMatchers("/api/queue/dead", "/api/queue/dead/**").hasRole(CallerRole.ADMIN.name())
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .exceptionHandling(handling -> handling

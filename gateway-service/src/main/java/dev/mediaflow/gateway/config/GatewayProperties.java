@@ -10,7 +10,9 @@ import java.time.Duration;
 /**
  * Everything the gateway is configured with (prefix {@code mediaflow}); the defaults work on one machine.
  *
- * @param apiKeys             {@code owner:role:key} triples, comma separated; blank means the development keys
+ * @param apiKeys             {@code owner:role:key} triples, comma separated; blank (and no keys file) means the
+ *                            development keys
+ * @param apiKeysFile         {@code MEDIAFLOW_API_KEYS_FILE}: {@code owner:role:sha256-hex} lines, e.g. a mounted Secret
  * @param queueServiceTimeout how long queue-service may take to start answering a proxied call
  * @param rateLimit           requests per second per API key; bursts may reach twice this
  * @param authFailureLimit    failed key checks one client address may make per {@code authFailureWindow}
@@ -30,6 +32,7 @@ public record GatewayProperties(
         @DefaultValue("104857600") long maxUploadBytes,
         @DefaultValue("100000000") long maxPixels,
         String apiKeys,
+        Path apiKeysFile,
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("5s") Duration spoolInterval,
         @DefaultValue("http://127.0.0.1:8081") URI queueServiceUrl,

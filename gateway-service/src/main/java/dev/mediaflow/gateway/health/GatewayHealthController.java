@@ -25,21 +25,28 @@ import java.util.Map;
  * are queue-service's; their state is read from its actuator health. "unhealthy" means uploads
  * cannot be stored at all; "degraded" means something is down but uploads are still accepted
  * (into the spool while the broker is away).
+ * <p>
+ * Both routes need no key, so they answer from one cached probe: at most one round of dependency checks per
+ * {@link #PROBE_INTERVAL}, however many clients ask (concurrent callers share the probe in flight). Without
+ * this, anyone could turn a flood of {@code /health} calls into broker connections and calls to every service.
  */
 @RestController
 class GatewayHealthController {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     private final ConnectionFactory rabbit;
     private final GatewayProperties properties;
     private final WebClient http;
+    private final Mono<HealthView> cachedProbe;
 
     GatewayHealthController(ConnectionFactory rabbit, GatewayProperties properties) {
         this.rabbit = rabbit;
         this.properties = properties;
         this.http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
                 HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000).responseTimeout(TIMEOUT))).build();
+        this.cachedProbe = Mono.defer(this::probe).cache(PROBE_INTERVAL);
     }
 
     record HealthView(String status, String service, Map<String, String> dependencies) {
@@ -59,6 +66,10 @@ class GatewayHealthController {
     }
 
     private Mono<HealthView> check() {
+        return cachedProbe;
+    }
+
+    private Mono<HealthView> probe() {
         Mono<Boolean> broker = Mono.fromCallable(this::brokerUp).subscribeOn(Schedulers.boundedElastic())
                 .timeout(TIMEOUT).onErrorReturn(false);
         Mono<JsonNode> queueService = actuatorHealth(properties.queueServiceUrl().toString());

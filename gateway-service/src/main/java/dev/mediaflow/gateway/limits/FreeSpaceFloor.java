@@ -2,7 +2,7 @@ package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.storage.StorageRoot;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -32,7 +32,7 @@ public class FreeSpaceFloor {
         if (usable - Math.max(0, incomingBytes) < minFreeBytes) {
             log.warn("Refusing an upload of {} bytes: {} bytes free under {}, the floor is {}",
                     incomingBytes < 0 ? "unknown" : incomingBytes, usable, storage.root(), minFreeBytes);
-            throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "insufficient_storage",
+            throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE.value(), "insufficient_storage",
                     "the server is short of disk space for uploads; try again later");
         }
     }

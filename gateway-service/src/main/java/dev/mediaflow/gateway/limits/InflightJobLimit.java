@@ -4,7 +4,7 @@ import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.proxy.QueueServiceClient;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +66,7 @@ public class InflightJobLimit {
                         long inFlight = known + receiving.getOrDefault(owner, 1) - 1;
                         if (inFlight >= maxPerOwner) {
                             reservation.release();
-                            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_jobs_in_flight",
+                            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS.value(), "too_many_jobs_in_flight",
                                     owner + " has " + inFlight + " jobs queued or processing, the limit is "
                                             + maxPerOwner + "; wait for some to finish");
                         }

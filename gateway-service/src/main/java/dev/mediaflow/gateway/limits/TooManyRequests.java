@@ -1,6 +1,6 @@
 package dev.mediaflow.gateway.limits;
 
-import dev.mediaflow.gateway.web.ErrorBody;
+import dev.mediaflow.http.ErrorBody;
 import dev.mediaflow.gateway.web.JsonErrorWriter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

@@ -2,7 +2,7 @@ package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.upload.UploadService;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -82,9 +82,9 @@ public class UploadBodyLimit implements WebFilter {
                 Math.max(0, Math.min(idleTimeout.toNanos(), deadline - System.nanoTime())))));
         return body.timeout(nextWait, buffer -> nextWait)
                 .onErrorMap(TimeoutException.class, e -> System.nanoTime() - deadline >= 0
-                        ? new ApiException(HttpStatus.REQUEST_TIMEOUT, "upload_too_slow",
+                        ? new ApiException(HttpStatus.REQUEST_TIMEOUT.value(), "upload_too_slow",
                         "the upload did not arrive within " + timeLimit.toSeconds() + " s")
-                        : new ApiException(HttpStatus.REQUEST_TIMEOUT, "upload_too_slow",
+                        : new ApiException(HttpStatus.REQUEST_TIMEOUT.value(), "upload_too_slow",
                         "no data of the upload arrived for " + idleTimeout.toSeconds() + " s"));
     }
 
@@ -96,7 +96,7 @@ public class UploadBodyLimit implements WebFilter {
                 total[0] += buffer.readableByteCount();
                 if (total[0] > maxBodyBytes) {
                     DataBufferUtils.release(buffer);
-                    sink.error(new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+                    sink.error(new ApiException(HttpStatus.CONTENT_TOO_LARGE.value(), "payload_too_large",
                             "the file is larger than the limit of " + maxFileBytes + " bytes"));
                     return;
                 }

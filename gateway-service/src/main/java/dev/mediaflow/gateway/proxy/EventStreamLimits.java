@@ -2,7 +2,7 @@ package dev.mediaflow.gateway.proxy;
 
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -67,7 +67,7 @@ public class EventStreamLimits {
         if (openTotal.incrementAndGet() > total) {
             openTotal.decrementAndGet();
             log.warn("Refusing a live stream for {}: all {} stream connections are in use", owner, total);
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "too_many_streams",
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "too_many_streams",
                     "the gateway holds as many live streams as it may; try again shortly");
         }
         int[] now = {0};
@@ -77,7 +77,7 @@ public class EventStreamLimits {
         });
         if (now[0] > perOwner) {
             release(owner);
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_streams",
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS.value(), "too_many_streams",
                     owner + " already holds " + perOwner + " live event streams; close one first");
         }
         return new Slot(owner);

@@ -1,7 +1,7 @@
 package dev.mediaflow.gateway.proxy;
 
 import dev.mediaflow.gateway.auth.Caller;
-import dev.mediaflow.gateway.auth.Role;
+import dev.mediaflow.http.CallerRole;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.publish.PublishedJobs;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public class PublishedJobsPruner implements SmartLifecycle {
     /** queue-service records a job within milliseconds normally; asking sooner would mostly be wasted. */
     static final Duration FIRST_CHECK_AFTER = Duration.ofSeconds(10);
     private static final int PER_ROUND = 200;
-    private static final Caller GATEWAY = new Caller("gateway", Role.ADMIN);
+    private static final Caller GATEWAY = new Caller("gateway", CallerRole.ADMIN);
 
     private final PublishedJobs published;
     private final QueueServiceClient queueService;

@@ -2,6 +2,7 @@ package dev.mediaflow.gateway.proxy;
 
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.http.InternalSignature;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -33,16 +34,14 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Forwards a call to queue-service unchanged (method, path, query, body) with the caller's identity
- * in {@code X-Mediaflow-Owner} / {@code X-Mediaflow-Role}, behind a circuit breaker and a time limit
+ * Forwards a call to queue-service unchanged (method, path, query, body) with the caller's identity,
+ * signed with the internal credential ({@link InternalSignature}; queue-service refuses anything else), behind a circuit breaker and a time limit
  * on the response headers (so event streams may stay open). A 5xx answer counts as a failure but
  * still reaches the client as it is; a 4xx is an ordinary answer.
  */
 @Component
 public class QueueServiceClient {
 
-    public static final String OWNER_HEADER = "X-Mediaflow-Owner";
-    public static final String ROLE_HEADER = "X-Mediaflow-Role";
     static final String BREAKER = "queueService";
 
     private static final Logger log = LoggerFactory.getLogger(QueueServiceClient.class);
@@ -58,9 +57,11 @@ public class QueueServiceClient {
     private final String baseUrl;
     private final CircuitBreaker circuitBreaker;
     private final TimeLimiter timeLimiter;
+    private final InternalSignature signature;
 
     public QueueServiceClient(GatewayProperties properties, CircuitBreakerRegistry breakers,
-                              TimeLimiterRegistry limiters) {
+                              TimeLimiterRegistry limiters, InternalSignature signature) {
+        this.signature = signature;
         HttpClient http = HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);
         this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         this.streamClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
@@ -88,8 +89,8 @@ public class QueueServiceClient {
                     headers.put(name, values);
                 }
             });
-            headers.set(OWNER_HEADER, caller.owner());
-            headers.set(ROLE_HEADER, caller.role().json());
+            signature.sign(caller.owner(), caller.role(), method.name(), InternalSignature.pathAndQuery(target))
+                    .forEach(headers::set);
         });
         WebClient.RequestHeadersSpec<?> withBody = hasBody(requestHeaders)
                 ? request.body(BodyInserters.fromDataBuffers(requestBody))

@@ -6,7 +6,7 @@ import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.publish.JobDispatcher.PendingCancel;
 import dev.mediaflow.gateway.publish.PublishedJobs;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -131,7 +131,7 @@ public class QueueServiceProxy {
         try {
             return dispatcher.cancelPending(jobId);
         } catch (IOException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "storage_unavailable",
                     "the cancel could not be recorded durably; try again later");
         }
     }
@@ -143,11 +143,11 @@ public class QueueServiceProxy {
     }
 
     private static ApiException alreadyCancelled(UUID jobId) {
-        return new ApiException(HttpStatus.CONFLICT, "conflict", "queue item " + jobId + " is already cancelled");
+        return new ApiException(HttpStatus.CONFLICT.value(), "conflict", "queue item " + jobId + " is already cancelled");
     }
 
     private static ApiException notRecordedYet(UUID jobId) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_recorded_yet", "queue item " + jobId
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "not_recorded_yet", "queue item " + jobId
                 + " is accepted and queued but queue-service has not recorded it yet; try the cancel again shortly");
     }
 

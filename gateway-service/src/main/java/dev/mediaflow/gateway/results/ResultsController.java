@@ -1,7 +1,7 @@
 package dev.mediaflow.gateway.results;
 
 import dev.mediaflow.gateway.auth.Caller;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.Operation;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;

@@ -1,6 +1,6 @@
 package dev.mediaflow.gateway.upload;
 
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -88,7 +88,7 @@ final class MultipartUploadReader {
     }
 
     static ApiException payloadTooLarge(long maxBytes) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE.value(), "payload_too_large",
                 "the file is larger than the limit of " + maxBytes + " bytes");
     }
 

@@ -1,6 +1,6 @@
 package dev.mediaflow.gateway.upload;
 
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
 

@@ -5,7 +5,7 @@ import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.publish.DispatchStatus;
 import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
-import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.StorageLayout;
@@ -97,7 +97,7 @@ public class UploadService {
         } catch (IOException e) {
             deleteQuietly(stored).block();
             log.error("Cannot spool job {} for {}: {}", jobId, caller.owner(), e.toString());
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "storage_unavailable",
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "storage_unavailable",
                     "the upload could not be recorded durably; try again later");
         }
         log.info("Accepted {} {} ({} bytes, {}) from {} as media item {}, job {}: {}", format.mediaType().json(),
@@ -110,7 +110,7 @@ public class UploadService {
 
     private StoredFormat detect(Path file) {
         try {
-            return sniffer.detect(file).orElseThrow(() -> new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            return sniffer.detect(file).orElseThrow(() -> new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value(),
                     "unsupported_media_type", "the file is not a supported photo (JPEG, PNG, WebP, GIF, BMP, "
                     + "TIFF, HEIC/HEIF, AVIF) or video (MP4, MOV, WebM, MKV, AVI)"));
         } catch (IOException e) {
@@ -124,11 +124,11 @@ public class UploadService {
      */
     private void refuseTooManyPixels(Path file, StoredFormat format) {
         ImageHeaderReader.Dimensions size = headers.read(file, format).orElseThrow(() -> new ApiException(
-                HttpStatus.UNPROCESSABLE_CONTENT, "unreadable_header", "the " + format.mediaType().json()
+                HttpStatus.UNPROCESSABLE_CONTENT.value(), "unreadable_header", "the " + format.mediaType().json()
                 + "'s dimensions cannot be read from its " + format.name() + " header"));
         if (size.pixels() > properties.maxPixels()) {
             String frames = size.frames() > 1 ? " x " + size.frames() + " frames" : "";
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_pixels",
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT.value(), "too_many_pixels",
                     "the " + format.mediaType().json() + " is " + size.width() + "x" + size.height() + " pixels"
                             + frames + ", more than the limit of " + properties.maxPixels());
         }

@@ -1,5 +1,8 @@
 package dev.mediaflow.gateway.web;
 
+import dev.mediaflow.http.ApiException;
+import dev.mediaflow.http.ErrorBody;
+import dev.mediaflow.http.ErrorCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -12,8 +15,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
-
-import java.util.Locale;
 
 /**
  * Renders every failure that reaches the web layer as {@link ErrorBody}; runs before Spring Boot's
@@ -36,7 +37,7 @@ public class ApiErrorWebExceptionHandler implements WebExceptionHandler {
 
     private Rendered render(Throwable ex, ServerWebExchange exchange) {
         if (ex instanceof ApiException api) {
-            return new Rendered(api.status(), api.body());
+            return new Rendered(HttpStatusCode.valueOf(api.status()), api.body());
         }
         if (ex instanceof ResponseStatusException rse) {
             Throwable cause = rse.getCause();
@@ -61,7 +62,7 @@ public class ApiErrorWebExceptionHandler implements WebExceptionHandler {
     }
 
     private static String code(HttpStatusCode status) {
-        return reasonPhrase(status).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        return ErrorCodes.forStatus(status.value());
     }
 
     private static String reasonPhrase(HttpStatusCode status) {

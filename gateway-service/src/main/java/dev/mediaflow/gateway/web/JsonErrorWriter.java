@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.web;
 
+import dev.mediaflow.http.ErrorBody;
 import dev.mediaflow.messages.Json;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;

@@ -1,6 +1,6 @@
 package dev.mediaflow.queue.dead;
 
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -78,7 +78,7 @@ public class DeadTaskController {
     private static Mono<Void> requireAdmin(Caller caller) {
         return caller.admin()
                 ? Mono.empty()
-                : Mono.error(new ApiException(HttpStatus.FORBIDDEN, "forbidden", "only admin may see or replay the parking lot"));
+                : Mono.error(new ApiException(HttpStatus.FORBIDDEN.value(), "forbidden", "only admin may see or replay the parking lot"));
     }
 
     private static int number(String name, String value, int min, int max) {

@@ -1,6 +1,6 @@
 package dev.mediaflow.queue.dead;
 
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 
 import java.util.LinkedHashSet;
 import java.util.List;

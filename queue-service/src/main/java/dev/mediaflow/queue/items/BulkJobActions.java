@@ -2,7 +2,7 @@ package dev.mediaflow.queue.items;
 
 import dev.mediaflow.queue.job.JobStatus;
 import dev.mediaflow.queue.store.JobStore;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +77,7 @@ public class BulkJobActions {
 
     private static boolean changedMeanwhile(Throwable e) {
         return e instanceof ApiException api
-                && (api.status() == HttpStatus.CONFLICT || api.status() == HttpStatus.NOT_FOUND);
+                && (api.status() == HttpStatus.CONFLICT.value() || api.status() == HttpStatus.NOT_FOUND.value());
     }
 
     private static String requireProject(String projectId) {

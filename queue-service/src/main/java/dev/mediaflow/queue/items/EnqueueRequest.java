@@ -1,7 +1,7 @@
 package dev.mediaflow.queue.items;
 
 import dev.mediaflow.messages.Operation;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

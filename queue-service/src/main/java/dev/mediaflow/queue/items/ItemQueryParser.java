@@ -2,7 +2,7 @@ package dev.mediaflow.queue.items;
 
 import dev.mediaflow.queue.job.JobStatus;
 import dev.mediaflow.queue.store.ItemQuery;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 
 import java.util.Locale;

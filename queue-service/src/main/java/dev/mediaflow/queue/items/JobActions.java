@@ -11,7 +11,7 @@ import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.MediaItemRow;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ public class JobActions {
                     .then(store.findTasks(queueId).collectList())
                     .flatMap(tasks -> redis.opsForValue()
                             .set(keys.cancel(queueId), Integer.toString(job.run()), properties.statusTtl())
-                            .onErrorMap(e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "redis_unavailable",
+                            .onErrorMap(e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "redis_unavailable",
                                     "could not signal the cancellation to the workers"))
                             .thenReturn(new JobStatusSnapshot(cancelled, JobStatusDeriver.progress(cancelled, tasks),
                                     clock.instant())));

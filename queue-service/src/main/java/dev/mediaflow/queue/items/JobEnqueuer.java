@@ -10,7 +10,7 @@ import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.MediaItemRow;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package dev.mediaflow.queue.items;
 
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;

@@ -10,7 +10,7 @@ import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.queue.store.MediaItemRow;
 import dev.mediaflow.queue.store.ResultRow;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;

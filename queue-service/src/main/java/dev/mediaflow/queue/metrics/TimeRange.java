@@ -1,6 +1,6 @@
 package dev.mediaflow.queue.metrics;
 
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.status.StatusChange;
 import dev.mediaflow.queue.store.JobStore;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package dev.mediaflow.queue.sse;
 
 import dev.mediaflow.queue.status.StatusChange;
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;

@@ -1,6 +1,6 @@
 package dev.mediaflow.queue.web;
 
-/** Who is asking, as the gateway vouches for it in {@code X-Mediaflow-Owner} / {@code X-Mediaflow-Role}. */
+/** Who is asking, as the gateway vouches for it in its signed identity headers ({@link dev.mediaflow.http.InternalIdentity}). */
 public record Caller(String owner, boolean admin) {
 
     public static final String ATTRIBUTE = "mediaflow.caller";

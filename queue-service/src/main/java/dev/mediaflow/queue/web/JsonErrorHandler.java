@@ -1,5 +1,8 @@
 package dev.mediaflow.queue.web;
 
+import dev.mediaflow.http.ApiException;
+import dev.mediaflow.http.ErrorBody;
+import dev.mediaflow.http.ErrorCodes;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.queue.messaging.BrokerUnavailableException;
 import org.slf4j.Logger;
@@ -17,8 +20,6 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
-import java.util.Locale;
-
 /** Renders every error, including unknown routes and framework errors, as {@code {"error","message"}}. */
 @Component
 @Order(-2) // before Spring Boot's DefaultErrorWebExceptionHandler (-1)
@@ -35,8 +36,8 @@ public class JsonErrorHandler implements WebExceptionHandler {
         HttpStatusCode status;
         ErrorBody body;
         if (ex instanceof ApiException api) {
-            status = api.status();
-            body = new ErrorBody(api.code(), api.getMessage());
+            status = HttpStatusCode.valueOf(api.status());
+            body = api.body();
         } else if (ex instanceof BrokerUnavailableException) {
             status = HttpStatus.SERVICE_UNAVAILABLE;
             body = new ErrorBody("broker_unavailable", "the message broker is unavailable; nothing was changed");
@@ -58,7 +59,6 @@ public class JsonErrorHandler implements WebExceptionHandler {
     }
 
     private static String code(HttpStatusCode status) {
-        HttpStatus known = HttpStatus.resolve(status.value());
-        return known == null ? "error" : known.name().toLowerCase(Locale.ROOT);
+        return ErrorCodes.forStatus(status.value());
     }
 }

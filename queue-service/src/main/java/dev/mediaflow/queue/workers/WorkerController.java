@@ -1,8 +1,7 @@
 package dev.mediaflow.queue.workers;
 
-import dev.mediaflow.queue.web.ApiException;
+import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -16,14 +15,16 @@ import reactor.core.publisher.Mono;
 public class WorkerController {
 
     private final WorkerRegistry registry;
+    private final CurrentJobVisibility visibility;
 
-    public WorkerController(WorkerRegistry registry) {
+    public WorkerController(WorkerRegistry registry, CurrentJobVisibility visibility) {
         this.registry = registry;
+        this.visibility = visibility;
     }
 
     @GetMapping("/status")
-    public Mono<WorkerStatusResponse> status() {
-        return registry.status();
+    public Mono<WorkerStatusResponse> status(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return registry.status().flatMap(status -> visibility.forCaller(status, caller));
     }
 
     @PostMapping("/stop")
@@ -43,6 +44,6 @@ public class WorkerController {
     private static Mono<Void> requireAdmin(Caller caller) {
         return caller.admin()
                 ? Mono.empty()
-                : Mono.error(new ApiException(HttpStatus.FORBIDDEN, "forbidden", "only admin may pause or resume workers"));
+                : Mono.error(ApiException.forbidden("only admin may pause or resume workers"));
     }
 }

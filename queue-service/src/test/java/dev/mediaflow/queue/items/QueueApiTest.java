@@ -265,7 +265,7 @@ class QueueApiTest extends IntegrationTest {
         heartbeat(busy, Map.of("id", busy, "kind", "vision", "state", "running", "currentJob", "job-1",
                 "processed", "3", "failed", "0", "lastHeartbeat", "2026-01-10T12:00:01Z"));
         try {
-            as("alice", "user").get().uri("/api/queue/worker/status").exchange()
+            as("root", "admin").get().uri("/api/queue/worker/status").exchange()
                     .expectStatus().isOk()
                     .expectBody()
                     .jsonPath("$.running").isEqualTo(true)
@@ -309,7 +309,7 @@ class QueueApiTest extends IntegrationTest {
     // ---- helpers ---------------------------------------------------------------------------------
 
     private WebTestClient as(String owner, String role) {
-        return http.mutate().defaultHeader("X-Mediaflow-Owner", owner).defaultHeader("X-Mediaflow-Role", role).build();
+        return dev.mediaflow.queue.support.SignedCalls.as(http, owner, role);
     }
 
     private void apply(JobEvent... events) {

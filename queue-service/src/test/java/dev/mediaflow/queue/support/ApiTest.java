@@ -20,7 +20,7 @@ public abstract class ApiTest extends IntegrationTest {
     protected JobEventApplier applier;
 
     protected WebTestClient as(String owner, String role) {
-        return http.mutate().defaultHeader("X-Mediaflow-Owner", owner).defaultHeader("X-Mediaflow-Role", role).build();
+        return SignedCalls.as(http, owner, role);
     }
 
     protected void apply(JobEvent... events) {

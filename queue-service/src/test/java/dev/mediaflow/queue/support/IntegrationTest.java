@@ -25,6 +25,7 @@ public abstract class IntegrationTest {
         registry.add("spring.rabbitmq.addresses", infra::rabbitUrl);
         registry.add("mediaflow.redis-prefix", () -> infra.redisPrefix);
         registry.add("mediaflow.retry-delays", () -> "1s");
+        registry.add("mediaflow.internal-token", () -> SignedCalls.TOKEN);
     }
 
     @BeforeEach
