@@ -136,7 +136,8 @@ class RedisSnapshotTest extends ApiTest {
         cache.markPending(rolledBack.jobId, version(rolledBack.jobId) + 1).block(WAIT);
         replaceInRedisItem(rolledBack.jobId, "holiday.jpg", "stale.jpg");
 
-        assertThat(reconciler.reconcile().block(WAIT)).isGreaterThanOrEqualTo(3);
+        // (the periodic pass may have been first; either way it is the reconciler that repaired them)
+        reconciler.reconcile().block(WAIT);
 
         for (Events e : List.of(missing, behind, rolledBack)) {
             assertThat(hash(e.jobId)).containsEntry("status", "processing")
