@@ -13,6 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +90,9 @@ public final class ItemReadBenchmark {
     private static Result poll(int port, List<UUID> ids, int pollers, Duration duration) {
         ConnectionProvider connections = ConnectionProvider.builder("bench").maxConnections(pollers)
                 .pendingAcquireMaxCount(-1).build();
-        HttpClient http = HttpClient.create(connections).baseUrl("http://127.0.0.1:" + port)
+        // the pollers get event loops of their own, so they do not queue behind the server's
+        LoopResources loops = LoopResources.create("bench-pollers", 2, true);
+        HttpClient http = HttpClient.create(connections).runOn(loops).baseUrl("http://127.0.0.1:" + port)
                 .headers(h -> h.add("X-Mediaflow-Owner", OWNER).add("X-Mediaflow-Role", "user"));
         long end = System.nanoTime() + duration.toNanos();
         Result result = new Result();
@@ -109,6 +112,7 @@ public final class ItemReadBenchmark {
                         .repeat(() -> System.nanoTime() < end), pollers)
                 .blockLast(duration.plusMinutes(1));
         connections.dispose();
+        loops.dispose();
         return result;
     }
 
