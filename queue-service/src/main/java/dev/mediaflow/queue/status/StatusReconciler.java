@@ -6,6 +6,7 @@ import dev.mediaflow.queue.store.JobVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -13,7 +14,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +81,8 @@ public class StatusReconciler {
         }
     }
 
-    @PreDestroy
+    /** At close, before Redis and PostgreSQL connections stop, so no pass runs into them. */
+    @EventListener(ContextClosedEvent.class)
     public void stop() {
         Disposable running = schedule.getAndSet(null);
         if (running != null) {
@@ -134,10 +135,19 @@ public class StatusReconciler {
                         jobId, e.toString()));
     }
 
-    /** After a commit that changed a media item's results: the other jobs of the item show them too. */
+    /**
+     * After a commit that changed a media item's results: the other jobs of the item show them too.
+     * A failure is only logged: the change is committed, and their pending marks send readers to
+     * PostgreSQL until the periodic pass repairs them.
+     */
     public Mono<Void> refreshOtherJobs(UUID mediaItemId, UUID jobId) {
         return store.otherJobIds(mediaItemId, jobId)
                 .concatMap(other -> repair(other, false))
-                .then();
+                .then()
+                .onErrorResume(e -> {
+                    log.warn("Could not refresh the Redis status of the other jobs of media item {}: {}",
+                            mediaItemId, e.toString());
+                    return Mono.empty();
+                });
     }
 }
