@@ -115,9 +115,11 @@ ensure_rabbitmq() {
   fi
 }
 
-# heif-enc (Debian's libheif-examples) makes the HEIC and AVIF files the tests upload and fuzz (.ci/run).
+# heif-enc (Debian's libheif-examples) makes the HEIC and AVIF files the tests upload and fuzz (.ci/run);
+# heif-convert is the reference the workers' HEIF orientation test compares with.
 ensure_test_tools() {
-  command -v heif-enc >/dev/null 2>&1 || install_packages libheif-examples
+  command -v heif-enc >/dev/null 2>&1 && command -v heif-convert >/dev/null 2>&1 && return 0
+  install_packages libheif-examples
 }
 
 ensure_infra() {

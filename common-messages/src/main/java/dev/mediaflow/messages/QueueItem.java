@@ -16,7 +16,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "media_item_id", "status", "priority", "attempts", "max_attempts", "last_error", "queued_at",
         "started_at", "completed_at", "duration_ms", "original_filename", "media_type", "file_size", "sha256",
-        "operations", "project_id", "batch_id", "results"})
+        "operations", "project_id", "batch_id", "results", "attempts_log"})
 public record QueueItem(
         UUID id,
         @JsonProperty("media_item_id") UUID mediaItemId,
@@ -36,13 +36,30 @@ public record QueueItem(
         List<String> operations,
         @JsonProperty("project_id") String projectId,
         @JsonProperty("batch_id") String batchId,
-        Map<String, Result> results) {
+        Map<String, Result> results,
+        @JsonProperty("attempts_log") List<Attempt> attemptsLog) {
 
     /** A job this gateway accepted but queue-service has not recorded yet: nothing has run. */
     public static QueueItem fromSubmission(JobSubmission s, String status) {
         return new QueueItem(s.jobId(), s.mediaItemId(), status, s.priority(), 0, s.maxAttempts(), null,
                 s.createdAt(), null, null, null, s.originalFilename(), s.mediaType().json(), s.fileSize(), s.sha256(),
-                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), Map.of());
+                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), Map.of(), List.of());
+    }
+
+    /**
+     * One attempt of one task, so that a user never needs the server logs to learn why a job
+     * failed. {@code outcome} is null while the attempt runs; {@code run} tells the attempts of
+     * an explicit retry apart from the earlier ones.
+     */
+    @JsonPropertyOrder({"kind", "run", "attempt", "started_at", "ended_at", "outcome", "error"})
+    public record Attempt(
+            String kind,
+            int run,
+            int attempt,
+            @JsonProperty("started_at") Instant startedAt,
+            @JsonProperty("ended_at") Instant endedAt,
+            String outcome,
+            String error) {
     }
 
     /** One variant that exists; {@code model} only for depth maps. */

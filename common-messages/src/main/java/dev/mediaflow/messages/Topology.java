@@ -12,6 +12,12 @@ public final class Topology {
     public static final String DLQ = "mediaflow.dlq";
     /** queue-service's durable subscription to every status event */
     public static final String EVENTS_QUEUE = "mediaflow.queue-service.events";
+    /**
+     * The events' parking lot: an event queue-service rejects (unreadable, or one that can never be
+     * applied) dead-letters here through the default exchange instead of being dropped, so an
+     * operator can read it and publish it again.
+     */
+    public static final String EVENTS_PARKED_QUEUE = "mediaflow.queue-service.events.parked";
     /** a task the worker rejects without retry (undecodable message, attempts used up) dead-letters here */
     public static final String DEAD_ROUTING_PATTERN = "task.*";
 

@@ -23,6 +23,8 @@ import java.util.List;
  *                         --task.vision-> mediaflow.vision.tasks
  * worker failure: publish attempt+1 to mediaflow.retry --wait.image.5s--> mediaflow.retry.image.5s
  *                 --(TTL, dead-letter with key task.image)--> mediaflow.tasks
+ * mediaflow.events (topic) --#--> mediaflow.queue-service.events --(reject)--> (default exchange)
+ *                 --> mediaflow.queue-service.events.parked
  * </pre>
  */
 public final class TopologyDeclarations {
@@ -60,8 +62,12 @@ public final class TopologyDeclarations {
             }
         }
 
-        Queue eventsQueue = QueueBuilder.durable(Topology.EVENTS_QUEUE).build();
+        Queue eventsQueue = QueueBuilder.durable(Topology.EVENTS_QUEUE)
+                .deadLetterExchange("")
+                .deadLetterRoutingKey(Topology.EVENTS_PARKED_QUEUE)
+                .build();
         all.add(eventsQueue);
+        all.add(QueueBuilder.durable(Topology.EVENTS_PARKED_QUEUE).build());
         Binding everyEvent = BindingBuilder.bind(eventsQueue).to(events).with("#");
         all.add(everyEvent);
         return new Declarables(all);

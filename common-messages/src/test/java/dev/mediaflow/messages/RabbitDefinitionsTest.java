@@ -45,6 +45,13 @@ class RabbitDefinitionsTest {
                 .filter(q -> q.get("name").asString().equals("mediaflow.retry.image.30s")).findFirst().orElseThrow();
         assertThat(wait.get("arguments").get("x-message-ttl").asInt()).isEqualTo(30_000);
         assertThat(wait.get("arguments").get("x-dead-letter-routing-key").asString()).isEqualTo("task.image");
+        JsonNode events = root.get("queues").valueStream()
+                .filter(q -> q.get("name").asString().equals("mediaflow.queue-service.events")).findFirst().orElseThrow();
+        assertThat(events.get("arguments").get("x-dead-letter-exchange").asString()).isEmpty();
+        assertThat(events.get("arguments").get("x-dead-letter-routing-key").asString())
+                .isEqualTo("mediaflow.queue-service.events.parked");
+        assertThat(root.get("queues").valueStream().map(q -> q.get("name").asString()))
+                .contains("mediaflow.queue-service.events.parked");
         assertThat(root.get("exchanges").valueStream().map(e -> e.get("name").asString()))
                 .contains("mediaflow.tasks", "mediaflow.retry", "mediaflow.events", "mediaflow.control");
     }

@@ -85,6 +85,8 @@ public class SecurityConfig {
                         .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
                         .pathMatchers(HttpMethod.POST, "/api/queue/worker/stop", "/api/queue/worker/start",
                                 "/api/v1/vision/files/cleanup").hasRole(Role.ADMIN.name())
+                        // the parking lot shows every owner's jobs
+                        .pathMatchers("/api/queue/dead", "/api/queue/dead/**").hasRole(Role.ADMIN.name())
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .exceptionHandling(handling -> handling

@@ -12,6 +12,15 @@ import java.time.Duration;
  *
  * @param apiKeys             {@code owner:role:key} triples, comma separated; blank means the development keys
  * @param queueServiceTimeout how long queue-service may take to start answering a proxied call
+ * @param rateLimit           requests per second per API key; bursts may reach twice this
+ * @param authFailureLimit    failed key checks one client address may make per {@code authFailureWindow}
+ * @param uploadIdleTimeout   longest pause between two reads of a request body (slowloris)
+ * @param uploadTimeLimit     longest time one request body may take to arrive
+ * @param minFreeBytes        free space under the storage root that an upload may never eat into
+ * @param maxInflightPerOwner jobs one owner may have queued, pending or processing before uploads get 429
+ * @param maxStreamsPerOwner  live {@code /events} streams one owner may hold open at once
+ * @param maxStreams          live {@code /events} streams of all owners together (their own connection pool)
+ * @param streamMaxLifetime   after this a live stream ends; the client reconnects with {@code Last-Event-ID}
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -24,7 +33,17 @@ public record GatewayProperties(
         @DefaultValue("http://127.0.0.1:8081") URI queueServiceUrl,
         @DefaultValue("10s") Duration queueServiceTimeout,
         @DefaultValue("http://127.0.0.1:8083") URI visionWorkerUrl,
-        @DefaultValue("5s,30s,5m") String retryDelays) {
+        @DefaultValue("5s,30s,5m") String retryDelays,
+        @DefaultValue("50") int rateLimit,
+        @DefaultValue("10") int authFailureLimit,
+        @DefaultValue("1m") Duration authFailureWindow,
+        @DefaultValue("30s") Duration uploadIdleTimeout,
+        @DefaultValue("15m") Duration uploadTimeLimit,
+        @DefaultValue("1073741824") long minFreeBytes,
+        @DefaultValue("500") int maxInflightPerOwner,
+        @DefaultValue("20") int maxStreamsPerOwner,
+        @DefaultValue("500") int maxStreams,
+        @DefaultValue("10m") Duration streamMaxLifetime) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -32,6 +51,25 @@ public record GatewayProperties(
         }
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("mediaflow.max-pixels must be positive: " + maxPixels);
+        }
+        positive("rate-limit", rateLimit);
+        positive("auth-failure-limit", authFailureLimit);
+        positive("max-inflight-per-owner", maxInflightPerOwner);
+        positive("max-streams-per-owner", maxStreamsPerOwner);
+        positive("max-streams", maxStreams);
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
+        }
+        for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime}) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("mediaflow durations must be positive: " + d);
+            }
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("mediaflow." + name + " must be positive: " + value);
         }
     }
 }

@@ -25,8 +25,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -51,6 +53,8 @@ public class QueueServiceClient {
             HttpHeaders.PROXY_AUTHENTICATE, HttpHeaders.PROXY_AUTHORIZATION);
 
     private final WebClient webClient;
+    /** Live event streams only, so they can never take the connections of ordinary calls. */
+    private final WebClient streamClient;
     private final String baseUrl;
     private final CircuitBreaker circuitBreaker;
     private final TimeLimiter timeLimiter;
@@ -59,6 +63,9 @@ public class QueueServiceClient {
                               TimeLimiterRegistry limiters) {
         HttpClient http = HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);
         this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        this.streamClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
+                HttpClient.create(streamPool(properties.maxStreams()))
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000))).build();
         this.baseUrl = properties.queueServiceUrl().toString().replaceAll("/+$", "");
         CircuitBreaker configured = breakers.circuitBreaker(BREAKER);
         this.circuitBreaker = CircuitBreaker.of(BREAKER, CircuitBreakerConfig.from(configured.getCircuitBreakerConfig())
@@ -73,7 +80,8 @@ public class QueueServiceClient {
                                           Flux<DataBuffer> requestBody, Caller caller) {
         URI target = URI.create(baseUrl + requestUri.getRawPath()
                 + (requestUri.getRawQuery() != null ? "?" + requestUri.getRawQuery() : ""));
-        WebClient.RequestBodySpec request = webClient.method(method).uri(target).headers(headers -> {
+        WebClient client = EventStreamLimits.isEventStream(requestUri) ? streamClient : webClient;
+        WebClient.RequestBodySpec request = client.method(method).uri(target).headers(headers -> {
             FORWARDED_REQUEST_HEADERS.forEach(name -> {
                 List<String> values = requestHeaders.get(name);
                 if (values != null) {
@@ -93,6 +101,19 @@ public class QueueServiceClient {
                 .transformDeferred(TimeLimiterOperator.of(timeLimiter))
                 .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
                 .onErrorMap(e -> !(e instanceof QueueServiceUnavailableException), e -> unavailable(method, target, e));
+    }
+
+    /**
+     * The streams' own pool, as large as the number of streams {@link EventStreamLimits} lets in, so
+     * a stream never waits for a connection and streams never take a connection from the shared
+     * pool of the ordinary calls, however many are open.
+     */
+    private static ConnectionProvider streamPool(int maxStreams) {
+        return ConnectionProvider.builder("queue-service-events")
+                .maxConnections(maxStreams)
+                .pendingAcquireMaxCount(maxStreams)
+                .pendingAcquireTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private static boolean hasBody(HttpHeaders headers) {

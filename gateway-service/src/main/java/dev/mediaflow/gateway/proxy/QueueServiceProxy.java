@@ -38,11 +38,14 @@ public class QueueServiceProxy {
     private final QueueServiceClient client;
     private final SubmissionSpool spool;
     private final JobDispatcher dispatcher;
+    private final EventStreamLimits streams;
 
-    public QueueServiceProxy(QueueServiceClient client, SubmissionSpool spool, JobDispatcher dispatcher) {
+    public QueueServiceProxy(QueueServiceClient client, SubmissionSpool spool, JobDispatcher dispatcher,
+                             EventStreamLimits streams) {
         this.client = client;
         this.spool = spool;
         this.dispatcher = dispatcher;
+        this.streams = streams;
     }
 
     @Bean
@@ -56,6 +59,9 @@ public class QueueServiceProxy {
                 .flatMap(caller -> {
                     Mono<UpstreamResponse> upstream = client.forward(request.method(), request.uri(),
                             request.headers().asHttpHeaders(), request.bodyToFlux(DataBuffer.class), caller);
+                    if (EventStreamLimits.isEventStream(request.uri())) {
+                        return streams.open(caller, upstream).flatMap(QueueServiceProxy::passOn);
+                    }
                     Optional<UUID> itemId = itemLookup(request);
                     if (itemId.isEmpty()) {
                         return upstream.flatMap(QueueServiceProxy::passOn);

@@ -1,6 +1,7 @@
 package dev.mediaflow.gateway.upload;
 
 import dev.mediaflow.gateway.auth.Caller;
+import dev.mediaflow.gateway.limits.UploadAdmission;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,16 +20,19 @@ import java.net.URI;
 public class UploadController {
 
     private final UploadService uploads;
+    private final UploadAdmission admission;
 
-    public UploadController(UploadService uploads) {
+    public UploadController(UploadService uploads, UploadAdmission admission) {
         this.uploads = uploads;
+        this.admission = admission;
     }
 
     @PostMapping(path = "/api/media/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public Mono<ResponseEntity<UploadResponse>> upload(@AuthenticationPrincipal Caller caller,
                                                        @RequestBody Flux<PartEvent> parts,
                                                        ServerHttpRequest request) {
-        return uploads.accept(caller, parts, request.getHeaders().getContentLength())
+        long contentLength = request.getHeaders().getContentLength();
+        return admission.admit(caller, contentLength, parts, () -> uploads.accept(caller, parts, contentLength))
                 .map(accepted -> ResponseEntity.status(HttpStatus.ACCEPTED)
                         .location(URI.create("/api/queue/items/" + accepted.queueId()))
                         .body(accepted));

@@ -39,7 +39,7 @@ public class UploadService {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     /** Room for the multipart framing and form fields around the file in a Content-Length. */
-    static final long MULTIPART_OVERHEAD = 64 * 1024;
+    public static final long MULTIPART_OVERHEAD = 64 * 1024;
 
     private final GatewayProperties properties;
     private final StorageRoot storage;

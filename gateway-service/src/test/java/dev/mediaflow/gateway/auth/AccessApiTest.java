@@ -38,6 +38,22 @@ class AccessApiTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void onlyAdminMaySeeOrReplayTheParkingLot() {
+        client.get().uri("/api/queue/dead").header("X-API-Key", ALICE).exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("forbidden");
+        client.post().uri("/api/queue/dead/replay").header("X-API-Key", BOB)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue("{\"all\":true}")
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error").isEqualTo("forbidden");
+        // admin passes the gateway; queue-service is absent in this test
+        client.get().uri("/api/queue/dead").header("X-API-Key", ADMIN).exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectBody().jsonPath("$.error").isEqualTo("queue_service_unavailable");
+    }
+
+    @Test
     void whileQueueServiceIsDownProxiedCallsAnswer503WithTheErrorShape() {
         client.get().uri("/api/queue/items?status=queued").header("X-API-Key", BOB).exchange()
                 .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)

@@ -118,6 +118,27 @@ class QueueServiceProxyTest {
     }
 
     @Test
+    void theParkingLotRoutesPassThroughForAdmin() {
+        ANSWERS.put("/api/queue/dead", new Answer(200, "{\"count\":0,\"items\":[]}"));
+        ANSWERS.put("/api/queue/dead/replay", new Answer(200, "{\"success\":true,\"replayedCount\":3}"));
+
+        client.get().uri("/api/queue/dead?limit=10").header("X-API-Key", "dev-admin-key").exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"count\":0,\"items\":[]}");
+        client.post().uri("/api/queue/dead/replay").header("X-API-Key", "dev-admin-key")
+                .header("Content-Type", "application/json").bodyValue("{\"all\":true}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"success\":true,\"replayedCount\":3}");
+
+        assertThat(SEEN).extracting(Seen::method, Seen::uri)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/api/queue/dead?limit=10"),
+                        org.assertj.core.groups.Tuple.tuple("POST", "/api/queue/dead/replay"));
+        assertThat(SEEN.get(1).body()).isEqualTo("{\"all\":true}");
+        assertThat(SEEN).allSatisfy(seen -> assertThat(seen.headers().get("X-mediaflow-role")).containsExactly("admin"));
+    }
+
+    @Test
     void clientErrorsPassThroughAndDoNotOpenTheCircuit() {
         ANSWERS.put("/api/queue/items/00000000-0000-0000-0000-000000000009/retry",
                 new Answer(409, "{\"error\":\"conflict\",\"message\":\"not failed\"}"));

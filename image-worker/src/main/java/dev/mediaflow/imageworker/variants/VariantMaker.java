@@ -1,5 +1,6 @@
 package dev.mediaflow.imageworker.variants;
 
+import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.media.Pixels;
 import dev.mediaflow.worker.media.UnreadableMediaException;
 import dev.mediaflow.worker.media.MediaDecoder;
@@ -37,16 +38,20 @@ public class VariantMaker {
 
     private static final Logger log = LoggerFactory.getLogger(VariantMaker.class);
 
-    private final MediaDecoder decoder = new MediaDecoder();
+    private final MediaDecoder decoder;
     private final ImageDevice device;
 
     public VariantMaker() {
-        this(new ImageDevice("cpu", 0, "not detected"));
+        this(new ImageDevice("cpu", 0, "not detected"), DecodeLimits.DEFAULT);
     }
 
-    /** The device is where a future GPU path would be switched on; today every variant is made on the CPU. */
-    public VariantMaker(ImageDevice device) {
+    /**
+     * @param device where a future GPU path would be switched on; today every variant is made on the CPU
+     * @param limits the memory and time one decode may take
+     */
+    public VariantMaker(ImageDevice device, DecodeLimits limits) {
         this.device = device;
+        this.decoder = new MediaDecoder(limits);
     }
 
     public ImageDevice device() {

@@ -194,7 +194,7 @@ class PhotoVariantsTest {
         assertThatThrownBy(() -> maker.make(input, MediaType.PHOTO, IMAGE_OPS, out, NOTHING))
                 .isInstanceOf(UnreadableMediaException.class)
                 .hasMessageContaining("cannot decode image notes.jpg")
-                .hasMessageContaining("not a JPEG, PNG, WebP, GIF, BMP or TIFF file");
+                .hasMessageContaining("not a JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF file");
         assertNoOutputs(out);
     }
 

@@ -1,5 +1,6 @@
 package dev.mediaflow.imageworker.variants;
 
+import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.media.VideoFrames;
 import dev.mediaflow.worker.media.UnreadableMediaException;
 import dev.mediaflow.messages.MediaType;
@@ -83,7 +84,7 @@ class VideoVariantsTest {
 
     @Test
     void frameAtTenPercentIsExposedForOtherWorkers() {
-        try (Mat frame = VideoFrames.frameAt10Percent(grayVideo)) {
+        try (Mat frame = VideoFrames.frameAt10Percent(grayVideo, DecodeLimits.DEFAULT)) {
             assertThat(frame.cols()).isEqualTo(160);
             assertThat(frame.rows()).isEqualTo(120);
             assertThat(frame.channels()).isEqualTo(3);
@@ -95,7 +96,7 @@ class VideoVariantsTest {
     void aVideoTooShortForTenPercentGivesItsFirstFrame(@TempDir Path dir) throws IOException {
         Path shortVideo = TestMedia.grayLevelMp4(dir.resolve("short.mp4"), 3, FPS, 0);
 
-        try (Mat frame = VideoFrames.frameAt10Percent(shortVideo)) {
+        try (Mat frame = VideoFrames.frameAt10Percent(shortVideo, DecodeLimits.DEFAULT)) {
             assertThat(closestFrame(mean(frame).get(0))).isZero();
         }
     }
@@ -145,7 +146,7 @@ class VideoVariantsTest {
     void textFileAsVideoIsRefused(@TempDir Path dir) throws IOException {
         Path text = Files.writeString(dir.resolve("clip.mp4"), "not a video\n");
 
-        assertThatThrownBy(() -> VideoFrames.frameAt10Percent(text))
+        assertThatThrownBy(() -> VideoFrames.frameAt10Percent(text, DecodeLimits.DEFAULT))
                 .isInstanceOf(UnreadableMediaException.class)
                 .hasMessageStartingWith("cannot decode video clip.mp4:");
     }

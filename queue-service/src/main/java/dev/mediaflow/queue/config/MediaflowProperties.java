@@ -22,6 +22,13 @@ import java.util.List;
  * @param statusReadTimeout       how long a read waits for Redis before PostgreSQL answers instead
  * @param itemReadsFromRedis      serve the item endpoint and stream starts from Redis; false: always PostgreSQL
  * @param sseHeartbeat        interval of the comment that keeps an idle event stream open through proxies
+ * @param outboxInterval      how often the task outbox is drained besides after each commit (a broker back)
+ * @param taskLease           how long a started task may stay silent (no start, progress or worker
+ *                            heartbeat naming its job) before it counts as lost ({@code MEDIAFLOW_TASK_LEASE});
+ *                            a task waiting for a retry gets its retry delay on top
+ * @param queuedLease         how long a task may wait in its queue without any sign of life before it counts
+ *                            as lost ({@code MEDIAFLOW_QUEUED_LEASE}); long, as a busy queue is slow, not broken
+ * @param leaseSweepInterval  how often the lease sweeper looks for silent tasks
  */
 @ConfigurationProperties("mediaflow")
 public record MediaflowProperties(
@@ -35,7 +42,11 @@ public record MediaflowProperties(
         @DefaultValue("10m") Duration statusReconcileWindow,
         @DefaultValue("1s") Duration statusReadTimeout,
         @DefaultValue("true") boolean itemReadsFromRedis,
-        @DefaultValue("15s") Duration sseHeartbeat) {
+        @DefaultValue("15s") Duration sseHeartbeat,
+        @DefaultValue("1s") Duration outboxInterval,
+        @DefaultValue("10m") Duration taskLease,
+        @DefaultValue("2h") Duration queuedLease,
+        @DefaultValue("30s") Duration leaseSweepInterval) {
 
     public List<Duration> retryDelayList() {
         return TopologyDeclarations.parseDelays(retryDelays);

@@ -2,6 +2,7 @@ package dev.mediaflow.queue.events;
 
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;
@@ -37,14 +38,16 @@ public class JobEventApplier {
     private final TransactionalOperator tx;
     private final JobSnapshots snapshots;
     private final StatusReconciler reconciler;
+    private final AttemptLog attempts;
     private final Clock clock;
 
     public JobEventApplier(JobStore store, TransactionalOperator tx, JobSnapshots snapshots,
-                           StatusReconciler reconciler, Clock clock) {
+                           StatusReconciler reconciler, AttemptLog attempts, Clock clock) {
         this.store = store;
         this.tx = tx;
         this.snapshots = snapshots;
         this.reconciler = reconciler;
+        this.attempts = attempts;
         this.clock = clock;
     }
 
@@ -84,7 +87,8 @@ public class JobEventApplier {
     }
 
     private Mono<Optional<JobStatusSnapshot>> taskEvent(JobEvent event) {
-        return optional(store.findJobForUpdate(event.jobId())).flatMap(job -> {
+        // every attempt of every run goes into the attempts log, also those the task row no longer follows
+        return attempts.record(event).then(optional(store.findJobForUpdate(event.jobId()))).flatMap(job -> {
             if (job.isPresent() && event.run() < job.get().run()) {
                 log.debug("Ignoring {} of job {} run {}: the job is at run {}", event.type().routingKey(),
                         event.jobId(), event.run(), job.get().run());

@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Consumes {@code mediaflow.queue-service.events}. A message that cannot be read or applied is
- * rejected without requeue; any other failure (database down, timeout) requeues it.
+ * rejected without requeue, which dead-letters it into {@code mediaflow.queue-service.events.parked}
+ * (kept for an operator, never dropped); any other failure (database down, timeout) requeues it.
  */
 @Component
 public class JobEventListener {
@@ -73,7 +74,7 @@ public class JobEventListener {
     private AmqpRejectAndDontRequeueException reject(Message message, String why, Exception cause) {
         rejected.increment();
         String body = new String(message.getBody(), StandardCharsets.UTF_8);
-        log.warn("Dropping malformed status event ({}): {}", why,
+        log.warn("Parking malformed status event in {} ({}): {}", Topology.EVENTS_PARKED_QUEUE, why,
                 body.length() > 500 ? body.substring(0, 500) + "..." : body);
         return new AmqpRejectAndDontRequeueException("malformed status event: " + why, cause);
     }

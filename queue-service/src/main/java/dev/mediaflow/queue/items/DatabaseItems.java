@@ -2,6 +2,7 @@ package dev.mediaflow.queue.items;
 
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.QueueItem;
+import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobWithMedia;
@@ -24,9 +25,11 @@ import java.util.stream.Collectors;
 public class DatabaseItems {
 
     private final JobStore store;
+    private final AttemptLog attempts;
 
-    public DatabaseItems(JobStore store) {
+    public DatabaseItems(JobStore store, AttemptLog attempts) {
         this.store = store;
+        this.attempts = attempts;
     }
 
     /** One item; empty when there is none, or it belongs to another owner ({@code ownerFilter} null: anyone's). */
@@ -43,12 +46,14 @@ public class DatabaseItems {
         List<UUID> mediaIds = items.stream().map(i -> i.job().mediaItemId()).distinct().toList();
         return store.results(mediaIds)
                 .collect(Collectors.groupingBy(ResultRow::mediaItemId))
-                .map(results -> items.stream()
-                        .map(item -> view(item, results.getOrDefault(item.job().mediaItemId(), List.of())))
+                .zipWith(attempts.forJobs(items.stream().map(i -> i.job().id()).toList()))
+                .map(t -> items.stream()
+                        .map(item -> view(item, t.getT1().getOrDefault(item.job().mediaItemId(), List.of()),
+                                t.getT2().getOrDefault(item.job().id(), List.of())))
                         .toList());
     }
 
-    static QueueItem view(JobWithMedia item, List<ResultRow> results) {
+    static QueueItem view(JobWithMedia item, List<ResultRow> results, List<QueueItem.Attempt> attemptsLog) {
         JobRow job = item.job();
         MediaItemRow media = item.media();
         Map<String, QueueItem.Result> variants = new LinkedHashMap<>();
@@ -59,6 +64,7 @@ public class DatabaseItems {
         return new QueueItem(job.id(), job.mediaItemId(), job.status().json(), job.priority(), job.attempts(),
                 job.maxAttempts(), job.lastError(), job.queuedAt(), job.startedAt(), job.completedAt(),
                 job.durationMs(), media.originalFilename(), media.mediaType().json(), media.fileSize(), media.sha256(),
-                job.operations().stream().map(Operation::json).toList(), job.projectId(), job.batchId(), variants);
+                job.operations().stream().map(Operation::json).toList(), job.projectId(), job.batchId(), variants,
+                attemptsLog);
     }
 }

@@ -6,7 +6,7 @@ import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
-import dev.mediaflow.queue.messaging.ConfirmedPublisher;
+import dev.mediaflow.queue.messaging.TaskOutbox;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
@@ -26,8 +26,11 @@ import java.util.UUID;
 
 /**
  * Cancel and retry of one queue item. Each runs in one transaction holding the job's lock, so
- * status events of the job wait until it is done; a side effect that fails (Redis flag,
- * broker confirm) rolls the change back. The committed job reaches Redis through {@link JobSnapshots}.
+ * status events of the job wait until it is done. A cancel whose Redis flag fails rolls back; a
+ * retry writes its task messages to the outbox in the same transaction, so a committed run is
+ * always published (after the commit) and a rolled-back one never is: a run number is never
+ * used twice.
+ * The committed job reaches Redis through {@link JobSnapshots}.
  */
 @Service
 public class JobActions {
@@ -36,17 +39,17 @@ public class JobActions {
 
     private final JobStore store;
     private final JobSnapshots snapshots;
-    private final ConfirmedPublisher publisher;
+    private final TaskOutbox outbox;
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
     private final MediaflowProperties properties;
     private final Clock clock;
 
-    public JobActions(JobStore store, JobSnapshots snapshots, ConfirmedPublisher publisher,
+    public JobActions(JobStore store, JobSnapshots snapshots, TaskOutbox outbox,
                       ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties, Clock clock) {
         this.store = store;
         this.snapshots = snapshots;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.redis = redis;
         this.keys = keys;
         this.properties = properties;
@@ -86,7 +89,7 @@ public class JobActions {
                     .then(store.resetTasks(next))
                     .then(store.findMediaItem(job.mediaItemId()))
                     .switchIfEmpty(Mono.error(() -> new IllegalStateException("job " + queueId + " has no media item")))
-                    .flatMap(media -> publisher.publishTasks(tasks(media, next)))
+                    .flatMap(media -> outbox.add(tasks(media, next)))
                     .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
         });
         return snapshots.commit(change)
@@ -100,7 +103,8 @@ public class JobActions {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)));
     }
 
-    static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
+    /** The task messages of the job's current run, one per worker kind it needs. */
+    public static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
         return new JobSubmission(job.id(), media.id(), job.owner(), media.originalFilename(), media.mediaType(),
                 media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), job.operations(),
                 job.priority(), job.maxAttempts(), job.projectId(), job.batchId(), job.run(), media.createdAt())

@@ -5,7 +5,7 @@ import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
-import dev.mediaflow.queue.messaging.ConfirmedPublisher;
+import dev.mediaflow.queue.messaging.TaskOutbox;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Processes an existing media item again as a new job (run 1). The job row and the confirmed
- * publish of its tasks share one transaction: no confirm, no job.
+ * Processes an existing media item again as a new job (run 1). The job row and its task
+ * messages (in the outbox) share one transaction; the messages are published after the commit,
+ * as often as it takes for the broker to confirm them.
  */
 @Service
 public class JobEnqueuer {
@@ -32,15 +33,15 @@ public class JobEnqueuer {
 
     private final JobStore store;
     private final JobSnapshots snapshots;
-    private final ConfirmedPublisher publisher;
+    private final TaskOutbox outbox;
     private final MediaflowProperties properties;
     private final Clock clock;
 
-    public JobEnqueuer(JobStore store, JobSnapshots snapshots, ConfirmedPublisher publisher,
+    public JobEnqueuer(JobStore store, JobSnapshots snapshots, TaskOutbox outbox,
                        MediaflowProperties properties, Clock clock) {
         this.store = store;
         this.snapshots = snapshots;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
     }
@@ -56,7 +57,7 @@ public class JobEnqueuer {
                         JobSubmission submission = submission(media, operations, maxAttempts);
                         return store.insertJob(submission)
                                 .then(store.findJob(submission.jobId()))
-                                .flatMap(job -> publisher.publishTasks(JobActions.tasks(media, job))
+                                .flatMap(job -> outbox.add(JobActions.tasks(media, job))
                                         .thenReturn(new JobStatusSnapshot(job, 0, clock.instant())));
                     });
         });

@@ -12,7 +12,9 @@ import java.util.Set;
 /**
  * A job's status and timings from its tasks of the current run: completed when every expected
  * task succeeded, failed when every one is final and one is dead, processing once any started,
- * else queued. A final status (including cancelled) stays until an explicit retry; timings are
+ * else queued. A final status (including cancelled) stays until an explicit retry, except that a
+ * failed job whose tasks all succeeded after all (a copy's success arrived after another copy's
+ * death) is completed; timings are
  * still refreshed from the tasks so that late, out-of-order events end in the same row.
  */
 public final class JobStatusDeriver {
@@ -27,7 +29,10 @@ public final class JobStatusDeriver {
         int attempts = current.values().stream().mapToInt(TaskRow::attempt).max().orElse(0);
         Instant startedAt = current.values().stream().map(TaskRow::startedAt).filter(Objects::nonNull)
                 .min(Instant::compareTo).orElse(null);
-        JobStatus status = job.status().isFinal() ? job.status() : statusOf(expected, current);
+        JobStatus derived = statusOf(expected, current);
+        // a late success of another copy turns a failed job into a completed one; nothing else leaves a final status
+        JobStatus status = !job.status().isFinal()
+                || job.status() == JobStatus.FAILED && derived == JobStatus.COMPLETED ? derived : job.status();
 
         String lastError = current.values().stream().filter(t -> t.status() == TaskStatus.DEAD)
                 .map(TaskRow::lastError).filter(Objects::nonNull).findFirst()

@@ -11,6 +11,10 @@ import java.time.Instant;
  *   <li>an event of an older run changes nothing; one of a newer run starts the row afresh;</li>
  *   <li>the state moves to the event's (attempt, rank) when that is not lower than the current
  *       one, and never leaves a final state;</li>
+ *   <li>except that a success of the run wins over any other state of that run, whatever its
+ *       attempt: copies of one task can run at once (a redelivery, a lease republish), and a
+ *       copy that failed must not undo the work of one that succeeded. Once succeeded, a task
+ *       stays succeeded;</li>
  *   <li>{@code started_at} is the earliest start of the run, progress the highest of the
  *       current attempt, {@code last_error} the error of the highest (attempt, rank).</li>
  * </ul>
@@ -44,7 +48,9 @@ public final class TaskTransition {
         if (incoming == TaskStatus.STARTED && at != null) {
             startedAt = startedAt == null || at.isBefore(startedAt) ? at : startedAt;
         }
-        boolean moves = !status.isFinal() && compare(event.attempt(), incoming.rank(), attempt, status.rank()) >= 0;
+        boolean successWins = incoming == TaskStatus.SUCCEEDED && status != TaskStatus.SUCCEEDED;
+        boolean moves = successWins
+                || !status.isFinal() && compare(event.attempt(), incoming.rank(), attempt, status.rank()) >= 0;
         if (moves) {
             if (event.attempt() > attempt) {
                 progress = 0;

@@ -64,6 +64,20 @@ class JobEventApplierTest extends IntegrationTest {
         assertSameRowsInOtherOrders(inOrder, 2, Stories::failed);
     }
 
+    @Test
+    void aCopysFailureNeverFailsAJobWhoseTaskSucceededWhateverTheOrderAndDuplicates() {
+        Rows inOrder = applyAll(new Events("alice", List.of(Operation.values()), 3),
+                Stories::copyFailsWhileTheOriginalSucceeds, Function.identity());
+
+        assertThat(inOrder.job()).containsEntry("status", "completed");
+        assertThat(inOrder.tasks()).extracting(t -> t.get("status")).containsExactly("succeeded", "succeeded");
+        assertThat(inOrder.tasks().get(0)).containsEntry("attempt", 1).containsEntry("progress", 100);
+        assertThat(inOrder.results()).extracting(r -> r.get("name"))
+                .containsExactly("blur", "depth", "low-quality", "thumbnail");
+
+        assertSameRowsInOtherOrders(inOrder, 3, Stories::copyFailsWhileTheOriginalSucceeds);
+    }
+
     private void assertSameRowsInOtherOrders(Rows expected, int maxAttempts, Function<Events, List<JobEvent>> story) {
         List<Operation> all = List.of(Operation.values());
         for (long seed = 1; seed <= 4; seed++) {

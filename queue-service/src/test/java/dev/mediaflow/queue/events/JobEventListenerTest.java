@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,16 +74,29 @@ class JobEventListenerTest extends IntegrationTest {
     }
 
     @Test
-    void aMalformedMessageIsDroppedOnceAndDoesNotBlockTheQueue() {
+    void aMalformedMessageIsParkedOnceAndDoesNotBlockTheQueue() {
         double rejectedBefore = rejected();
-        rabbit.send(Topology.EVENTS_EXCHANGE, "task.started", json("{\"type\":\"task.started\",\"jobId\":\"not-a-uuid\""));
+        String unreadable = "{\"type\":\"task.started\",\"jobId\":\"not-a-uuid\",\"marker\":\"" + UUID.randomUUID() + "\"";
+        String unusable = "{\"type\":\"task.started\",\"worker\":\"image\",\"marker\":\"" + UUID.randomUUID() + "\"}";
+        rabbit.send(Topology.EVENTS_EXCHANGE, "task.started", json(unreadable));
+        rabbit.send(Topology.EVENTS_EXCHANGE, "task.started", json(unusable));
         Events e = Events.allOperations("alice");
         publish(e.submitted());
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(Rows.of(db, e.jobId, e.mediaItemId).job()).containsEntry("status", "queued"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> rejected() == rejectedBefore + 1);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> rejected() == rejectedBefore + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejected() == rejectedBefore + 2);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> rejected() == rejectedBefore + 2);
+
+        // issue 11, defect 6: a rejected event is parked with its bytes, not dropped
+        List<String> parked = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Message m = rabbit.receive(Topology.EVENTS_PARKED_QUEUE, 500);
+            if (m != null) {
+                parked.add(new String(m.getBody(), StandardCharsets.UTF_8));
+            }
+            return parked.containsAll(List.of(unreadable, unusable));
+        });
     }
 
     private double rejected() {

@@ -4,21 +4,13 @@ import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.TaskMessage;
-import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.TaskQueues;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import java.util.List;
@@ -33,8 +25,6 @@ class EnqueueApiTest extends ApiTest {
 
     @Autowired
     RabbitTemplate rabbit;
-    @Autowired
-    RabbitAdmin admin;
     @Autowired
     DatabaseClient db;
 
@@ -122,30 +112,6 @@ class EnqueueApiTest extends ApiTest {
                     .expectBody().jsonPath("$.error").isEqualTo("bad_request").jsonPath("$.message").isNotEmpty();
         }
         assertThat(jobsOf(e.mediaItemId)).isEqualTo(1);
-    }
-
-    @Test
-    void whenTheBrokerDoesNotConfirmNothingIsEnqueued() {
-        Events e = Events.allOperations(unique("owner"));
-        apply(e.submitted());
-
-        // a full queue that refuses new messages makes the broker nack every task it would get
-        Queue refusing = QueueBuilder.nonDurable("enqueue-test.refusing").maxLength(0).overflow(QueueBuilder.Overflow.rejectPublish).build();
-        Binding toRefusing = BindingBuilder.bind(refusing).to(new TopicExchange(Topology.TASKS_EXCHANGE)).with("task.#");
-        admin.declareQueue(refusing);
-        admin.declareBinding(toRefusing);
-        try {
-            as(e.owner, "user").post().uri("/api/queue/enqueue/{id}", e.mediaItemId).exchange()
-                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                    .expectBody().jsonPath("$.error").isEqualTo("broker_unavailable");
-        } finally {
-            admin.deleteQueue(refusing.getName());
-        }
-        assertThat(jobsOf(e.mediaItemId)).isEqualTo(1);
-
-        as(e.owner, "user").post().uri("/api/queue/enqueue/{id}", e.mediaItemId).exchange()
-                .expectStatus().isAccepted();
-        assertThat(jobsOf(e.mediaItemId)).isEqualTo(2);
     }
 
     private long jobsOf(UUID mediaItemId) {

@@ -21,7 +21,7 @@ class TaskTransitionTest {
     @Test
     void anyOrderWithDuplicatesGivesTheSameTaskRowsAndJob() {
         for (Function<Events, List<JobEvent>> story : List.<Function<Events, List<JobEvent>>>of(
-                Stories::completed, Stories::failed)) {
+                Stories::completed, Stories::failed, Stories::copyFailsWhileTheOriginalSucceeds)) {
             Events e = Events.allOperations("alice");
             List<JobEvent> events = story.apply(e);
             Outcome expected = replay(events);
@@ -47,12 +47,49 @@ class TaskTransitionTest {
         TaskRow dead = TaskTransition.apply(started2, e.dead(WorkerKind.IMAGE, 2, "gone", 11));
         assertThat(dead.status()).isEqualTo(TaskStatus.DEAD);
         assertThat(dead.lastError()).isEqualTo("gone");
-        assertThat(TaskTransition.apply(dead, e.task(EventType.TASK_SUCCEEDED, WorkerKind.IMAGE, 1, 2, 12)))
+        assertThat(TaskTransition.apply(dead, e.task(EventType.TASK_RETRYING, WorkerKind.IMAGE, 1, 3, 12)))
+                .isSameAs(dead);
+        assertThat(TaskTransition.apply(dead, e.task(EventType.TASK_CANCELLED, WorkerKind.IMAGE, 1, 3, 12)))
                 .isSameAs(dead);
         TaskRow nextRun = TaskTransition.apply(dead, e.task(EventType.TASK_STARTED, WorkerKind.IMAGE, 2, 1, 20));
         assertThat(nextRun.run()).isEqualTo(2);
         assertThat(nextRun.status()).isEqualTo(TaskStatus.STARTED);
         assertThat(nextRun.lastError()).isNull();
+    }
+
+    @Test
+    void aSuccessOfAnyCopyOfTheRunWinsAndIsNeverLeft() {
+        Events e = Events.allOperations("alice");
+        TaskRow dead = TaskTransition.apply(null, e.dead(WorkerKind.IMAGE, 3, "copy failed", 10));
+        TaskRow succeeded = TaskTransition.apply(dead, e.imageSucceeded(1, 1, 12));
+        assertThat(succeeded.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(succeeded.attempt()).isEqualTo(1);
+        assertThat(succeeded.progress()).isEqualTo(100);
+
+        for (JobEvent late : List.of(e.dead(WorkerKind.IMAGE, 3, "copy failed", 13),
+                e.retrying(WorkerKind.IMAGE, 5, "copy failed", 14), e.started(WorkerKind.IMAGE, 9, 15),
+                e.task(EventType.TASK_CANCELLED, WorkerKind.IMAGE, 1, 4, 16))) {
+            TaskRow after = TaskTransition.apply(succeeded, late);
+            assertThat(after.status()).as(late.type().routingKey()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(after.attempt()).isEqualTo(1);
+            assertThat(after.finishedAt()).isEqualTo(succeeded.finishedAt());
+        }
+        // a success of an older run still changes nothing
+        TaskRow run2 = TaskTransition.apply(null, e.task(EventType.TASK_DEAD, WorkerKind.IMAGE, 2, 1, 20));
+        assertThat(TaskTransition.apply(run2, e.imageSucceeded(1, 1, 21))).isSameAs(run2);
+    }
+
+    @Test
+    void aFailedJobWhoseTasksAllSucceededAfterAllIsCompleted() {
+        Events e = new Events("alice", List.of(dev.mediaflow.messages.Operation.THUMBNAIL), 3);
+        Outcome failedFirst = replay(List.of(e.submitted(), e.dead(WorkerKind.IMAGE, 3, "copy failed", 5)));
+        assertThat(failedFirst.job().status()).isEqualTo(JobStatus.FAILED);
+        Outcome then = replay(List.of(e.submitted(), e.dead(WorkerKind.IMAGE, 3, "copy failed", 5),
+                e.imageSucceeded(1, 1, 6)));
+        assertThat(then.job().status()).isEqualTo(JobStatus.COMPLETED);
+        // a cancelled job stays cancelled: that was the user's decision
+        JobRow cancelled = failedFirst.job().withStatus(JobStatus.CANCELLED);
+        assertThat(JobStatusDeriver.derive(cancelled, List.of(then.image())).status()).isEqualTo(JobStatus.CANCELLED);
     }
 
     private record Outcome(TaskRow image, TaskRow vision, JobRow job) {

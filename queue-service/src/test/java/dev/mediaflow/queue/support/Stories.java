@@ -43,4 +43,23 @@ public final class Stories {
                 e.failed(WorkerKind.IMAGE, 2, "out of memory again", 9),
                 e.dead(WorkerKind.IMAGE, 2, "out of memory again", 9));
     }
+
+    /**
+     * Two copies of one image task run at once (a redelivery while the first was still working):
+     * the copy that started second fails on every attempt and is declared dead, the first copy
+     * succeeds. The success must win in any order.
+     */
+    public static List<JobEvent> copyFailsWhileTheOriginalSucceeds(Events e) {
+        return List.of(
+                e.submitted(),
+                e.started(WorkerKind.IMAGE, 1, 1),
+                e.visionSucceeded(1, 1, 2),
+                e.started(WorkerKind.IMAGE, 2, 3),
+                e.failed(WorkerKind.IMAGE, 2, "file locked by another copy", 4),
+                e.retrying(WorkerKind.IMAGE, 2, "file locked by another copy", 4),
+                e.started(WorkerKind.IMAGE, 3, 6),
+                e.failed(WorkerKind.IMAGE, 3, "file locked by another copy", 7),
+                e.dead(WorkerKind.IMAGE, 3, "file locked by another copy", 7),
+                e.imageSucceeded(1, 1, 9));
+    }
 }

@@ -1,6 +1,8 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.media.DecodeLimits;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DecodeLimits.class)
 public class DepthConfiguration {
 
     @Bean(destroyMethod = "close")

@@ -6,6 +6,8 @@ import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.visionworker.depth.DepthBatcher;
 import dev.mediaflow.visionworker.depth.DepthEstimator;
 import dev.mediaflow.visionworker.depth.DepthMap;
+import dev.mediaflow.visionworker.depth.DepthSettings;
+import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.TaskContext;
 import dev.mediaflow.worker.TaskHandler;
 import dev.mediaflow.worker.media.MediaDecoder;
@@ -24,11 +26,14 @@ class DepthTaskHandler implements TaskHandler {
 
     private final DepthEstimator estimator;
     private final DepthBatcher batcher;
-    private final MediaDecoder decoder = new MediaDecoder();
+    private final MediaDecoder decoder;
+    private final int maxOutputSide;
 
-    DepthTaskHandler(DepthEstimator estimator, DepthBatcher batcher) {
+    DepthTaskHandler(DepthEstimator estimator, DepthBatcher batcher, DepthSettings settings, DecodeLimits limits) {
         this.estimator = estimator;
         this.batcher = batcher;
+        this.decoder = new MediaDecoder(limits);
+        this.maxOutputSide = settings.maxOutputSide();
     }
 
     @Override
@@ -54,7 +59,8 @@ class DepthTaskHandler implements TaskHandler {
         }
         context.checkpoint();
         DepthMap depth;
-        try (Mat picture = decoder.decode(context.input(), context.task().mediaType(), 0)) {
+        // decoded no larger than the depth map may be: the map takes the picture's size, aspect kept
+        try (Mat picture = decoder.decode(context.input(), context.task().mediaType(), maxOutputSide)) {
             context.progress(30);
             context.checkpoint();
             depth = batcher.estimate(picture);

@@ -87,7 +87,7 @@ class DepthEstimatorTest {
     @Test
     void fixedInputStillAnswersInTheSourceSize() throws Exception {
         try (DepthEstimator fixed = DepthEstimator.start(
-                new DepthSettings(TestPictures.rowDepthModel().toString(), 518, true, 1, Duration.ofMillis(5)), DeviceChoice.CPU);
+                new DepthSettings(TestPictures.rowDepthModel().toString(), 518, true, 1, Duration.ofMillis(5), 2048), DeviceChoice.CPU);
              Mat photo = TestPictures.jpegLike(640, 480, 3)) {
             fixed.ready().get(60, TimeUnit.SECONDS);
             try (Mat depth = TestPictures.decode16(fixed.estimate(photo).png())) {

@@ -57,7 +57,7 @@ class ModelLocationTest {
 
     @Test
     void validatesTheSettings() {
-        assertThatThrownBy(() -> new DepthSettings("m.pt", 10, false, 4, Duration.ofMillis(5))).hasMessageContaining("input-size");
-        assertThatThrownBy(() -> new DepthSettings("m.pt", 518, false, 0, Duration.ofMillis(5))).hasMessageContaining("batch");
+        assertThatThrownBy(() -> new DepthSettings("m.pt", 10, false, 4, Duration.ofMillis(5), 2048)).hasMessageContaining("input-size");
+        assertThatThrownBy(() -> new DepthSettings("m.pt", 518, false, 0, Duration.ofMillis(5), 2048)).hasMessageContaining("batch");
     }
 }

@@ -7,22 +7,43 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The one picture every worker starts from: a photo with its EXIF orientation applied, or a video's
- * frame at 10% of its duration, as 8-bit BGR. Both workers use it, so the depth map and the variants
- * of a video come from the same frame. The caller closes the returned Mat.
+ * The one picture every worker starts from: a photo with its orientation applied, or a video's frame at 10% of
+ * its duration, as 8-bit BGR no larger than the caller needs. Both workers use it, so the depth map and the
+ * variants of a video come from the same frame. Every decode is bounded by {@link DecodeLimits} (bytes and
+ * time): past them the input is refused with a {@link MediaTooLargeException} that fails the task cleanly.
+ * The caller closes the returned Mat.
  */
 public final class MediaDecoder {
 
-    private final PhotoDecoder photos = new PhotoDecoder();
+    private final DecodeLimits limits;
+    private final PhotoDecoder photos;
+
+    public MediaDecoder() {
+        this(DecodeLimits.DEFAULT);
+    }
+
+    public MediaDecoder(DecodeLimits limits) {
+        this.limits = limits;
+        this.photos = new PhotoDecoder(limits);
+    }
 
     /**
-     * @param neededLongestSide the largest output wanted; a big JPEG is decoded reduced down to it (0: full size)
-     * @throws UnreadableMediaException when the input cannot be decoded
+     * @param neededLongestSide the largest output wanted; the picture is scaled down to it, and a big JPEG is
+     *                          decoded reduced (0: full size)
+     * @throws UnreadableMediaException when the input cannot be decoded, or is over the limits
      */
     public Mat decode(Path input, MediaType type, int neededLongestSide) throws IOException {
+        int needed = neededLongestSide > 0 ? neededLongestSide : Integer.MAX_VALUE;
         return switch (type) {
-            case VIDEO -> VideoFrames.frameAt10Percent(input);
-            case PHOTO -> photos.decode(input, neededLongestSide > 0 ? neededLongestSide : Integer.MAX_VALUE);
+            case VIDEO -> {
+                Mat frame = VideoFrames.frameAt10Percent(input, limits);
+                Mat fitted = Pixels.fitWithin(frame, needed);
+                if (fitted != frame) {
+                    frame.close();
+                }
+                yield fitted;
+            }
+            case PHOTO -> photos.decode(input, needed);
         };
     }
 }

@@ -12,35 +12,80 @@ import java.nio.file.Path;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.*;
 
 /**
- * Decodes a photo with OpenCV into 8-bit BGR, EXIF orientation applied.
+ * Decodes a photo into 8-bit BGR no larger than needed, EXIF orientation applied, within {@link DecodeLimits}.
  *
  * <p>A JPEG far larger than needed is decoded reduced (libjpeg's DCT scaling, IMREAD_REDUCED_COLOR_2/4/8),
  * choosing the strongest reduction that keeps the longest side at or above what the largest variant needs;
  * OpenCV applies EXIF orientation in the reduced modes too. Formats that may carry transparency (PNG with
- * alpha or tRNS, WebP with alpha, GIF) are read unchanged and composited over white; for those, OpenCV
- * ignores EXIF orientation (IMREAD_UNCHANGED), which only matters for the rare rotated PNG/WebP. A photo
- * OpenCV cannot decode goes to FFmpeg's first frame before giving up.
+ * alpha or tRNS, WebP with alpha, GIF) are read unchanged and composited over white after scaling down
+ * ({@link Pixels#toBgr8Within}); for those, OpenCV ignores EXIF orientation (IMREAD_UNCHANGED), which only
+ * matters for the rare rotated PNG/WebP. Animations (GIF, WebP, APNG) give their first frame only.
+ *
+ * <p>Before anything is decoded, the decoded size (pixels x channels x bytes per sample x frames, from
+ * {@link PhotoFootprints}) is checked against the byte budget; over it, the photo is refused with a clear
+ * {@link MediaTooLargeException}. OpenCV's decoders cannot be interrupted, so the budget also bounds their
+ * time. HEIF and AVIF go to {@link HeifDecoder}. A photo OpenCV cannot decode goes to FFmpeg's first frame
+ * before giving up.
  */
 public final class PhotoDecoder {
 
+    private final DecodeLimits limits;
+
+    public PhotoDecoder() {
+        this(DecodeLimits.DEFAULT);
+    }
+
+    public PhotoDecoder(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    /** @param neededLongestSide the result's longest side is at most this (Integer.MAX_VALUE: full size) */
     public Mat decode(Path input, int neededLongestSide) throws IOException {
         String name = String.valueOf(input.getFileName());
         byte[] bytes = Files.readAllBytes(input);
         ImageHeader header = ImageHeader.parse(bytes);
+        if (header.format() == ImageFormat.HEIF || header.format() == ImageFormat.AVIF) {
+            String kind = header.format() == ImageFormat.HEIF ? "HEIC" : "AVIF";
+            return fit(HeifDecoder.decode(input, kind, limits), neededLongestSide);
+        }
         if (header.format() == ImageFormat.UNKNOWN) {
             throw new UnreadableMediaException("cannot decode image " + name
-                    + ": not a JPEG, PNG, WebP, GIF, BMP or TIFF file");
+                    + ": not a JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC or AVIF file");
         }
-        Mat raw = openCvDecode(bytes, readFlags(header, neededLongestSide));
+        int flags = readFlags(header, neededLongestSide);
+        PixelFootprint footprint = PhotoFootprints.of(bytes, header, reductionOf(flags));
+        if (footprint != null) {
+            limits.checkBudget(header.format() + " " + name, footprint);
+        }
+        bytes = null; // the encoded file need not stay reachable while the pixels are decoded
+        // imread streams from the file: no native copy of the encoded bytes next to the pixels
+        Mat raw = imread(input.toAbsolutePath().toString(), flags);
         if (raw.empty()) {
             raw.close();
-            return fallback(input, header);
+            return fit(fallback(input, header), neededLongestSide);
         }
-        Mat bgr = Pixels.toBgr8(raw);
+        Mat bgr = Pixels.toBgr8Within(raw, neededLongestSide);
         if (bgr != raw) {
             raw.close();
         }
         return bgr;
+    }
+
+    private static Mat fit(Mat picture, int longestSide) {
+        Mat fitted = Pixels.fitWithin(picture, longestSide);
+        if (fitted != picture) {
+            picture.close();
+        }
+        return fitted;
+    }
+
+    private static int reductionOf(int flags) {
+        return switch (flags) {
+            case IMREAD_REDUCED_COLOR_8 -> 8;
+            case IMREAD_REDUCED_COLOR_4 -> 4;
+            case IMREAD_REDUCED_COLOR_2 -> 2;
+            default -> 1;
+        };
     }
 
     /** The imdecode flags for this header: reduced JPEG decode where safe, unchanged where alpha may exist. */
@@ -75,9 +120,9 @@ public final class PhotoDecoder {
         }
     }
 
-    private static Mat fallback(Path input, ImageHeader header) {
+    private Mat fallback(Path input, ImageHeader header) {
         try {
-            return VideoFrames.firstFrame(input);
+            return VideoFrames.firstFrame(input, limits);
         } catch (UnreadableMediaException e) {
             throw new UnreadableMediaException("cannot decode image " + input.getFileName() + ": corrupt or truncated "
                     + header.format() + " data", e);

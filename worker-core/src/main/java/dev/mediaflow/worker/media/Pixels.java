@@ -1,6 +1,8 @@
 package dev.mediaflow.worker.media;
 
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 import static org.bytedeco.opencv.global.opencv_core.*;
@@ -15,15 +17,42 @@ public final class Pixels {
     /**
      * Converts any decoded image to 8-bit, 3-channel BGR: 16-bit is scaled down, float is taken as 0..1,
      * grayscale is expanded, and transparency is composited over white. Returns {@code src} itself when it
-     * already is 8-bit BGR.
+     * already is 8-bit BGR. The colour of an image with alpha is premultiplied in place in {@code src}.
      */
     public static Mat toBgr8(Mat src) {
-        Mat eightBit = toEightBit(src);
+        return toBgr8Within(src, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #toBgr8} and {@link #fitWithin} in the order that needs no full-size temporary: a picture with
+     * alpha is premultiplied in place (in bands of rows), scaled down while still in its decoded depth and
+     * channels, and only the small result is composited over white ({@code colour + (max - alpha)}, which
+     * equals compositing before scaling, because area averaging is linear). A 10000x10000 RGBA PNG so costs
+     * its decoded 400 MB and a few MB more, where compositing in float at full size cost about 7 GB.
+     *
+     * @return {@code src} itself when it already is 8-bit BGR within {@code longestSide}, else a new Mat
+     */
+    public static Mat toBgr8Within(Mat src, int longestSide) {
+        Mat working = src;
+        if (working.depth() != CV_8U && working.depth() != CV_16U) {
+            working = toEightBit(working);
+        }
+        boolean alpha = working.channels() == 2 || working.channels() == 4;
+        if (alpha) {
+            premultiplyInPlace(working);
+        }
+        Mat small = fitWithin(working, longestSide);
+        if (small != working && working != src) {
+            working.close();
+        }
+        Mat eightBit = toEightBit(small);
+        if (eightBit != small && small != src) {
+            small.close();
+        }
         Mat bgr = switch (eightBit.channels()) {
             case 3 -> eightBit;
             case 1 -> convert(eightBit, COLOR_GRAY2BGR);
-            case 2 -> grayAlphaOverWhite(eightBit);
-            case 4 -> bgraOverWhite(eightBit);
+            case 2, 4 -> premultipliedOverWhite(eightBit);
             default -> throw new UnreadableMediaException("unsupported channel count " + eightBit.channels());
         };
         if (eightBit != src && eightBit != bgr) {
@@ -85,35 +114,48 @@ public final class Pixels {
         return dst;
     }
 
-    private static Mat bgraOverWhite(Mat bgra) {
-        try (Mat bgr = convert(bgra, COLOR_BGRA2BGR); Mat alpha = new Mat()) {
-            extractChannel(bgra, alpha, 3);
-            return overWhite(bgr, alpha);
-        }
+    /** Rows per band of {@link #premultiplyInPlace}: about a million pixels, so its temporaries stay a few MB. */
+    private static int bandRows(Mat image) {
+        return Math.max(1, (1 << 20) / Math.max(1, image.cols()));
     }
 
-    private static Mat grayAlphaOverWhite(Mat grayAlpha) {
-        try (Mat gray = new Mat(); Mat alpha = new Mat()) {
-            extractChannel(grayAlpha, gray, 0);
-            extractChannel(grayAlpha, alpha, 1);
-            try (Mat bgr = convert(gray, COLOR_GRAY2BGR)) {
-                return overWhite(bgr, alpha);
+    /** colour = colour * alpha / max, band by band, in place (8- or 16-bit, alpha in the last channel). */
+    static void premultiplyInPlace(Mat image) {
+        int channels = image.channels();
+        double max = image.depth() == CV_16U ? 65535.0 : 255.0;
+        for (int row = 0; row < image.rows(); row += bandRows(image)) {
+            int end = Math.min(image.rows(), row + bandRows(image));
+            try (Mat band = image.rowRange(row, end); Mat alpha = new Mat(); Mat weights = new Mat();
+                 Mat opaque = new Mat(end - row, image.cols(), image.depth() == CV_16U ? CV_16UC1 : CV_8UC1, new Scalar(max));
+                 MatVector planes = new MatVector(channels)) {
+                extractChannel(band, alpha, channels - 1);
+                for (int c = 0; c < channels - 1; c++) {
+                    planes.put(c, alpha);
+                }
+                planes.put(channels - 1, opaque);
+                merge(planes, weights);
+                multiply(band, weights, band, 1.0 / max, -1);
             }
         }
     }
 
-    /** out = bgr * a + 255 * (1 - a), with a = alpha / 255. */
-    private static Mat overWhite(Mat bgr, Mat alpha) {
-        try (Mat alpha3 = convert(alpha, COLOR_GRAY2BGR);
-             Mat weight = new Mat(); Mat background = new Mat();
-             Mat color = new Mat(); Mat foreground = new Mat(); Mat sum = new Mat()) {
-            alpha3.convertTo(weight, CV_32F, 1.0 / 255.0, 0);
-            alpha3.convertTo(background, CV_32F, -1.0, 255.0);
-            bgr.convertTo(color, CV_32F);
-            multiply(color, weight, foreground);
-            add(foreground, background, sum);
+    /** An 8-bit premultiplied BGRA or gray+alpha picture over white: colour + (255 - alpha). */
+    private static Mat premultipliedOverWhite(Mat premultiplied) {
+        int channels = premultiplied.channels();
+        try (Mat alpha = new Mat(); Mat uncovered = new Mat(); Mat colour = new Mat(); Mat uncovered3 = new Mat()) {
+            extractChannel(premultiplied, alpha, channels - 1);
+            alpha.convertTo(uncovered, CV_8U, -1.0, 255.0);
+            if (channels == 4) {
+                cvtColor(premultiplied, colour, COLOR_BGRA2BGR);
+            } else {
+                try (Mat gray = new Mat()) {
+                    extractChannel(premultiplied, gray, 0);
+                    cvtColor(gray, colour, COLOR_GRAY2BGR);
+                }
+            }
+            cvtColor(uncovered, uncovered3, COLOR_GRAY2BGR);
             Mat out = new Mat();
-            sum.convertTo(out, CV_8U);
+            add(colour, uncovered3, out);
             return out;
         }
     }

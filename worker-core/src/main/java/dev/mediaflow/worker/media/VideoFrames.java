@@ -19,6 +19,10 @@ public final class VideoFrames {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
+    /** Most bytes and media time FFmpeg reads at start to learn the streams (its defaults: 5 MB, 5 s). */
+    static final long PROBE_BYTES = 5_000_000;
+    static final long PROBE_MICROS = 5_000_000;
+
     private VideoFrames() {
     }
 
@@ -28,13 +32,13 @@ public final class VideoFrames {
      *
      * @throws UnreadableMediaException when FFmpeg cannot open the file or finds no video frame
      */
-    public static Mat frameAt10Percent(Path video) {
-        return grab(video, true, "video");
+    public static Mat frameAt10Percent(Path video, DecodeLimits limits) {
+        return grab(video, true, "video", limits);
     }
 
     /** The first frame of anything FFmpeg can read (also still images); used when OpenCV cannot decode a photo. */
-    public static Mat firstFrame(Path file) {
-        return grab(file, false, "image");
+    public static Mat firstFrame(Path file, DecodeLimits limits) {
+        return grab(file, false, "image", limits);
     }
 
     public static long tenPercentTimestamp(long durationMicros, double frameRate) {
@@ -46,11 +50,21 @@ public final class VideoFrames {
         return at < frameMicros ? 0 : at;
     }
 
-    private static Mat grab(Path file, boolean tenPercent, String what) {
+    private static Mat grab(Path file, boolean tenPercent, String what, DecodeLimits limits) {
         String name = String.valueOf(file.getFileName());
+        DecodeDeadline deadline = new DecodeDeadline(what + " " + name, limits.timeout());
+        FfmpegInterrupt interrupt = null;
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
              OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
+            // bounds what start() reads and decodes to learn the streams
+            grabber.setOption("probesize", String.valueOf(PROBE_BYTES));
+            grabber.setOption("analyzeduration", String.valueOf(PROBE_MICROS));
+            grabber.setVideoOption("max_pixels", String.valueOf(limits.maxPixelsPerFrame()));
             grabber.start();
+            interrupt = FfmpegInterrupt.install(grabber.getFormatContext(), deadline);
+            // the frame as decoded (YUV) and as converted to BGR, before any frame is decoded
+            limits.checkBudget(what + " " + name, new PixelFootprint(grabber.getImageWidth(),
+                    grabber.getImageHeight(), 3, 1, 2));
             Frame frame = null;
             long at = tenPercent ? tenPercentTimestamp(grabber.getLengthInTime(), grabber.getVideoFrameRate()) : 0;
             if (at > 0) {
@@ -77,8 +91,19 @@ public final class VideoFrames {
             }
             return rotated;
         } catch (FrameGrabber.Exception e) {
+            if (deadline.passed()) {
+                throw deadline.timedOut();
+            }
             throw new UnreadableMediaException("cannot decode " + what + " " + name + ": "
                     + withoutPath(e.getMessage(), file), e);
+        } finally {
+            release(interrupt);
+        }
+    }
+
+    private static void release(FfmpegInterrupt interrupt) {
+        if (interrupt != null) {
+            interrupt.close();
         }
     }
 

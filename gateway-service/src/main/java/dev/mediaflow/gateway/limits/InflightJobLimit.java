@@ -1,0 +1,138 @@
+package dev.mediaflow.gateway.limits;
+
+import dev.mediaflow.gateway.auth.Caller;
+import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.proxy.QueueServiceClient;
+import dev.mediaflow.gateway.publish.SubmissionSpool;
+import dev.mediaflow.gateway.web.ApiException;
+import dev.mediaflow.messages.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code MEDIAFLOW_MAX_INFLIGHT_PER_OWNER}: an owner with that many jobs queued, pending or
+ * processing gets 429 for new uploads, so one bulk import cannot starve everyone else's.
+ *
+ * <p>How the gateway knows the count: queue-service's PostgreSQL record is the truth (it survives
+ * every restart), read through the owner's own {@code GET /api/queue/stats}. Two things it cannot
+ * know yet are added from here: jobs still in this gateway's spool (the broker was away, so
+ * queue-service never heard of them; the spool is on disk, so this survives a restart too), and
+ * uploads of this owner being received at this moment (a reservation, held until the upload ends),
+ * so parallel uploads cannot all slip under the cap together. A job confirmed a moment ago that
+ * queue-service has not recorded yet may be missed for those milliseconds; the cap is a fairness
+ * limit, not an exact quota. With queue-service down the check counts what the gateway knows and
+ * lets the upload through: uploads keep working into the spool, as the contract promises.
+ */
+@Component
+public class InflightJobLimit {
+
+    private static final Logger log = LoggerFactory.getLogger(InflightJobLimit.class);
+    private static final URI STATS = URI.create("/api/queue/stats");
+    private static final List<String> IN_FLIGHT = List.of("queued", "processing", "pending");
+
+    private final int maxPerOwner;
+    private final QueueServiceClient queueService;
+    private final SubmissionSpool spool;
+    private final Map<String, Integer> receiving = new ConcurrentHashMap<>();
+
+    public InflightJobLimit(GatewayProperties properties, QueueServiceClient queueService, SubmissionSpool spool) {
+        this.maxPerOwner = properties.maxInflightPerOwner();
+        this.queueService = queueService;
+        this.spool = spool;
+    }
+
+    /** A reservation for one upload; 429 when the owner is at the cap. Release it when the upload ends. */
+    public Mono<Reservation> reserve(Caller caller) {
+        String owner = caller.owner();
+        return Mono.defer(() -> {
+            Reservation reservation = new Reservation(owner);
+            return recorded(caller).zipWith(spooled(owner), Long::sum)
+                    .map(known -> {
+                        long inFlight = known + receiving.getOrDefault(owner, 1) - 1;
+                        if (inFlight >= maxPerOwner) {
+                            reservation.release();
+                            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_jobs_in_flight",
+                                    owner + " has " + inFlight + " jobs queued or processing, the limit is "
+                                            + maxPerOwner + "; wait for some to finish");
+                        }
+                        return reservation;
+                    })
+                    .doOnCancel(reservation::release)
+                    .doOnError(e -> reservation.release());
+        });
+    }
+
+    /** queued + processing + pending of this owner as queue-service records them; 0 when it cannot say. */
+    private Mono<Long> recorded(Caller caller) {
+        return queueService.forward(HttpMethod.GET, STATS, new HttpHeaders(), Flux.empty(), caller)
+                .flatMap(response -> DataBufferUtils.join(response.body())
+                        .map(buffer -> {
+                            try {
+                                byte[] bytes = new byte[buffer.readableByteCount()];
+                                buffer.read(bytes);
+                                return bytes;
+                            } finally {
+                                DataBufferUtils.release(buffer);
+                            }
+                        })
+                        .map(bytes -> {
+                            if (!response.status().is2xxSuccessful()) {
+                                throw new IllegalStateException("stats answered " + response.status());
+                            }
+                            Stats stats = Json.read(bytes, Stats.class);
+                            return IN_FLIGHT.stream().map(stats.stats()::get).filter(Objects::nonNull)
+                                    .mapToLong(Long::longValue).sum();
+                        }))
+                .onErrorResume(e -> {
+                    log.warn("Cannot read {}'s jobs in flight from queue-service ({}); counting only what "
+                            + "this gateway holds", caller.owner(), e.getMessage());
+                    return Mono.just(0L);
+                });
+    }
+
+    private Mono<Long> spooled(String owner) {
+        return Mono.fromCallable(() -> spool.jobIds().stream()
+                        .map(spool::find)
+                        .filter(s -> s.isPresent() && owner.equals(s.get().owner()))
+                        .count())
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    record Stats(Map<String, Long> stats) {
+        Stats {
+            stats = stats == null ? Map.of() : stats;
+        }
+    }
+
+    /** One upload being received; counts against its owner until released (once). */
+    public final class Reservation {
+        private final String owner;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Reservation(String owner) {
+            this.owner = owner;
+            receiving.merge(owner, 1, Integer::sum);
+        }
+
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                receiving.computeIfPresent(owner, (o, count) -> count == 1 ? null : count - 1);
+            }
+        }
+    }
+}

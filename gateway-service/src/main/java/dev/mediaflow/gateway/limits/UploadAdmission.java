@@ -1,0 +1,47 @@
+package dev.mediaflow.gateway.limits;
+
+import dev.mediaflow.gateway.auth.Caller;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.function.Supplier;
+
+/**
+ * The capacity checks an upload passes before a byte of it is stored: the free-disk floor (507)
+ * with the size it announces, and the owner's jobs in flight (429). The in-flight reservation is
+ * held until the upload has ended, however it ends.
+ *
+ * <p>A refused upload's body is still read to its end and dropped (it is bounded by
+ * {@link UploadBodyLimit} and the read timeouts): a server that answers and closes while the
+ * client is still sending resets the connection, and the client then sees "connection reset"
+ * instead of the 429 or 507 that tells it what to do.
+ */
+@Component
+public class UploadAdmission {
+
+    private final FreeSpaceFloor freeSpace;
+    private final InflightJobLimit inflight;
+
+    public UploadAdmission(FreeSpaceFloor freeSpace, InflightJobLimit inflight) {
+        this.freeSpace = freeSpace;
+        this.inflight = inflight;
+    }
+
+    public <T> Mono<T> admit(Caller caller, long contentLength, Flux<PartEvent> parts, Supplier<Mono<T>> upload) {
+        return Mono.fromRunnable(() -> freeSpace.require(contentLength))
+                .then(inflight.reserve(caller))
+                .onErrorResume(refused -> drain(parts).then(Mono.error(refused)))
+                .flatMap(reservation -> Mono.usingWhen(Mono.just(reservation),
+                        admitted -> upload.get(),
+                        admitted -> Mono.fromRunnable(admitted::release),
+                        (admitted, error) -> Mono.fromRunnable(admitted::release),
+                        admitted -> Mono.fromRunnable(admitted::release)));
+    }
+
+    private static Mono<Void> drain(Flux<PartEvent> parts) {
+        return parts.doOnNext(event -> DataBufferUtils.release(event.content())).then().onErrorComplete();
+    }
+}

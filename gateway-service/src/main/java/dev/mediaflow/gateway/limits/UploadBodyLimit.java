@@ -1,0 +1,117 @@
+package dev.mediaflow.gateway.limits;
+
+import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.upload.UploadService;
+import dev.mediaflow.gateway.web.ApiException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Guards an upload's body as it arrives. Slowloris: when no byte came for
+ * {@code MEDIAFLOW_UPLOAD_IDLE_TIMEOUT} while the gateway was reading, or the body is not complete
+ * {@code MEDIAFLOW_UPLOAD_TIME_LIMIT} after the request arrived, the upload fails with 408 and the
+ * connection is closed. The idle clock runs only while the gateway reads, so the checks before
+ * reading (queue-service's count of jobs in flight) never count against the client.
+ *
+ * <p>Counts every byte of the body as it arrives, whatever its framing: a chunked body (no
+ * Content-Length) meets the same limit as a declared one, {@code MEDIAFLOW_MAX_UPLOAD_BYTES} plus
+ * room for the multipart framing, and gets the same 413 at the first byte past it. Without this
+ * only the file part was counted, and any other part could be of any size. Every
+ * {@value #FREE_SPACE_CHECK_EVERY} bytes it also checks the free-disk floor, so a chunked upload
+ * of unknown size is stopped with 507 before it eats into it.
+ *
+ * <p>Runs right after the seed aliases (so {@code /api/v1/vision/analyze} is counted too); the
+ * error travels through the multipart reader into the upload, which removes its temp file.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class UploadBodyLimit implements WebFilter {
+
+    static final String UPLOAD_PATH = "/api/media/upload";
+    static final long FREE_SPACE_CHECK_EVERY = 4L * 1024 * 1024;
+
+    private final long maxBodyBytes;
+    private final long maxFileBytes;
+    private final Duration idleTimeout;
+    private final Duration timeLimit;
+    private final FreeSpaceFloor freeSpace;
+
+    public UploadBodyLimit(GatewayProperties properties, FreeSpaceFloor freeSpace) {
+        this.maxFileBytes = properties.maxUploadBytes();
+        this.maxBodyBytes = properties.maxUploadBytes() + UploadService.MULTIPART_OVERHEAD;
+        this.idleTimeout = properties.uploadIdleTimeout();
+        this.timeLimit = properties.uploadTimeLimit();
+        this.freeSpace = freeSpace;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!HttpMethod.POST.equals(request.getMethod())
+                || !UPLOAD_PATH.equals(request.getPath().pathWithinApplication().value())) {
+            return chain.filter(exchange);
+        }
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return withinTime(count(super.getBody()), deadline);
+            }
+        };
+        return chain.filter(exchange.mutate().request(counted).build());
+    }
+
+    /** Fails the body when the next buffer is later than the idle timeout or than the deadline. */
+    private Flux<DataBuffer> withinTime(Flux<DataBuffer> body, long deadline) {
+        Mono<Long> nextWait = Mono.defer(() -> Mono.delay(Duration.ofNanos(
+                Math.max(0, Math.min(idleTimeout.toNanos(), deadline - System.nanoTime())))));
+        return body.timeout(nextWait, buffer -> nextWait)
+                .onErrorMap(TimeoutException.class, e -> System.nanoTime() - deadline >= 0
+                        ? new ApiException(HttpStatus.REQUEST_TIMEOUT, "upload_too_slow",
+                        "the upload did not arrive within " + timeLimit.toSeconds() + " s")
+                        : new ApiException(HttpStatus.REQUEST_TIMEOUT, "upload_too_slow",
+                        "no data of the upload arrived for " + idleTimeout.toSeconds() + " s"));
+    }
+
+    private Flux<DataBuffer> count(Flux<DataBuffer> body) {
+        return Flux.defer(() -> {
+            long[] total = {0};
+            long[] nextFreeSpaceCheck = {FREE_SPACE_CHECK_EVERY};
+            return body.handle((buffer, sink) -> {
+                total[0] += buffer.readableByteCount();
+                if (total[0] > maxBodyBytes) {
+                    DataBufferUtils.release(buffer);
+                    sink.error(new ApiException(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+                            "the file is larger than the limit of " + maxFileBytes + " bytes"));
+                    return;
+                }
+                if (total[0] >= nextFreeSpaceCheck[0]) {
+                    nextFreeSpaceCheck[0] = total[0] + FREE_SPACE_CHECK_EVERY;
+                    try {
+                        freeSpace.require(0);
+                    } catch (ApiException e) {
+                        DataBufferUtils.release(buffer);
+                        sink.error(e);
+                        return;
+                    }
+                }
+                sink.next(buffer);
+            });
+        });
+    }
+}

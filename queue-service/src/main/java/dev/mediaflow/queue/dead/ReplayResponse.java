@@ -1,0 +1,4 @@
+package dev.mediaflow.queue.dead;
+
+public record ReplayResponse(boolean success, long replayedCount) {
+}

@@ -1,0 +1,106 @@
+package dev.mediaflow.queue.lease;
+
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.job.TaskStatus;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The lease sweeper's SQL: the expected tasks of every queued or processing job, and heartbeat renewals. */
+@Repository
+public class SilentTasks {
+
+    private static final String SELECT = """
+            SELECT j.id, j.run, j.max_attempts, j.operations, j.updated_at AS job_at,
+                   t.worker, t.attempt, t.status, t.updated_at AS task_at
+            FROM jobs j LEFT JOIN tasks t ON t.job_id = j.id AND t.run = j.run
+            WHERE j.status IN ('queued', 'processing')""";
+
+    private final DatabaseClient db;
+
+    public SilentTasks(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Every expected, not yet final task of every unfinished job. */
+    public Flux<SilentTask> unfinished() {
+        return db.sql(SELECT).map(Row::of).all()
+                .collectMultimap(Row::jobId)
+                .flatMapIterable(byJob -> {
+                    List<SilentTask> tasks = new ArrayList<>();
+                    byJob.values().forEach(rows -> tasks.addAll(expected(rows)));
+                    return tasks;
+                });
+    }
+
+    /** The same task again, under the job's lock (the caller holds it), to act only on what was seen. */
+    public Mono<SilentTask> current(UUID jobId, WorkerKind worker) {
+        return db.sql(SELECT + " AND j.id = :id").bind("id", jobId).map(Row::of).all()
+                .collectList()
+                .flatMapIterable(SilentTasks::expected)
+                .filter(t -> t.worker() == worker)
+                .next();
+    }
+
+    /** A worker's heartbeat names these jobs: their tasks of that kind are alive. */
+    public Mono<Long> renew(WorkerKind worker, Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        UPDATE tasks t SET updated_at = now() FROM jobs j
+                        WHERE t.job_id = j.id AND t.run = j.run AND t.worker = :worker AND t.job_id IN (:ids)
+                          AND j.status IN ('queued', 'processing')
+                          AND t.status NOT IN ('succeeded', 'dead', 'cancelled')""")
+                .bind("worker", worker.json())
+                .bind("ids", List.copyOf(jobIds))
+                .fetch().rowsUpdated();
+    }
+
+    private static List<SilentTask> expected(Collection<Row> rows) {
+        Row first = rows.iterator().next();
+        Map<WorkerKind, Row> byWorker = new LinkedHashMap<>();
+        rows.forEach(r -> {
+            if (r.worker() != null) {
+                byWorker.put(r.worker(), r);
+            }
+        });
+        List<SilentTask> tasks = new ArrayList<>();
+        for (WorkerKind kind : Operation.workersFor(first.operations())) {
+            Row r = byWorker.get(kind);
+            if (r == null) {
+                tasks.add(new SilentTask(first.jobId(), kind, first.run(), first.maxAttempts(), null, 0, first.jobAt()));
+            } else if (!r.status().isFinal()) {
+                tasks.add(new SilentTask(first.jobId(), kind, first.run(), first.maxAttempts(), r.status(), r.attempt(),
+                        r.taskAt()));
+            }
+        }
+        return tasks;
+    }
+
+    private record Row(UUID jobId, int run, int maxAttempts, List<Operation> operations, Instant jobAt,
+                       WorkerKind worker, int attempt, TaskStatus status, Instant taskAt) {
+
+        static Row of(Readable row) {
+            String worker = row.get("worker", String.class);
+            return new Row(row.get("id", UUID.class), row.get("run", Integer.class),
+                    row.get("max_attempts", Integer.class), Operation.parseList(row.get("operations", String.class)),
+                    row.get("job_at", Instant.class),
+                    worker == null ? null : WorkerKind.fromJson(worker),
+                    worker == null ? 0 : row.get("attempt", Integer.class),
+                    worker == null ? null : TaskStatus.fromDb(row.get("status", String.class)),
+                    row.get("task_at", Instant.class));
+        }
+    }
+}
