@@ -4,11 +4,14 @@ import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.WorkerKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Writes this instance's state to Redis; the hash expires when the instance dies. */
@@ -39,7 +42,7 @@ public class Heartbeat {
     public void beat() {
         String key = keys.worker(state.id());
         try {
-            redis.opsForHash().putAll(key, Map.of(
+            Map<String, String> fields = Map.of(
                     "id", state.id(),
                     "kind", kind.json(),
                     "state", state.paused() ? "paused" : "running",
@@ -47,8 +50,18 @@ public class Heartbeat {
                     "processed", Long.toString(state.processed()),
                     "failed", Long.toString(state.failed()),
                     "device", device,
-                    "lastHeartbeat", Instant.now().toString()));
-            redis.expire(key, ttl);
+                    "lastHeartbeat", Instant.now().toString());
+            // one MULTI/EXEC: a crash between the write and its expiry must not leave a worker listed forever
+            redis.execute(new SessionCallback<List<Object>>() {
+                @Override
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                public List<Object> execute(RedisOperations operations) {
+                    operations.multi();
+                    operations.opsForHash().putAll(key, fields);
+                    operations.expire(key, ttl);
+                    return operations.exec();
+                }
+            });
             warned = false;
         } catch (RuntimeException e) {
             if (!warned) {

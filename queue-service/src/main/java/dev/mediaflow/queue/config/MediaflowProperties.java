@@ -17,7 +17,10 @@ import java.util.List;
  * @param maxUploadBytes      upload limit, kept for the priority scale ({@code MEDIAFLOW_MAX_UPLOAD_BYTES})
  * @param publishTimeout      how long to wait for a publisher confirm
  * @param eventTimeout        how long applying one status event may take before it is requeued
- * @param rebuildRedisOnStart write the status hash of every unfinished job at start
+ * @param statusReconcileInterval how often Redis is compared with PostgreSQL and repaired (0: never)
+ * @param statusReconcileWindow   besides unfinished jobs, the reconciler checks those changed this recently
+ * @param statusReadTimeout       how long a read waits for Redis before PostgreSQL answers instead
+ * @param itemReadsFromRedis      serve the item endpoint and stream starts from Redis; false: always PostgreSQL
  * @param sseHeartbeat        interval of the comment that keeps an idle event stream open through proxies
  * @param outboxInterval      how often the task outbox is drained besides after each commit (a broker back)
  * @param taskLease           how long a started task may stay silent (no start, progress or worker
@@ -35,7 +38,10 @@ public record MediaflowProperties(
         @DefaultValue("104857600") long maxUploadBytes,
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("30s") Duration eventTimeout,
-        @DefaultValue("true") boolean rebuildRedisOnStart,
+        @DefaultValue("15s") Duration statusReconcileInterval,
+        @DefaultValue("10m") Duration statusReconcileWindow,
+        @DefaultValue("1s") Duration statusReadTimeout,
+        @DefaultValue("true") boolean itemReadsFromRedis,
         @DefaultValue("15s") Duration sseHeartbeat,
         @DefaultValue("1s") Duration outboxInterval,
         @DefaultValue("10m") Duration taskLease,

@@ -8,13 +8,12 @@ import dev.mediaflow.queue.job.JobStatus;
 import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.job.TaskStatus;
 import dev.mediaflow.queue.messaging.TaskOutbox;
-import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,16 +34,14 @@ public class JobReplayer {
     private static final Logger log = LoggerFactory.getLogger(JobReplayer.class);
 
     private final JobStore store;
-    private final TransactionalOperator tx;
     private final TaskOutbox outbox;
-    private final JobStatusCache cache;
+    private final JobSnapshots snapshots;
     private final Clock clock;
 
-    public JobReplayer(JobStore store, TransactionalOperator tx, TaskOutbox outbox, JobStatusCache cache, Clock clock) {
+    public JobReplayer(JobStore store, TaskOutbox outbox, JobSnapshots snapshots, Clock clock) {
         this.store = store;
-        this.tx = tx;
         this.outbox = outbox;
-        this.cache = cache;
+        this.snapshots = snapshots;
         this.clock = clock;
     }
 
@@ -75,9 +72,9 @@ public class JobReplayer {
                             })
                             .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
                 }));
-        return tx.transactional(change)
-                .doOnNext(s -> log.info("Job {} replayed from the parking lot by {}: run {}", jobId, by, s.job().run()))
-                .flatMap(s -> cache.publish(s).thenReturn(1L))
+        return snapshots.commit(change)
+                .doOnNext(job -> log.info("Job {} replayed from the parking lot by {}: run {}", jobId, by, job.run()))
+                .map(job -> 1L)
                 .defaultIfEmpty(0L);
     }
 

@@ -8,8 +8,10 @@ import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.job.TaskStatus;
 import dev.mediaflow.queue.job.TaskTransition;
-import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.status.ItemSnapshot;
+import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
+import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.queue.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +25,9 @@ import java.util.UUID;
 
 /**
  * Applies one status event to PostgreSQL in one transaction, serialised per job, then mirrors
- * the job into Redis. Applying the same set of events in any order, with duplicates, ends in
- * the same rows.
+ * the job into Redis through its versioned snapshot ({@link JobSnapshots}), so a slower applier of
+ * an older change can never overwrite a newer one there. Applying the same set of events in any
+ * order, with duplicates, ends in the same rows.
  */
 @Service
 public class JobEventApplier {
@@ -33,15 +36,17 @@ public class JobEventApplier {
 
     private final JobStore store;
     private final TransactionalOperator tx;
-    private final JobStatusCache cache;
+    private final JobSnapshots snapshots;
+    private final StatusReconciler reconciler;
     private final AttemptLog attempts;
     private final Clock clock;
 
-    public JobEventApplier(JobStore store, TransactionalOperator tx, JobStatusCache cache, AttemptLog attempts,
-                           Clock clock) {
+    public JobEventApplier(JobStore store, TransactionalOperator tx, JobSnapshots snapshots,
+                           StatusReconciler reconciler, AttemptLog attempts, Clock clock) {
         this.store = store;
         this.tx = tx;
-        this.cache = cache;
+        this.snapshots = snapshots;
+        this.reconciler = reconciler;
         this.attempts = attempts;
         this.clock = clock;
     }
@@ -50,12 +55,23 @@ public class JobEventApplier {
     public Mono<Boolean> apply(JobEvent event) {
         EventValidation.check(event);
         JobEvent timed = event.at() != null ? event : withTime(event);
-        Mono<Optional<JobStatusSnapshot>> change = store.lockJob(timed.jobId())
-                .then(timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed));
+        Mono<Optional<ItemSnapshot>> change = store.lockJob(timed.jobId())
+                .then(timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed))
+                .flatMap(snapshot -> snapshot.isEmpty()
+                        ? Mono.just(Optional.<ItemSnapshot>empty())
+                        : optional(snapshots.capture(snapshot.get())));
         return tx.transactional(change)
                 .flatMap(snapshot -> snapshot.isEmpty()
                         ? Mono.just(false)
-                        : cache.publish(snapshot.get()).thenReturn(true));
+                        : snapshots.write(snapshot.get()).thenReturn(true))
+                .defaultIfEmpty(false)
+                .flatMap(changed -> hasResults(timed)
+                        ? reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId()).thenReturn(changed)
+                        : Mono.just(changed));
+    }
+
+    private static boolean hasResults(JobEvent event) {
+        return event.type() == EventType.TASK_SUCCEEDED && event.results() != null && !event.results().isEmpty();
     }
 
     private Mono<Optional<JobStatusSnapshot>> submitted(JobEvent event) {
@@ -89,6 +105,7 @@ public class JobEventApplier {
                 Mono<Void> results = becameSucceeded(before, after) && event.results() != null
                         && !event.results().isEmpty()
                         ? store.saveResults(event.mediaItemId(), event.jobId(), event.results(), event.at())
+                                .then(snapshots.otherJobsChanged(event.mediaItemId(), event.jobId()))
                         : Mono.empty();
                 return store.saveTask(after)
                         .then(results)

@@ -7,7 +7,7 @@ import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.messaging.TaskOutbox;
-import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.MediaItemRow;
@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -31,6 +30,7 @@ import java.util.UUID;
  * retry writes its task messages to the outbox in the same transaction, so a committed run is
  * always published (after the commit) and a rolled-back one never is: a run number is never
  * used twice.
+ * The committed job reaches Redis through {@link JobSnapshots}.
  */
 @Service
 public class JobActions {
@@ -38,19 +38,17 @@ public class JobActions {
     private static final Logger log = LoggerFactory.getLogger(JobActions.class);
 
     private final JobStore store;
-    private final TransactionalOperator tx;
-    private final JobStatusCache cache;
+    private final JobSnapshots snapshots;
     private final TaskOutbox outbox;
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
     private final MediaflowProperties properties;
     private final Clock clock;
 
-    public JobActions(JobStore store, TransactionalOperator tx, JobStatusCache cache, TaskOutbox outbox,
+    public JobActions(JobStore store, JobSnapshots snapshots, TaskOutbox outbox,
                       ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties, Clock clock) {
         this.store = store;
-        this.tx = tx;
-        this.cache = cache;
+        this.snapshots = snapshots;
         this.outbox = outbox;
         this.redis = redis;
         this.keys = keys;
@@ -75,9 +73,8 @@ public class JobActions {
                             .thenReturn(new JobStatusSnapshot(cancelled, JobStatusDeriver.progress(cancelled, tasks),
                                     clock.instant())));
         });
-        return tx.transactional(change)
-                .doOnNext(s -> log.info("Job {} cancelled by {} (run {})", queueId, caller.owner(), s.job().run()))
-                .flatMap(s -> cache.publish(s).thenReturn(s.job()));
+        return snapshots.commit(change)
+                .doOnNext(job -> log.info("Job {} cancelled by {} (run {})", queueId, caller.owner(), job.run()));
     }
 
     /** failed / cancelled start a new run: tasks reset and republished with attempt 1. */
@@ -95,9 +92,8 @@ public class JobActions {
                     .flatMap(media -> outbox.add(tasks(media, next)))
                     .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
         });
-        return tx.transactional(change)
-                .doOnNext(s -> log.info("Job {} retried by {}: run {}", queueId, caller.owner(), s.job().run()))
-                .flatMap(s -> cache.publish(s).thenReturn(s.job()));
+        return snapshots.commit(change)
+                .doOnNext(job -> log.info("Job {} retried by {}: run {}", queueId, caller.owner(), job.run()));
     }
 
     private Mono<JobRow> lockedVisibleJob(UUID queueId, Caller caller) {

@@ -6,7 +6,7 @@ import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.messaging.TaskOutbox;
-import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.MediaItemRow;
@@ -15,7 +15,6 @@ import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -33,17 +32,15 @@ public class JobEnqueuer {
     private static final Logger log = LoggerFactory.getLogger(JobEnqueuer.class);
 
     private final JobStore store;
-    private final TransactionalOperator tx;
-    private final JobStatusCache cache;
+    private final JobSnapshots snapshots;
     private final TaskOutbox outbox;
     private final MediaflowProperties properties;
     private final Clock clock;
 
-    public JobEnqueuer(JobStore store, TransactionalOperator tx, JobStatusCache cache, TaskOutbox outbox,
+    public JobEnqueuer(JobStore store, JobSnapshots snapshots, TaskOutbox outbox,
                        MediaflowProperties properties, Clock clock) {
         this.store = store;
-        this.tx = tx;
-        this.cache = cache;
+        this.snapshots = snapshots;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
@@ -64,10 +61,9 @@ public class JobEnqueuer {
                                         .thenReturn(new JobStatusSnapshot(job, 0, clock.instant())));
                     });
         });
-        return tx.transactional(change)
-                .doOnNext(s -> log.info("Media item {} enqueued again by {} as job {} (operations {}, priority {})",
-                        mediaItemId, caller.owner(), s.job().id(), s.job().operations(), s.job().priority()))
-                .flatMap(s -> cache.publish(s).thenReturn(s.job()));
+        return snapshots.commit(change)
+                .doOnNext(job -> log.info("Media item {} enqueued again by {} as job {} (operations {}, priority {})",
+                        mediaItemId, caller.owner(), job.id(), job.operations(), job.priority()));
     }
 
     private JobSubmission submission(MediaItemRow media, List<Operation> operations, int maxAttempts) {

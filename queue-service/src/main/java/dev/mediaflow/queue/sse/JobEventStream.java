@@ -1,78 +1,74 @@
 package dev.mediaflow.queue.sse;
 
-import dev.mediaflow.messages.Json;
-import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.queue.config.MediaflowProperties;
-import dev.mediaflow.queue.job.JobStatusDeriver;
+import dev.mediaflow.queue.status.ItemSnapshot;
+import dev.mediaflow.queue.status.JobSnapshots;
+import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.status.StatusChange;
-import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.ReactiveSubscription;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The status changes of one job as they are published on its Redis channel, preceded by its
- * current state from PostgreSQL. The channel is subscribed before the state is read, so no
- * change falls between the two.
+ * The status changes of one job: first its snapshot (Redis, or PostgreSQL when Redis has no
+ * current one, as the item endpoint does), then every change published for it. The stream is
+ * registered with the shared listener before the snapshot is read again, and re-reads it every
+ * heartbeat interval, so a change lost on the pub/sub still arrives; versions drop whatever is not
+ * newer than what was sent.
  */
 @Service
 public class JobEventStream {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventStream.class);
 
-    private final JobStore store;
-    private final ReactiveStringRedisTemplate redis;
-    private final RedisKeys keys;
+    private final JobChangeHub hub;
+    private final JobStatusCache cache;
+    private final JobSnapshots snapshots;
+    private final StatusReconciler reconciler;
     private final MediaflowProperties properties;
-    private final Clock clock;
 
-    public JobEventStream(JobStore store, ReactiveStringRedisTemplate redis, RedisKeys keys,
-                          MediaflowProperties properties, Clock clock) {
-        this.store = store;
-        this.redis = redis;
-        this.keys = keys;
+    public JobEventStream(JobChangeHub hub, JobStatusCache cache, JobSnapshots snapshots,
+                          StatusReconciler reconciler, MediaflowProperties properties) {
+        this.hub = hub;
+        this.cache = cache;
+        this.snapshots = snapshots;
+        this.reconciler = reconciler;
         this.properties = properties;
-        this.clock = clock;
     }
 
     /** Fails with 404 before any frame when the caller may not see the job. */
     public Mono<Flux<ServerSentEvent<StatusChange>>> open(UUID jobId, Caller caller) {
-        return store.findItem(jobId, caller.ownerFilter())
+        return current(jobId)
+                .filter(snapshot -> caller.canSee(snapshot.owner()))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + jobId)))
-                .map(visible -> SseFrames.of(changes(jobId), properties.sseHeartbeat())
+                .map(first -> SseFrames.of(changes(jobId, first.change()), properties.sseHeartbeat())
                         .doOnSubscribe(s -> log.debug("Event stream of job {} opened by {}", jobId, caller.owner()))
                         .doFinally(signal -> log.debug("Event stream of job {} closed ({})", jobId, signal)));
     }
 
-    private Flux<StatusChange> changes(UUID jobId) {
-        return redis.listenToChannelLater(keys.jobChannel(jobId))
-                .flatMapMany(live -> Flux.mergeSequential(current(jobId),
-                        live.<StatusChange>handle((message, sink) -> parse(jobId, message, sink))));
+    private Flux<StatusChange> changes(UUID jobId, StatusChange first) {
+        Duration every = properties.sseHeartbeat();
+        Flux<StatusChange> reread = Flux.interval(Duration.ZERO, every)
+                .onBackpressureDrop()
+                .concatMap(tick -> current(jobId).map(ItemSnapshot::change), 0);
+        // merge subscribes in order: the stream is registered with the hub before the first re-read
+        return Flux.merge(hub.changes(jobId), Flux.just(first).concatWith(reread));
     }
 
-    private Mono<StatusChange> current(UUID jobId) {
-        return store.findJob(jobId).flatMap(job -> store.findTasks(jobId).collectList()
-                .map(tasks -> new StatusChange(job.id(), job.status().json(), job.attempts(),
-                        JobStatusDeriver.progress(job, tasks), clock.instant())));
-    }
-
-    private static void parse(UUID jobId, ReactiveSubscription.Message<String, String> message,
-                              SynchronousSink<StatusChange> sink) {
-        try {
-            sink.next(Json.MAPPER.readValue(message.getMessage(), StatusChange.class));
-        } catch (RuntimeException e) {
-            log.warn("Skipping an unreadable status change of job {}: {}", jobId, e.toString());
+    private Mono<ItemSnapshot> current(UUID jobId) {
+        Mono<ItemSnapshot> database = snapshots.fromDatabase(jobId);
+        if (!properties.itemReadsFromRedis()) {
+            return database;
         }
+        return cache.read(jobId).switchIfEmpty(database.doOnNext(found -> reconciler.repairLater(jobId)));
     }
 }

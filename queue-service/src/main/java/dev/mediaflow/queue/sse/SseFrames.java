@@ -8,7 +8,11 @@ import reactor.core.publisher.Flux;
 import java.time.Duration;
 import java.util.List;
 
-/** Turns a job's status changes into SSE frames: one event per change, heartbeats between, ending after a final state. */
+/**
+ * Turns a job's status changes into SSE frames: one event per change (its id is the job's version),
+ * heartbeats between, ending after a final state. A change not newer than one already sent is
+ * dropped, so a client never sees the status go backwards.
+ */
 final class SseFrames {
 
     private static final ServerSentEvent<StatusChange> END = ServerSentEvent.<StatusChange>builder().comment("end").build();
@@ -17,15 +21,29 @@ final class SseFrames {
     }
 
     static Flux<ServerSentEvent<StatusChange>> of(Flux<StatusChange> changes, Duration heartbeat) {
-        Flux<ServerSentEvent<StatusChange>> events = changes
-                // the first (current) state may also arrive on the channel, published after it was read
+        Flux<ServerSentEvent<StatusChange>> events = newerOnly(changes)
+                // a version that changed neither status nor progress (e.g. results of another job) is no event
                 .distinctUntilChanged(c -> List.of(c.status(), c.attempts(), c.progress()))
                 .takeUntil(c -> isFinal(c.status()))
-                .map(c -> ServerSentEvent.builder(c).event(c.status()).build());
+                .map(c -> ServerSentEvent.builder(c).id(Long.toString(c.version())).event(c.status()).build());
         Flux<ServerSentEvent<StatusChange>> heartbeats = Flux.interval(heartbeat, heartbeat)
                 .map(i -> ServerSentEvent.<StatusChange>builder().comment("heartbeat").build());
         return Flux.merge(events.concatWith(Flux.just(END)), heartbeats)
                 .takeWhile(frame -> frame != END);
+    }
+
+    /** Each subscription keeps the highest version it let through. */
+    static Flux<StatusChange> newerOnly(Flux<StatusChange> changes) {
+        return Flux.defer(() -> {
+            long[] sent = {Long.MIN_VALUE};
+            return changes.filter(c -> {
+                if (c.version() <= sent[0]) {
+                    return false;
+                }
+                sent[0] = c.version();
+                return true;
+            });
+        });
     }
 
     static boolean isFinal(String status) {

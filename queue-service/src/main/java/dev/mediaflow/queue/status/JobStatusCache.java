@@ -1,29 +1,39 @@
 package dev.mediaflow.queue.status;
 
 import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.queue.config.MediaflowProperties;
-import dev.mediaflow.queue.job.JobRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.UUID;
 
 /**
- * Redis copy of each job's status ({@code job:<id>} hash with a TTL) and the change
- * notifications on {@code events:<id>} and {@code events}. PostgreSQL stays the record:
- * a failure here is logged, never propagated.
+ * The Redis copy of each job ({@code job:<id>} hash: the whole queue item at a version, with a TTL) and
+ * its change notifications on {@code events:<id>} and {@code events}. Every write goes through one
+ * compare-and-set script, so Redis only ever moves to a newer version, whatever order writers finish
+ * in. PostgreSQL stays the record: a Redis failure here is logged, never propagated, and readers then
+ * take the job from PostgreSQL.
  */
 @Component
 public class JobStatusCache {
 
     private static final Logger log = LoggerFactory.getLogger(JobStatusCache.class);
+    private static final RedisScript<Long> WRITE =
+            RedisScript.of(new ClassPathResource("redis/write-job-snapshot.lua"), Long.class);
+    private static final RedisScript<Long> MARK =
+            RedisScript.of(new ClassPathResource("redis/mark-job-pending.lua"), Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
@@ -35,52 +45,96 @@ public class JobStatusCache {
         this.properties = properties;
     }
 
-    /** Writes the hash and publishes the change. */
-    public Mono<Void> publish(JobStatusSnapshot snapshot) {
-        JobRow job = snapshot.job();
-        String message = new String(Json.write(new StatusChange(job.id(), job.status().json(), job.attempts(),
-                snapshot.progress(), snapshot.at())), StandardCharsets.UTF_8);
-        return write(snapshot)
-                .then(redis.convertAndSend(keys.jobChannel(job.id()), message))
-                .then(redis.convertAndSend(keys.allJobsChannel(), message))
+    /**
+     * Called in the transaction of a change, before it commits: readers fall back to PostgreSQL until a
+     * snapshot of this version is written. Without it a reader could get the old snapshot between the
+     * commit and the write that follows it.
+     */
+    public Mono<Void> markPending(UUID jobId, long version) {
+        return redis.execute(MARK, List.of(keys.job(jobId)),
+                        List.of(Long.toString(version), Long.toString(properties.statusTtl().toMillis())))
                 .then()
                 .onErrorResume(e -> {
-                    log.warn("Redis status update of job {} failed (PostgreSQL is up to date; rebuild restores it): {}",
-                            job.id(), e.toString());
+                    log.warn("Could not mark the Redis status of job {} as changing: {}", jobId, e.toString());
                     return Mono.empty();
                 });
     }
 
-    /** Writes the hash only, as the rebuild does. */
-    public Mono<Void> write(JobStatusSnapshot snapshot) {
-        String key = keys.job(snapshot.job().id());
-        return redis.opsForHash().putAll(key, fields(snapshot))
-                .then(redis.expire(key, properties.statusTtl()))
-                .then();
+    /**
+     * Writes the snapshot and publishes its change, only if it is newer than the one Redis holds.
+     *
+     * @param locked true when the caller holds the job's row lock and {@code snapshot} is what is committed
+     *               (the reconciler): it may then create a missing key and clear a stale pending mark
+     * @return whether Redis took it; false also when Redis failed
+     */
+    public Mono<Boolean> write(ItemSnapshot snapshot, boolean locked) {
+        UUID id = snapshot.jobId();
+        List<String> args = new ArrayList<>(List.of(Long.toString(snapshot.version()),
+                Long.toString(properties.statusTtl().toMillis()), locked ? "1" : "0",
+                new String(Json.write(snapshot.change()), StandardCharsets.UTF_8)));
+        args.addAll(List.of(
+                "owner", snapshot.owner(),
+                "item", new String(Json.write(snapshot.item()), StandardCharsets.UTF_8),
+                "status", snapshot.item().status(),
+                "attempts", Integer.toString(snapshot.item().attempts()),
+                "progress", Integer.toString(snapshot.progress()),
+                "updated_at", snapshot.at().toString()));
+        return redis.execute(WRITE, List.of(keys.job(id), keys.jobChannel(id), keys.allJobsChannel()), args)
+                .next()
+                .map(written -> written == 1L)
+                .defaultIfEmpty(false)
+                .onErrorResume(e -> {
+                    log.warn("Redis status update of job {} to version {} failed (PostgreSQL has it; the reconciler "
+                            + "restores it): {}", id, snapshot.version(), e.toString());
+                    return Mono.just(false);
+                });
     }
 
-    static Map<String, String> fields(JobStatusSnapshot snapshot) {
-        JobRow job = snapshot.job();
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("status", job.status().json());
-        fields.put("run", Integer.toString(job.run()));
-        fields.put("attempts", Integer.toString(job.attempts()));
-        fields.put("max_attempts", Integer.toString(job.maxAttempts()));
-        fields.put("priority", Integer.toString(job.priority()));
-        fields.put("progress", Integer.toString(snapshot.progress()));
-        fields.put("last_error", text(job.lastError()));
-        fields.put("owner", job.owner());
-        fields.put("media_item_id", job.mediaItemId().toString());
-        fields.put("queued_at", text(job.queuedAt()));
-        fields.put("started_at", text(job.startedAt()));
-        fields.put("completed_at", text(job.completedAt()));
-        fields.put("duration_ms", text(job.durationMs()));
-        fields.put("updated_at", snapshot.at().toString());
-        return fields;
+    /**
+     * The snapshot Redis holds, when no committed or committing change is newer; empty when the key is
+     * missing, a change is pending, or Redis does not answer in time.
+     */
+    public Mono<ItemSnapshot> read(UUID jobId) {
+        return redis.<String, String>opsForHash().entries(keys.job(jobId))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .timeout(properties.statusReadTimeout())
+                .flatMap(hash -> fresh(jobId, hash))
+                .onErrorResume(e -> {
+                    log.debug("Redis status of job {} unreadable, PostgreSQL answers: {}", jobId, e.toString());
+                    return Mono.empty();
+                });
     }
 
-    /** Redis hashes hold no null: an absent value is the empty string. */
-    private static String text(Object value) {
-        return value == null ? "" : Objects.toString(value);
+    /** The version Redis holds for the job and whether a change is pending; -1 when there is no snapshot. */
+    public Mono<Held> held(UUID jobId) {
+        return redis.<String, String>opsForHash().multiGet(keys.job(jobId), List.of("version", "pending", "item"))
+                .map(values -> new Held(values.get(2) == null ? -1 : number(values.get(0)),
+                        values.get(1) == null ? -1 : number(values.get(1))));
+    }
+
+    /** What Redis holds of one job: the snapshot's version and the highest pending one (-1: none). */
+    public record Held(long version, long pending) {
+
+        public boolean isBehind(long committed) {
+            return version < committed || pending > version;
+        }
+    }
+
+    private static Mono<ItemSnapshot> fresh(UUID jobId, Map<String, String> hash) {
+        String item = hash.get("item");
+        if (item == null) {
+            return Mono.empty();
+        }
+        long version = number(hash.get("version"));
+        if (hash.containsKey("pending") && number(hash.get("pending")) > version) {
+            return Mono.empty();
+        }
+        return Mono.fromCallable(() -> new ItemSnapshot(jobId, version, hash.get("owner"),
+                Json.MAPPER.readValue(item, QueueItem.class), (int) number(hash.get("progress")),
+                Instant.parse(hash.get("updated_at"))));
+    }
+
+    private static long number(String value) {
+        return value == null || value.isEmpty() ? -1 : Long.parseLong(value);
     }
 }

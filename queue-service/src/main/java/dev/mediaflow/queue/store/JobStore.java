@@ -284,10 +284,63 @@ public class JobStore {
         return db.sql(sql.toString()).bindValues(params).mapValue(UUID.class).all();
     }
 
-    /** Jobs that are not final, for rebuilding Redis. */
-    public Flux<JobRow> unfinishedJobs() {
-        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE j.status IN ('pending', 'queued', 'processing')")
-                .map(JobStore::job)
+    // ---- versions: the order of a job's changes, for its Redis snapshot ------------------------
+
+    /** Counts one change of the job; returns its new version (empty if there is no such job). */
+    public Mono<Long> bumpVersion(UUID jobId) {
+        return db.sql("UPDATE jobs SET version = version + 1, updated_at = now() WHERE id = :id RETURNING version")
+                .bind("id", jobId)
+                .mapValue(Long.class)
+                .one();
+    }
+
+    /** Counts a change of the results every other job of the media item shows; returns their ids and versions. */
+    public Flux<JobVersion> bumpVersionOfOtherJobs(UUID mediaItemId, UUID jobId) {
+        return db.sql("""
+                        UPDATE jobs SET version = version + 1, updated_at = now()
+                        WHERE media_item_id = :mediaItemId AND id <> :id RETURNING id, version""")
+                .bind("mediaItemId", mediaItemId)
+                .bind("id", jobId)
+                .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
+                .all();
+    }
+
+    public Flux<UUID> otherJobIds(UUID mediaItemId, UUID jobId) {
+        return db.sql("SELECT id FROM jobs WHERE media_item_id = :mediaItemId AND id <> :id")
+                .bind("mediaItemId", mediaItemId)
+                .bind("id", jobId)
+                .mapValue(UUID.class)
+                .all();
+    }
+
+    public Mono<Long> findVersion(UUID jobId) {
+        return db.sql("SELECT version FROM jobs WHERE id = :id")
+                .bind("id", jobId)
+                .mapValue(Long.class)
+                .one();
+    }
+
+    /**
+     * The committed version, with the row locked until the transaction ends: a writer that bumped it
+     * and has not committed yet is waited for ({@code skipLocked}: skipped, empty).
+     */
+    public Mono<Long> lockVersion(UUID jobId, boolean skipLocked) {
+        return db.sql("SELECT version FROM jobs WHERE id = :id FOR UPDATE" + (skipLocked ? " SKIP LOCKED" : ""))
+                .bind("id", jobId)
+                .mapValue(Long.class)
+                .one();
+    }
+
+    /** Jobs not final, or changed since {@code since}, after {@code afterId} in id order, for the reconciler. */
+    public Flux<JobVersion> versionsToReconcile(Instant since, UUID afterId, int limit) {
+        return db.sql("""
+                        SELECT id, version FROM jobs
+                        WHERE (status IN ('pending', 'queued', 'processing') OR updated_at > :since) AND id > :afterId
+                        ORDER BY id LIMIT :limit""")
+                .bind("since", since)
+                .bind("afterId", afterId)
+                .bind("limit", limit)
+                .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
                 .all();
     }
 

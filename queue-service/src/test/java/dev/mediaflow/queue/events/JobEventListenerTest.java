@@ -61,8 +61,9 @@ class JobEventListenerTest extends IntegrationTest {
                             .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(Duration.ofSeconds(5)),
                     entries -> "processing".equals(entries.get("status")));
             assertThat(hash).containsEntry("status", "processing").containsEntry("attempts", "1")
-                    .containsEntry("max_attempts", "3").containsEntry("priority", "42")
-                    .containsEntry("last_error", "").containsKey("updated_at");
+                    .containsEntry("owner", "alice").containsKey("updated_at").doesNotContainKey("pending");
+            assertThat(hash.get("item")).contains("\"max_attempts\":3").contains("\"priority\":42")
+                    .contains("\"status\":\"processing\"");
             assertThat(redis.getExpire(keys.job(e.jobId)).block()).isGreaterThan(Duration.ofDays(6));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published)
                     .anySatisfy(json -> assertThat(json).contains("\"status\":\"processing\"")

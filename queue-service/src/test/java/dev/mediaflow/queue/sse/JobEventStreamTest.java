@@ -6,12 +6,20 @@ import dev.mediaflow.queue.status.StatusChange;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.Stories;
+import dev.mediaflow.messages.RedisKeys;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.Disposable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class JobEventStreamTest extends ApiTest {
+
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    RedisKeys keys;
+    @Value("${spring.data.redis.url}")
+    String redisUrl;
 
     private static final ParameterizedTypeReference<ServerSentEvent<StatusChange>> FRAME =
             new ParameterizedTypeReference<>() {
@@ -99,6 +114,58 @@ class JobEventStreamTest extends ApiTest {
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error").isEqualTo("bad_request");
+    }
+
+    @Test
+    void manyStreamsShareTheOneRedisSubscriptionOfTheService() throws Exception {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted());
+        long allJobsBefore = subscribers(keys.allJobsChannel());
+
+        List<ServerSentEvent<StatusChange>> received = new CopyOnWriteArrayList<>();
+        List<Disposable> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                streams.add(open(e.owner, "user", e.jobId).subscribe(received::add));
+            }
+            await().atMost(WAIT).until(() -> received.size() >= 20);
+            assertThat(subscribers(keys.jobChannel(e.jobId))).as("subscriptions to the job's channel").isZero();
+            assertThat(subscribers(keys.allJobsChannel())).isEqualTo(allJobsBefore).isPositive();
+
+            apply(e.started(WorkerKind.IMAGE, 1, 1));
+            await().atMost(WAIT).until(() -> received.stream().filter(f -> "processing".equals(f.event())).count() == 20);
+        } finally {
+            streams.forEach(Disposable::dispose);
+        }
+    }
+
+    @Test
+    void theStreamStartsFromTheRedisSnapshotAndItsVersion() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted(), e.started(WorkerKind.IMAGE, 1, 1), e.progress(WorkerKind.IMAGE, 1, 30, 2));
+        String version = redis.<String, String>opsForHash().get(keys.job(e.jobId), "version").block(WAIT);
+        // a value that only the snapshot has shows which store the stream started from
+        redis.opsForHash().put(keys.job(e.jobId), "progress", "77").block(WAIT);
+
+        ServerSentEvent<StatusChange> first = open(e.owner, "user", e.jobId).blockFirst(WAIT);
+        assertThat(first.event()).isEqualTo("processing");
+        assertThat(first.data().progress()).isEqualTo(77);
+        assertThat(first.id()).isEqualTo(version);
+        assertThat(first.data().version()).isEqualTo(Long.parseLong(version));
+
+        redis.delete(keys.job(e.jobId)).block(WAIT);
+        ServerSentEvent<StatusChange> fromPostgres = open(e.owner, "user", e.jobId).blockFirst(WAIT);
+        assertThat(fromPostgres.data().progress()).isEqualTo(15);
+        assertThat(fromPostgres.id()).isEqualTo(version);
+    }
+
+    private long subscribers(String channel) {
+        RedisClient client = RedisClient.create(redisUrl);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().pubsubNumsub(channel).getOrDefault(channel, 0L);
+        } finally {
+            client.shutdown();
+        }
     }
 
     private Flux<ServerSentEvent<StatusChange>> open(String owner, String role, UUID jobId) {

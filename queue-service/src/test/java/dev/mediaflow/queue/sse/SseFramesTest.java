@@ -19,9 +19,9 @@ class SseFramesTest {
 
     @Test
     void oneEventPerChangeNamedByStatusEndingAfterTheFinalState() {
-        Flux<StatusChange> changes = Flux.just(change("queued", 0, 0), change("queued", 0, 0),
-                change("processing", 1, 0), change("processing", 1, 40), change("completed", 1, 100),
-                change("queued", 0, 0));
+        Flux<StatusChange> changes = Flux.just(change("queued", 0, 0, 1), change("queued", 0, 0, 1),
+                change("processing", 1, 0, 3), change("processing", 1, 40, 4), change("completed", 1, 100, 6),
+                change("queued", 0, 0, 7));
 
         StepVerifier.create(SseFrames.of(changes, HEARTBEAT))
                 .assertNext(frame -> assertEvent(frame, "queued", 0))
@@ -49,7 +49,7 @@ class SseFramesTest {
     @Test
     void heartbeatsStopWhenTheJobIsFinal() {
         StepVerifier.withVirtualTime(() -> SseFrames.of(Flux.just(change("processing", 1, 10))
-                        .concatWith(Flux.just(change("failed", 3, 50)).delaySubscription(Duration.ofSeconds(20))),
+                        .concatWith(Flux.just(change("failed", 3, 50, 2)).delaySubscription(Duration.ofSeconds(20))),
                         HEARTBEAT))
                 .assertNext(frame -> assertEvent(frame, "processing", 10))
                 .thenAwait(Duration.ofSeconds(15))
@@ -60,8 +60,40 @@ class SseFramesTest {
                 .verify(Duration.ofSeconds(5));
     }
 
+    @Test
+    void aChangeOlderThanOneAlreadySentIsDroppedSoTheStatusNeverGoesBackwards() {
+        // the snapshot (version 3) then a late publish of version 2, then the next change
+        Flux<StatusChange> changes = Flux.just(change("processing", 1, 0, 3), change("queued", 0, 0, 2),
+                change("processing", 1, 50, 3), change("processing", 1, 60, 5), change("completed", 1, 100, 6));
+
+        StepVerifier.create(SseFrames.of(changes, HEARTBEAT))
+                .assertNext(frame -> {
+                    assertEvent(frame, "processing", 0);
+                    assertThat(frame.id()).isEqualTo("3");
+                })
+                .assertNext(frame -> assertEvent(frame, "processing", 60))
+                .assertNext(frame -> assertEvent(frame, "completed", 100))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aNewerVersionThatChangesNeitherStatusNorProgressIsNoEvent() {
+        Flux<StatusChange> changes = Flux.just(change("completed", 1, 100, 6));
+        StepVerifier.create(SseFrames.of(Flux.just(change("processing", 1, 40, 4), change("processing", 1, 40, 5))
+                        .concatWith(changes), HEARTBEAT))
+                .assertNext(frame -> assertEvent(frame, "processing", 40))
+                .assertNext(frame -> assertEvent(frame, "completed", 100))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
     private static StatusChange change(String status, int attempts, int progress) {
-        return new StatusChange(JOB, status, attempts, progress, Instant.now());
+        return change(status, attempts, progress, 1);
+    }
+
+    private static StatusChange change(String status, int attempts, int progress, long version) {
+        return new StatusChange(JOB, status, attempts, progress, Instant.now(), version);
     }
 
     private static void assertEvent(ServerSentEvent<StatusChange> frame, String status, int progress) {

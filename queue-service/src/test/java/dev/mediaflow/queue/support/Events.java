@@ -19,8 +19,8 @@ public final class Events {
 
     public static final Instant T0 = Instant.parse("2026-01-10T12:00:00Z");
 
-    public final UUID jobId = UUID.randomUUID();
-    public final UUID mediaItemId = UUID.randomUUID();
+    public final UUID jobId;
+    public final UUID mediaItemId;
     public final String owner;
     private final List<Operation> operations;
     private final int maxAttempts;
@@ -29,9 +29,20 @@ public final class Events {
     private String batchId = "batch-1";
 
     public Events(String owner, List<Operation> operations, int maxAttempts) {
+        this(UUID.randomUUID(), UUID.randomUUID(), owner, operations, maxAttempts);
+    }
+
+    private Events(UUID jobId, UUID mediaItemId, String owner, List<Operation> operations, int maxAttempts) {
+        this.jobId = jobId;
+        this.mediaItemId = mediaItemId;
         this.owner = owner;
         this.operations = operations;
         this.maxAttempts = maxAttempts;
+    }
+
+    /** The events of another job of the same media item (e.g. one made by enqueue). */
+    public Events otherJob(UUID otherJobId, List<Operation> otherOperations) {
+        return new Events(otherJobId, mediaItemId, owner, otherOperations, maxAttempts);
     }
 
     public static Events allOperations(String owner) {

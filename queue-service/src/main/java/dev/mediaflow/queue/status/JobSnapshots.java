@@ -1,0 +1,91 @@
+package dev.mediaflow.queue.status;
+
+import dev.mediaflow.queue.items.DatabaseItems;
+import dev.mediaflow.queue.job.JobRow;
+import dev.mediaflow.queue.job.JobStatusDeriver;
+import dev.mediaflow.queue.store.JobStore;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
+
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The one way a change of a job reaches Redis. In the change's transaction, after its last write:
+ * bump the job's version, mark it pending in Redis, read the whole item as it will be committed.
+ * After the commit: write that snapshot through the compare-and-set. A reader meanwhile falls back to
+ * PostgreSQL, and a slower writer of an older version is refused.
+ */
+@Component
+public class JobSnapshots {
+
+    private final JobStore store;
+    private final DatabaseItems items;
+    private final JobStatusCache cache;
+    private final TransactionalOperator tx;
+    private final Clock clock;
+
+    public JobSnapshots(JobStore store, DatabaseItems items, JobStatusCache cache, TransactionalOperator tx,
+                        Clock clock) {
+        this.store = store;
+        this.items = items;
+        this.cache = cache;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code change} (which changes one job, holding its lock) in one transaction, then mirrors the
+     * committed job into Redis.
+     *
+     * @return the job as changed
+     */
+    public Mono<JobRow> commit(Mono<JobStatusSnapshot> change) {
+        return tx.transactional(change.flatMap(s -> capture(s).map(snapshot -> Tuples.of(s.job(), snapshot))))
+                .flatMap(t -> cache.write(t.getT2(), false).thenReturn(t.getT1()));
+    }
+
+    /** In the change's transaction, after its last write; the result is written with {@link #write} after commit. */
+    public Mono<ItemSnapshot> capture(JobStatusSnapshot change) {
+        UUID jobId = change.job().id();
+        return store.bumpVersion(jobId)
+                .flatMap(version -> cache.markPending(jobId, version)
+                        .then(items.one(jobId, null))
+                        .map(item -> new ItemSnapshot(jobId, version, change.job().owner(), item, change.progress(),
+                                change.at())));
+    }
+
+    /** After commit: the snapshot that {@link #capture} took. */
+    public Mono<Boolean> write(ItemSnapshot snapshot) {
+        return cache.write(snapshot, false);
+    }
+
+    /**
+     * In the transaction that changed a media item's results: every other job of the item shows them too,
+     * so each counts a change and is marked pending; {@link StatusReconciler#refreshOtherJobs} writes them
+     * after the commit.
+     */
+    public Mono<Void> otherJobsChanged(UUID mediaItemId, UUID jobId) {
+        return store.bumpVersionOfOtherJobs(mediaItemId, jobId)
+                .concatMap(other -> cache.markPending(other.jobId(), other.version()))
+                .then();
+    }
+
+    /** The committed item at {@code version}, read without the lock (the caller holds it, or only reads). */
+    public Mono<ItemSnapshot> load(UUID jobId, long version) {
+        return store.findItem(jobId, null).flatMap(row -> items.view(row).flatMap(item -> store.findTasks(jobId)
+                .collectList()
+                .map(tasks -> new ItemSnapshot(jobId, version, row.job().owner(), item,
+                        JobStatusDeriver.progress(row.job(), tasks), clock.instant()))));
+    }
+
+    /**
+     * The job as PostgreSQL has committed it, without a lock. The version is read first, so the item is
+     * at least that new: a stream that starts from it drops no change it has not shown.
+     */
+    public Mono<ItemSnapshot> fromDatabase(UUID jobId) {
+        return store.findVersion(jobId).flatMap(version -> load(jobId, version));
+    }
+}

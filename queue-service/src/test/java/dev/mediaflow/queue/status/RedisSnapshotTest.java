@@ -1,0 +1,215 @@
+package dev.mediaflow.queue.status;
+
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.support.ApiTest;
+import dev.mediaflow.queue.support.Events;
+import dev.mediaflow.queue.support.Stories;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.Disposable;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The versioned Redis snapshot: compare-and-set writes, the item endpoint's fast path, its fallbacks, the reconciler. */
+class RedisSnapshotTest extends ApiTest {
+
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    RedisKeys keys;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    JobSnapshots snapshots;
+    @Autowired
+    JobStatusCache cache;
+    @Autowired
+    StatusReconciler reconciler;
+
+    @Test
+    void aStaleWriteIsRefusedSoTheOlderSnapshotLandingLastChangesNothing() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted());
+        ItemSnapshot queued = snapshots.fromDatabase(e.jobId).block(WAIT);
+        apply(e.started(WorkerKind.IMAGE, 1, 1));
+        long committed = version(e.jobId);
+        assertThat(queued.version()).isLessThan(committed);
+
+        List<StatusChange> published = new CopyOnWriteArrayList<>();
+        Disposable subscription = subscribe(e.jobId, published);
+        try {
+            // the applier of job.submitted was slow: its snapshot arrives after the newer one
+            assertThat(cache.write(queued, false).block(WAIT)).isFalse();
+            assertThat(hash(e.jobId)).containsEntry("status", "processing")
+                    .containsEntry("version", Long.toString(committed));
+            item(e.owner, e.jobId).containsEntry("status", "processing");
+
+            apply(e.progress(WorkerKind.IMAGE, 1, 40, 2));
+            await().atMost(WAIT).until(() -> !published.isEmpty());
+            assertThat(published).extracting(StatusChange::version).containsExactly(committed + 1);
+            assertThat(published).extracting(StatusChange::status).containsExactly("processing");
+        } finally {
+            subscription.dispose();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theItemIsServedFromTheRedisSnapshotWhichEqualsThePostgresView() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(Stories.completed(e));
+        Map<String, Object> fromRedis = item(e.owner, e.jobId).actual();
+        assertThat(hash(e.jobId)).containsEntry("version", Long.toString(version(e.jobId)));
+
+        redis.delete(keys.job(e.jobId)).block(WAIT);
+        Map<String, Object> fromPostgres = item(e.owner, e.jobId).actual();
+        assertThat(fromRedis).isEqualTo(fromPostgres);
+        assertThat(((Map<String, Object>) fromRedis.get("results")).keySet())
+                .containsExactlyInAnyOrder("thumbnail", "blur", "low-quality", "depth");
+
+        // the fallback put the snapshot back; that it is what answers shows in a change made to it only there
+        await().atMost(WAIT).until(() -> hash(e.jobId).containsKey("item"));
+        assertThat(hash(e.jobId)).containsEntry("version", Long.toString(version(e.jobId)));
+        replaceInRedisItem(e.jobId, "holiday.jpg", "only-in-redis.jpg");
+        item(e.owner, e.jobId).containsEntry("original_filename", "only-in-redis.jpg");
+        item("root", "admin", e.jobId).containsEntry("original_filename", "only-in-redis.jpg");
+    }
+
+    @Test
+    void anotherOwnersItemIsNotFoundOnTheRedisPathToo() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted());
+        assertThat(hash(e.jobId)).containsKey("item");
+
+        for (UUID id : List.of(e.jobId, UUID.randomUUID())) {
+            as("mallory", "user").get().uri("/api/queue/items/{id}", id).exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.error").isEqualTo("not_found");
+        }
+        item("root", "admin", e.jobId).containsEntry("status", "queued");
+    }
+
+    @Test
+    void aChangeMarkedPendingSendsReadersToPostgresUntilItsSnapshotIsWritten() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted());
+        long committed = version(e.jobId);
+        replaceInRedisItem(e.jobId, "holiday.jpg", "stale.jpg");
+
+        // what a writer does before its commit: from now on the snapshot may be older than PostgreSQL
+        cache.markPending(e.jobId, committed + 1).block(WAIT);
+        item(e.owner, e.jobId).containsEntry("original_filename", "holiday.jpg");
+
+        // its commit: the snapshot it then writes is newer and ends the fallback
+        apply(e.started(WorkerKind.VISION, 1, 1));
+        assertThat(version(e.jobId)).isEqualTo(committed + 1);
+        assertThat(hash(e.jobId)).doesNotContainKey("pending").containsEntry("status", "processing");
+        replaceInRedisItem(e.jobId, "holiday.jpg", "only-in-redis.jpg");
+        item(e.owner, e.jobId).containsEntry("original_filename", "only-in-redis.jpg");
+    }
+
+    @Test
+    void theReconcilerRestoresMissingBehindAndRolledBackSnapshotsAndTheirTtl() {
+        Events missing = Events.allOperations(unique("owner"));
+        Events behind = Events.allOperations(unique("owner"));
+        Events rolledBack = Events.allOperations(unique("owner"));
+        for (Events e : List.of(missing, behind, rolledBack)) {
+            apply(e.submitted(), e.started(WorkerKind.IMAGE, 1, 1));
+        }
+        redis.delete(keys.job(missing.jobId)).block(WAIT);
+        redis.<String, String>opsForHash().putAll(keys.job(behind.jobId), Map.of("version", "1", "status", "queued"))
+                .block(WAIT);
+        // a change that marked itself pending, then rolled back: nothing will ever write its version
+        cache.markPending(rolledBack.jobId, version(rolledBack.jobId) + 1).block(WAIT);
+        replaceInRedisItem(rolledBack.jobId, "holiday.jpg", "stale.jpg");
+
+        // (the periodic pass may have been first; either way it is the reconciler that repaired them)
+        reconciler.reconcile().block(WAIT);
+
+        for (Events e : List.of(missing, behind, rolledBack)) {
+            assertThat(hash(e.jobId)).containsEntry("status", "processing")
+                    .containsEntry("version", Long.toString(version(e.jobId))).doesNotContainKey("pending");
+            assertThat(redis.getExpire(keys.job(e.jobId)).block(WAIT)).isGreaterThan(Duration.ofDays(6));
+            item(e.owner, e.jobId).containsEntry("original_filename", "holiday.jpg");
+        }
+        assertThat(reconciler.reconcile().block(WAIT)).as("nothing left behind").isZero();
+    }
+
+    @Test
+    void aPendingMarkAloneExpiresWithTheStatusTtl() {
+        UUID id = UUID.randomUUID();
+        cache.markPending(id, 1).block(WAIT);
+        assertThat(redis.getExpire(keys.job(id)).block(WAIT)).isGreaterThan(Duration.ofDays(6));
+        redis.delete(keys.job(id)).block(WAIT);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void resultsMadeByAnotherJobOfTheMediaItemReachThisJobsSnapshot() {
+        Events first = new Events(unique("owner"), List.of(Operation.THUMBNAIL, Operation.BLUR,
+                Operation.LOW_QUALITY), 3);
+        apply(first.submitted(), first.started(WorkerKind.IMAGE, 1, 1), first.imageSucceeded(1, 1, 2));
+        item(first.owner, first.jobId).containsEntry("status", "completed");
+        long before = version(first.jobId);
+
+        Events second = first.otherJob(UUID.randomUUID(), List.of(Operation.DEPTH));
+        apply(second.submitted(), second.started(WorkerKind.VISION, 1, 3), second.visionSucceeded(1, 1, 4));
+
+        assertThat(version(first.jobId)).isGreaterThan(before);
+        assertThat(hash(first.jobId)).containsEntry("version", Long.toString(version(first.jobId)));
+        Map<String, Object> fromRedis = item(first.owner, first.jobId).actual();
+        assertThat(((Map<String, Object>) fromRedis.get("results")).keySet()).contains("depth");
+        redis.delete(keys.job(first.jobId)).block(WAIT);
+        assertThat(item(first.owner, first.jobId).actual()).isEqualTo(fromRedis);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private long version(UUID jobId) {
+        return db.sql("SELECT version FROM jobs WHERE id = :id").bind("id", jobId).mapValue(Long.class).one()
+                .block(WAIT);
+    }
+
+    private Map<String, String> hash(UUID jobId) {
+        return redis.<String, String>opsForHash().entries(keys.job(jobId))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(WAIT);
+    }
+
+    private void replaceInRedisItem(UUID jobId, String from, String to) {
+        String item = hash(jobId).get("item");
+        assertThat(item).contains(from);
+        redis.opsForHash().put(keys.job(jobId), "item", item.replace(from, to)).block(WAIT);
+    }
+
+    private org.assertj.core.api.MapAssert<String, Object> item(String owner, UUID jobId) {
+        return item(owner, "user", jobId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private org.assertj.core.api.MapAssert<String, Object> item(String owner, String role, UUID jobId) {
+        String body = as(owner, role).get().uri("/api/queue/items/{id}", jobId).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return assertThat((Map<String, Object>) Json.MAPPER.readValue(body, Map.class));
+    }
+
+    private Disposable subscribe(UUID jobId, List<StatusChange> into) {
+        return redis.listenToChannelLater(keys.jobChannel(jobId)).block(WAIT)
+                .map(ReactiveSubscription.Message::getMessage)
+                .map(json -> Json.MAPPER.readValue(json, StatusChange.class))
+                .subscribe(into::add);
+    }
+}
