@@ -115,6 +115,11 @@ ensure_rabbitmq() {
   fi
 }
 
+# heif-enc (Debian's libheif-examples) makes the HEIC and AVIF files the tests upload and fuzz (.ci/run).
+ensure_test_tools() {
+  command -v heif-enc >/dev/null 2>&1 || install_packages libheif-examples
+}
+
 ensure_infra() {
   ensure_redis && ensure_postgres && ensure_rabbitmq
 }

@@ -57,14 +57,25 @@ final class Media {
         return file;
     }
 
-    /** Valid JPEG markers, then garbage: the type detection accepts it, no decoder can read it. */
+    /**
+     * A JPEG the gateway can measure (its frame header says 64x48, and a scan follows) but no decoder can read:
+     * the frame declares no components and no tables exist, and the scan is noise. (A file of noise after the
+     * magic alone is refused by the gateway with 422, since its size cannot be read.)
+     */
     static Path corruptJpeg(Path file) throws IOException {
-        byte[] bytes = new byte[4096];
-        new Random(1).nextBytes(bytes);
-        bytes[0] = (byte) 0xFF;
-        bytes[1] = (byte) 0xD8;
-        bytes[2] = (byte) 0xFF;
-        bytes[3] = (byte) 0xE0;
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = noise[i] == (byte) 0xFF ? 0x11 : noise[i];
+        }
+        byte[] head = {(byte) 0xFF, (byte) 0xD8,
+                (byte) 0xFF, (byte) 0xC0, 0, 8, 8, 0, 48, 0, 64, 0,                 // SOF0 64x48, no components
+                (byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0};               // SOS
+        byte[] bytes = new byte[head.length + noise.length + 2];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        System.arraycopy(noise, 0, bytes, head.length, noise.length);
+        bytes[bytes.length - 2] = (byte) 0xFF;
+        bytes[bytes.length - 1] = (byte) 0xD9;
         Files.write(file, bytes);
         return file;
     }

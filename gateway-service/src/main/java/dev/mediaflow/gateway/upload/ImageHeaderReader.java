@@ -1,72 +1,84 @@
 package dev.mediaflow.gateway.upload;
 
-import dev.mediaflow.messages.ImageHeader;
+import com.drew.imaging.ImageProcessingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Optional;
 
 /**
- * Reads an image's dimensions from its header only, never decoding pixels, so a decompression bomb
- * is refused before anything allocates its size. Empty when the header cannot be read.
+ * Reads a photo's or a video's frame size from its header only, never decoding pixels, so a decompression bomb
+ * is refused before anything allocates its size. Empty when the header cannot be read: the caller refuses
+ * such a file (422), because a size that cannot be checked cannot be trusted to a decoder.
+ *
+ * <p>Every reader finds the header wherever its format puts it, walking the file's structure with seeks and
+ * small reads ({@link HeaderFile}, {@link JpegFrameHeader#SCAN_LIMIT}); none allocates what a length field in
+ * the file claims. Animated GIF, WebP and PNG and image sequences report their frame count, so that frames x
+ * pixels is what the budget sees (as imgproxy counts it).
  */
 @Component
 public class ImageHeaderReader {
 
     private static final Logger log = LoggerFactory.getLogger(ImageHeaderReader.class);
-    /** EXIF and ICC segments come before the frame header; 256 KiB covers them in practice. */
-    private static final int HEADER_BYTES = 256 * 1024;
 
-    public record Dimensions(long width, long height) {
+    /**
+     * A frame size and how many frames the file declares (1 for a still image and for a video, whose limit is
+     * on its frame size).
+     */
+    public record Dimensions(long width, long height, long frames) {
+
+        public Dimensions(long width, long height) {
+            this(width, height, 1);
+        }
+
+        /** frames x width x height, saturating: a hostile header's product never wraps round to a small number. */
         public long pixels() {
-            return width * height;
+            return saturatingProduct(saturatingProduct(width, height), frames);
+        }
+
+        boolean isPlausible() {
+            return width > 0 && height > 0 && frames > 0;
+        }
+
+        private static long saturatingProduct(long a, long b) {
+            long high = Math.multiplyHigh(a, b);
+            long low = a * b;
+            return high != 0 || low < 0 ? (a < 0 != b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : low;
         }
     }
 
     public Optional<Dimensions> read(Path file, StoredFormat format) {
         try {
-            return switch (format) {
-                case WEBP -> webp(MediaSniffer.readHead(file));
-                // our own marker walk: ImageIO gives up on lossless/arithmetic JPEGs (SOF3, SOF9...) that decoders read
-                case JPEG, PNG -> markers(file);
-                default -> viaImageIo(file, format);
-            };
-        } catch (IOException | RuntimeException e) {
+            return measure(file, format);
+        } catch (IOException | ImageProcessingException | RuntimeException e) {
             log.debug("Header of {} ({}) is unreadable: {}", file.getFileName(), format, e.toString());
             return Optional.empty();
         }
     }
 
-    private static Optional<Dimensions> markers(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(HEADER_BYTES);
-        }
-        ImageHeader header = ImageHeader.parse(head);
-        return header.hasSize() ? Optional.of(new Dimensions(header.width(), header.height())) : Optional.empty();
-    }
-
-    private static Optional<Dimensions> viaImageIo(Path file, StoredFormat format) throws IOException {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(format.contentType());
-        if (!readers.hasNext()) {
-            return Optional.empty();
-        }
-        ImageReader reader = readers.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            reader.setInput(in, true, true);
-            return Optional.of(new Dimensions(reader.getWidth(0), reader.getHeight(0)));
-        } finally {
-            reader.dispose();
+    /**
+     * The size, empty when the header says nothing usable; a header that breaks off or contradicts itself
+     * throws IOException (or metadata-extractor's ImageProcessingException), and nothing else.
+     */
+    Optional<Dimensions> measure(Path file, StoredFormat format) throws IOException, ImageProcessingException {
+        try (HeaderFile header = HeaderFile.open(file)) {
+            Optional<Dimensions> size = switch (format) {
+                case JPEG -> JpegFrameHeader.read(file);
+                case PNG -> PngFrames.read(header);
+                case GIF -> GifFrames.read(header);
+                case WEBP -> WebpFrames.read(header);
+                case BMP -> MetadataExtractorSizes.bmp(header);
+                case TIFF -> MetadataExtractorSizes.tiff(file);
+                case HEIC, AVIF -> IsoBmffSizes.image(header);
+                case MP4, MOV -> IsoBmffSizes.video(header);
+                case WEBM, MKV -> MatroskaSizes.read(header);
+                case AVI -> AviSizes.read(header);
+            };
+            return size.filter(Dimensions::isPlausible);
         }
     }
 

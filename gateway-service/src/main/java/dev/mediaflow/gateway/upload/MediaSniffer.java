@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.upload;
 
+import dev.mediaflow.messages.ImageFormat;
 import org.apache.tika.Tika;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +14,9 @@ import java.util.Optional;
 /**
  * Decides what a file is from its first bytes only (Tika's magic detection), never from a name or
  * a client's Content-Type. Tika's core knows ISO media and Matroska only as families, so the brand
- * (MP4 vs QuickTime) and the EBML doc type (WebM vs Matroska) are read here.
+ * (MP4 vs QuickTime) and the EBML doc type (WebM vs Matroska) are read here; HEIF and AVIF photos are
+ * ISO media too, recognised first by their {@code ftyp} brands ({@link ImageFormat#isoImage}, the list the
+ * workers use as well).
  */
 @Component
 public class MediaSniffer {
@@ -29,6 +32,17 @@ public class MediaSniffer {
     public Optional<StoredFormat> detect(byte[] head) {
         if (head.length == 0) {
             return Optional.empty();
+        }
+        switch (ImageFormat.isoImage(head)) {
+            case HEIF -> {
+                return Optional.of(StoredFormat.HEIC);
+            }
+            case AVIF -> {
+                return Optional.of(StoredFormat.AVIF);
+            }
+            default -> {
+                // not an ISO-BMFF photo: Tika decides below
+            }
         }
         String mime = tika.detect(head);
         return Optional.ofNullable(switch (mime) {
@@ -53,14 +67,23 @@ public class MediaSniffer {
         return StoredFormat.MOV;
     }
 
-    /** The EBML header's DocType element (id 0x4282) says "webm" or "matroska". */
+    /** The EBML header's DocType element (id 0x4282) says "webm" or "matroska"; its size is an EBML variable-length integer. */
     private static StoredFormat matroska(byte[] head) {
         int limit = Math.min(head.length, 256);
         for (int i = 4; i + 2 < limit; i++) {
             if ((head[i] & 0xFF) == 0x42 && (head[i + 1] & 0xFF) == 0x82) {
-                int size = (head[i + 2] & 0xFF) & 0x7F;
-                if (size > 0 && i + 3 + size <= head.length) {
-                    return ascii(head, i + 3, size).equals("webm") ? StoredFormat.WEBM : StoredFormat.MKV;
+                int first = head[i + 2] & 0xFF;
+                int sizeLength = Integer.numberOfLeadingZeros(first) - 23;
+                if (sizeLength < 1 || sizeLength > 8 || i + 2 + sizeLength > head.length) {
+                    continue;
+                }
+                long size = first & (0xFF >> sizeLength);
+                for (int k = 1; k < sizeLength; k++) {
+                    size = size << 8 | (head[i + 2 + k] & 0xFF);
+                }
+                int start = i + 2 + sizeLength;
+                if (size > 0 && size <= 16 && start + size <= head.length) {
+                    return ascii(head, start, (int) size).equals("webm") ? StoredFormat.WEBM : StoredFormat.MKV;
                 }
             }
         }

@@ -13,6 +13,8 @@ public enum StoredFormat {
     GIF("gif", "image/gif", MediaType.PHOTO),
     BMP("bmp", "image/bmp", MediaType.PHOTO),
     TIFF("tif", "image/tiff", MediaType.PHOTO),
+    HEIC("heic", "image/heic", MediaType.PHOTO),
+    AVIF("avif", "image/avif", MediaType.PHOTO),
     MP4("mp4", "video/mp4", MediaType.VIDEO),
     MOV("mov", "video/quicktime", MediaType.VIDEO),
     WEBM("webm", "video/webm", MediaType.VIDEO),

@@ -7,7 +7,6 @@ import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.gateway.web.ApiException;
 import dev.mediaflow.messages.JobSubmission;
-import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.StorageLayout;
 import dev.mediaflow.storage.DurableFiles;
@@ -74,9 +73,7 @@ public class UploadService {
     private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload) {
         ReceivedFile file = upload.file();
         StoredFormat format = detect(file.tempFile());
-        if (format.mediaType() == MediaType.PHOTO) {
-            refuseTooManyPixels(file.tempFile(), format);
-        }
+        refuseTooManyPixels(file.tempFile(), format);
         UUID mediaItemId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
         String inputPath = StorageLayout.uploadPath(caller.owner(), mediaItemId, format.extension());
@@ -113,20 +110,26 @@ public class UploadService {
         try {
             return sniffer.detect(file).orElseThrow(() -> new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_media_type", "the file is not a supported photo (JPEG, PNG, WebP, GIF, BMP, "
-                    + "TIFF) or video (MP4, MOV, WebM, MKV, AVI)"));
+                    + "TIFF, HEIC/HEIF, AVIF) or video (MP4, MOV, WebM, MKV, AVI)"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded file", e);
         }
     }
 
+    /**
+     * Photos and videos alike: a header that cannot be read is refused like one over the limit, since a decoder
+     * would allocate whatever the unread header says. Animations count every frame.
+     */
     private void refuseTooManyPixels(Path file, StoredFormat format) {
-        headers.read(file, format).ifPresent(size -> {
-            if (size.pixels() > properties.maxPixels()) {
-                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_pixels",
-                        "the image is " + size.width() + "x" + size.height() + " pixels, more than the limit of "
-                                + properties.maxPixels());
-            }
-        });
+        ImageHeaderReader.Dimensions size = headers.read(file, format).orElseThrow(() -> new ApiException(
+                HttpStatus.UNPROCESSABLE_CONTENT, "unreadable_header", "the " + format.mediaType().json()
+                + "'s dimensions cannot be read from its " + format.name() + " header"));
+        if (size.pixels() > properties.maxPixels()) {
+            String frames = size.frames() > 1 ? " x " + size.frames() + " frames" : "";
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_pixels",
+                    "the " + format.mediaType().json() + " is " + size.width() + "x" + size.height() + " pixels"
+                            + frames + ", more than the limit of " + properties.maxPixels());
+        }
     }
 
     /** Durable before the 202: the bytes are synced, renamed into place, and the rename synced too. */

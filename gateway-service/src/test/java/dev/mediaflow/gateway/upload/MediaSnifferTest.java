@@ -1,5 +1,7 @@
 package dev.mediaflow.gateway.upload;
 
+import dev.mediaflow.gateway.support.HeifEncoder;
+import dev.mediaflow.gateway.support.HostileMedia;
 import dev.mediaflow.gateway.support.TestFiles;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,17 @@ class MediaSnifferTest {
         assertThat(sniffer.detect(bytes("RIFF", new int[]{100, 0, 0, 0}, "AVI LIST"))).contains(StoredFormat.AVI);
         assertThat(sniffer.detect(ebml("webm"))).contains(StoredFormat.WEBM);
         assertThat(sniffer.detect(ebml("matroska"))).contains(StoredFormat.MKV);
+    }
+
+    @Test
+    void heicAndAvifAreRecognisedByTheirBrands() {
+        assertThat(sniffer.detect(HeifEncoder.heic(32, 24))).contains(StoredFormat.HEIC);
+        assertThat(sniffer.detect(HeifEncoder.avif(32, 24))).contains(StoredFormat.AVIF);
+        assertThat(sniffer.detect(HostileMedia.heif("heix", new int[]{10, 10}))).contains(StoredFormat.HEIC);
+        assertThat(sniffer.detect(HostileMedia.imageSequence("avis", 10, 10, 3))).contains(StoredFormat.AVIF);
+        assertThat(sniffer.detect(HostileMedia.imageSequence("msf1", 10, 10, 3))).contains(StoredFormat.HEIC);
+        assertThat(sniffer.detect(HostileMedia.video("isom", 10, 10, 10, 10, false))).contains(StoredFormat.MP4);
+        assertThat(sniffer.detect(HostileMedia.video("qt  ", 10, 10, 10, 10, false))).contains(StoredFormat.MOV);
     }
 
     @Test

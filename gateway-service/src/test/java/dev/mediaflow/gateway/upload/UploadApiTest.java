@@ -1,6 +1,7 @@
 package dev.mediaflow.gateway.upload;
 
 import dev.mediaflow.gateway.support.GatewayIntegrationTest;
+import dev.mediaflow.gateway.support.HostileMedia;
 import dev.mediaflow.gateway.support.Multipart;
 import dev.mediaflow.gateway.support.TestFiles;
 import dev.mediaflow.messages.EventType;
@@ -263,8 +264,9 @@ class UploadApiTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void aCorruptJpegWithValidMagicIsAcceptedForTheWorkerToFail() {
-        upload(ALICE, Multipart.file("broken.jpg", TestFiles.corruptJpeg(), "image/jpeg"))
+    void aJpegWithAReadableHeaderButCorruptDataIsAcceptedForTheWorkerToFail() {
+        byte[] jpeg = HostileMedia.jpegWithCorruptScan(TestFiles.image("jpg", 64, 48));
+        upload(ALICE, Multipart.file("broken.jpg", jpeg, "image/jpeg"))
                 .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
                 .expectBody().jsonPath("$.type").isEqualTo("photo").jsonPath("$.status").isEqualTo("queued");
     }
