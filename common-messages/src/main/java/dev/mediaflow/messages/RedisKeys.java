@@ -37,14 +37,20 @@ public record RedisKeys(String prefix) {
         return prefix + "cancel:" + jobId;
     }
 
-    /** string: set by a worker once a task of that run finished, so a redelivery changes nothing */
+    /**
+     * string: the {@code task.succeeded} event of that run, stored by the worker that finished it, so a
+     * redelivery changes nothing but sends the event again
+     */
     public String taskDone(UUID jobId, WorkerKind kind, int run) {
         return prefix + "done:" + jobId + ":" + kind.json() + ":" + run;
     }
 
-    /** counter: how often one attempt was started; more than once means its worker died in it */
-    public String starts(UUID jobId, WorkerKind kind, int run, int attempt) {
-        return prefix + "starts:" + jobId + ":" + kind.json() + ":" + run + ":" + attempt;
+    /**
+     * hash: who holds one attempt now ({@code holder}, a worker process id, blank once released) and how
+     * often a holder died in it ({@code deaths})
+     */
+    public String attempt(UUID jobId, WorkerKind kind, int run, int attempt) {
+        return prefix + "attempt:" + jobId + ":" + kind.json() + ":" + run + ":" + attempt;
     }
 
     /** hash with a short TTL: one worker instance's heartbeat */

@@ -30,6 +30,7 @@ public final class TaskContext {
         return input;
     }
 
+    /** This attempt's own folder: promoted into {@code processed/<owner>/<mediaItemId>} on success, removed otherwise. */
     public Path outputDir() {
         return outputDir;
     }

@@ -1,12 +1,20 @@
 package dev.mediaflow.worker;
 
+import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.TaskMessage;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 
-/** Cancellation and "already done" flags in Redis. */
+/**
+ * Cancellation, "already done" and pause flags in Redis. Every Redis failure is an
+ * {@link InfrastructureException}: it hands the task back instead of failing it.
+ */
 public class TaskFlags {
 
     private final StringRedisTemplate redis;
@@ -21,27 +29,48 @@ public class TaskFlags {
 
     /** Cancel stores the highest cancelled run: a retry starts a newer run, which runs again. */
     public boolean cancelled(TaskMessage task) {
-        String run = redis.opsForValue().get(keys.cancel(task.jobId()));
-        return run != null && task.run() <= Integer.parseInt(run);
+        String run = call("the cancellation check", () -> redis.opsForValue().get(keys.cancel(task.jobId())));
+        try {
+            return run != null && task.run() <= Integer.parseInt(run.trim());
+        } catch (NumberFormatException e) {
+            throw new InfrastructureException("the cancel flag of job " + task.jobId() + " is not a run number", e);
+        }
     }
 
-    public boolean done(TaskMessage task) {
-        return Boolean.TRUE.equals(redis.hasKey(keys.taskDone(task.jobId(), task.worker(), task.run())));
+    /**
+     * The {@code task.succeeded} event of this run when it already finished, to be sent again: the first
+     * one may have been lost (a rolled-back retry that reused the run number, a queue purged).
+     * A flag that holds no event reads as not done, and the task simply runs again.
+     */
+    public Optional<JobEvent> done(TaskMessage task) {
+        String value = call("the done check", () -> redis.opsForValue().get(keys.taskDone(task.jobId(), task.worker(), task.run())));
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(value.getBytes(StandardCharsets.UTF_8), JobEvent.class));
+        } catch (RuntimeException notAnEvent) {
+            return Optional.empty();
+        }
     }
 
-    public void markDone(TaskMessage task) {
-        redis.opsForValue().set(keys.taskDone(task.jobId(), task.worker(), task.run()), "1", doneTtl);
-    }
-
-    /** Counts one more start of this attempt (more than one: its worker died in it); lives as long as the done flag. */
-    public long countStart(TaskMessage task) {
-        String key = keys.starts(task.jobId(), task.worker(), task.run(), task.attempt());
-        Long count = redis.opsForValue().increment(key);
-        redis.expire(key, doneTtl);
-        return count == null ? 1 : count;
+    public void markDone(TaskMessage task, JobEvent succeeded) {
+        String json = new String(Json.write(succeeded), StandardCharsets.UTF_8);
+        call("marking the task done", () -> {
+            redis.opsForValue().set(keys.taskDone(task.jobId(), task.worker(), task.run()), json, doneTtl);
+            return null;
+        });
     }
 
     public boolean paused() {
-        return Boolean.TRUE.equals(redis.hasKey(keys.paused()));
+        return call("the pause check", () -> Boolean.TRUE.equals(redis.hasKey(keys.paused())));
+    }
+
+    private static <T> T call(String what, Supplier<T> redisCall) {
+        try {
+            return redisCall.get();
+        } catch (RuntimeException e) {
+            throw new InfrastructureException("Redis failed at " + what, e);
+        }
     }
 }

@@ -12,8 +12,9 @@ public interface TaskHandler {
     WorkerKind kind();
 
     /**
-     * Writes every output of the task under {@link TaskContext#outputDir()} (temporary name, then
-     * rename) and returns them by variant name. Calls {@link TaskContext#checkpoint()} between steps.
+     * Writes every output of the task under {@link TaskContext#outputDir()}, this attempt's own folder
+     * (with {@link dev.mediaflow.storage.DurableFiles}), and returns them by variant name; the worker
+     * promotes them into the item's output folder once the task succeeded. Calls {@link TaskContext#checkpoint()} between steps.
      * Any exception fails this attempt.
      */
     Map<String, VariantResult> handle(TaskContext context) throws Exception;

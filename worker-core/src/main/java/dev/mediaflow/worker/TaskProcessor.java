@@ -3,26 +3,32 @@ package dev.mediaflow.worker;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Json;
-import dev.mediaflow.messages.Operation;
-import dev.mediaflow.messages.StorageLayout;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.TopologyDeclarations;
 import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.worker.files.AttemptFolder;
+import dev.mediaflow.worker.files.RefusedTaskException;
+import dev.mediaflow.worker.files.TaskPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One task's life, from the message body to the acknowledgement decision. Every event is
  * confirmed by the broker before the message is settled, so a crash at any point redelivers.
+ *
+ * <p>Three kinds of trouble, three answers: the task's own failure (its input, its handler) uses up an
+ * attempt; infrastructure trouble (Redis, the broker) throws {@link InfrastructureException} out of
+ * {@link #process}, and the listener hands the task back without counting anything; a task that can
+ * never run (unreadable, or paths that are not its own) goes straight to the parking lot with a
+ * {@code task.dead} event.
  */
 public class TaskProcessor {
 
@@ -34,86 +40,120 @@ public class TaskProcessor {
         REJECT
     }
 
+    /** How often a worker may die in one attempt (crash, kill) before the attempt counts as failed. */
+    static final int MAX_DEATHS = 3;
+
     private static final Logger log = LoggerFactory.getLogger(TaskProcessor.class);
 
     private final TaskHandler handler;
     private final EventPublisher events;
     private final TaskFlags flags;
+    private final AttemptClaims claims;
     private final WorkerState state;
     private final Path storageRoot;
     private final List<Duration> retryDelays;
 
-    public TaskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, WorkerState state,
-                         Path storageRoot, List<Duration> retryDelays) {
+    public TaskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, AttemptClaims claims,
+                         WorkerState state, Path storageRoot, List<Duration> retryDelays) {
         this.handler = handler;
         this.events = events;
         this.flags = flags;
+        this.claims = claims;
         this.state = state;
         this.storageRoot = storageRoot;
         this.retryDelays = retryDelays;
     }
 
-    /** How often one attempt may be started (its worker dying in it each time) before it counts as failed. */
-    static final int MAX_STARTS_PER_ATTEMPT = 3;
-
+    /** @throws InfrastructureException when Redis or the broker failed: hand the task back */
     public Outcome process(byte[] body) {
         TaskMessage task;
         try {
             task = Json.read(body, TaskMessage.class);
             validate(task);
         } catch (RuntimeException e) {
-            log.error("Unreadable task message parked in {}: {}", Topology.DLQ, e.getMessage());
-            return Outcome.REJECT;
+            return unreadable(body, e);
+        }
+        TaskPaths paths;
+        try {
+            paths = TaskPaths.of(storageRoot, task);
+        } catch (RefusedTaskException e) {
+            return refused(task, e.getMessage());
         }
         if (flags.cancelled(task)) {
             log.info("Job {} was cancelled; skipping its {} task", task.jobId(), task.worker().json());
             events.publish(event(EventType.TASK_CANCELLED, task));
             return Outcome.ACK;
         }
-        if (flags.done(task)) {
-            log.info("Job {} {} task run {} already done; redelivery ignored", task.jobId(), task.worker().json(), task.run());
+        Optional<JobEvent> done = flags.done(task);
+        if (done.isPresent()) {
+            // the first task.succeeded may never have been applied; sending it again is harmless
+            events.publish(done.get());
+            log.info("Job {} {} task run {} already done; its task.succeeded sent again", task.jobId(),
+                    task.worker().json(), task.run());
             return Outcome.ACK;
         }
-        long starts = flags.countStart(task);
-        if (starts > MAX_STARTS_PER_ATTEMPT) {
-            // a task that kills its worker must not come back forever at the head of the queue
-            state.started(task.jobId());
-            return failed(task, new IllegalStateException("the worker stopped " + (starts - 1)
-                    + " times while processing this task (crash or kill)"), 0);
+        long deaths = claims.claim(task);
+        try {
+            if (deaths >= MAX_DEATHS) {
+                // a task that kills its worker must not come back forever at the head of the queue
+                state.started(task.jobId());
+                return failed(task, new IllegalStateException("the worker stopped " + deaths
+                        + " times while processing this task (crash or kill)"), 0);
+            }
+            return run(task, paths);
+        } finally {
+            claims.release(task);
         }
-        return run(task);
     }
 
-    private Outcome run(TaskMessage task) {
+    private Outcome run(TaskMessage task, TaskPaths paths) {
         long start = System.nanoTime();
         state.started(task.jobId());
-        Path outputDir = null;
+        AttemptFolder folder = null;
         try {
-            Path input = StorageLayout.resolve(storageRoot, task.inputPath());
-            outputDir = StorageLayout.resolve(storageRoot, task.outputDir());
             events.publish(event(EventType.TASK_STARTED, task));
             log.info("Job {} {} task attempt {}/{} started", task.jobId(), task.worker().json(), task.attempt(), task.maxAttempts());
-            Files.createDirectories(outputDir);
-            TaskContext context = new TaskContext(task, input, outputDir,
+            folder = AttemptFolder.create(storageRoot, task, paths.outputDir());
+            TaskContext context = new TaskContext(task, paths.input(), folder.dir(),
                     () -> checkpoint(task),
                     percent -> events.publish(event(EventType.TASK_PROGRESS, task).withProgress(percent)));
             Map<String, VariantResult> results = handler.handle(context);
             checkpoint(task);
+            folder.promote();
             long ms = (System.nanoTime() - start) / 1_000_000;
-            events.publish(event(EventType.TASK_SUCCEEDED, task).withOutcome(ms, results));
-            flags.markDone(task);
+            JobEvent succeeded = event(EventType.TASK_SUCCEEDED, task).withOutcome(ms, results);
+            rememberDone(task, succeeded);
+            events.publish(succeeded);
             state.finished(task.jobId(), true);
             log.info("Job {} {} task succeeded in {} ms: {}", task.jobId(), task.worker().json(), ms, results.keySet());
             return Outcome.ACK;
         } catch (TaskCancelledException e) {
-            removeOutputs(task, outputDir);
+            discard(folder);
             events.publish(event(EventType.TASK_CANCELLED, task));
             state.left(task.jobId());
-            log.info("Job {} {} task cancelled; partial outputs removed", task.jobId(), task.worker().json());
+            log.info("Job {} {} task cancelled; its partial outputs removed", task.jobId(), task.worker().json());
             return Outcome.ACK;
         } catch (Exception | Error e) {
+            discard(folder);
+            if (InfrastructureException.in(e)) {
+                state.left(task.jobId());
+                throw e instanceof InfrastructureException ie ? ie : new InfrastructureException("task handed back", e);
+            }
             // an Error (out of memory, say) fails this attempt too, if the JVM can still publish
             return failed(task, e, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /**
+     * The outputs are in place: a Redis failure now must not turn the success into a retry (and, on the
+     * last attempt, a false dead letter). Without the flag a redelivery would only redo the same work.
+     */
+    private void rememberDone(TaskMessage task, JobEvent succeeded) {
+        try {
+            flags.markDone(task, succeeded);
+        } catch (InfrastructureException e) {
+            log.warn("Job {} {} task succeeded but its done flag could not be stored: {}", task.jobId(),
+                    task.worker().json(), e.getMessage());
         }
     }
 
@@ -135,6 +175,30 @@ public class TaskProcessor {
         return Outcome.ACK;
     }
 
+    /** A task that may never run: parked at once, whatever its attempt, with the reason in its events. */
+    private Outcome refused(TaskMessage task, String reason) {
+        log.error("Job {} {} task parked in {}: {}", task.jobId(), task.worker().json(), Topology.DLQ, reason);
+        events.publish(event(EventType.TASK_FAILED, task).withError(reason));
+        events.publish(event(EventType.TASK_DEAD, task).withError(reason));
+        return Outcome.REJECT;
+    }
+
+    /**
+     * Parked, and the job told so whenever its id can be read: otherwise it would wait for this task
+     * forever. Fields that cannot be read fall back to this worker's kind and the first run and attempt.
+     */
+    private Outcome unreadable(byte[] body, RuntimeException cause) {
+        String reason = "unreadable task message: " + describe(cause);
+        Optional<JobEvent> dead = UnreadableTask.deadEvent(body, handler.kind(), state.id(), reason);
+        if (dead.isPresent()) {
+            events.publish(dead.get());
+            log.error("Task of job {} parked in {}: {}", dead.get().jobId(), Topology.DLQ, reason);
+        } else {
+            log.error("Task message without a readable jobId parked in {}: {}", Topology.DLQ, reason);
+        }
+        return Outcome.REJECT;
+    }
+
     private void checkpoint(TaskMessage task) {
         if (flags.cancelled(task)) {
             throw new TaskCancelledException("job " + task.jobId() + " was cancelled");
@@ -145,23 +209,17 @@ public class TaskProcessor {
         return JobEvent.forTask(type, task, state.id());
     }
 
-    private void removeOutputs(TaskMessage task, Path outputDir) {
-        if (outputDir == null) {
-            return;
-        }
-        for (Operation op : task.operations()) {
-            try {
-                Files.deleteIfExists(outputDir.resolve(op.fileName()));
-            } catch (IOException e) {
-                log.warn("Could not remove partial output {}: {}", outputDir.resolve(op.fileName()), e.getMessage());
-            }
+    private static void discard(AttemptFolder folder) {
+        if (folder != null) {
+            folder.discard();
         }
     }
 
     private static void validate(TaskMessage task) {
         if (task.jobId() == null || task.worker() == null || task.inputPath() == null || task.outputDir() == null
-                || task.operations() == null || task.operations().isEmpty() || task.maxAttempts() < 1 || task.attempt() < 1) {
-            throw new IllegalArgumentException("task message lacks jobId, worker, paths, operations or attempts");
+                || task.operations() == null || task.operations().isEmpty() || task.maxAttempts() < 1 || task.attempt() < 1
+                || task.run() < 1) {
+            throw new IllegalArgumentException("task message lacks jobId, worker, paths, operations, run or attempts");
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.mediaflow.worker;
 
+import dev.mediaflow.messages.ConfirmedSender;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.TopologyDeclarations;
+import dev.mediaflow.worker.files.StagingSweeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -22,6 +24,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.Map;
 
 /** Import this in a worker application that has exactly one {@link TaskHandler} bean. */
@@ -55,7 +58,7 @@ public class WorkerConfiguration {
 
     @Bean
     EventPublisher eventPublisher(RabbitTemplate rabbitTemplate, WorkerSettings settings) {
-        return new EventPublisher(rabbitTemplate, settings.publishTimeout());
+        return new EventPublisher(new ConfirmedSender(rabbitTemplate, settings.publishTimeout()));
     }
 
     @Bean
@@ -64,14 +67,37 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    TaskProcessor taskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, WorkerState state,
-                                WorkerSettings settings) {
-        return new TaskProcessor(handler, events, flags, state, settings.storageRoot(), settings.retryDelayList());
+    AttemptClaims attemptClaims(StringRedisTemplate redis, WorkerSettings settings) {
+        return new AttemptClaims(redis, settings.redisKeys(), settings.doneFlagTtl());
+    }
+
+    @Bean
+    TaskProcessor taskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, AttemptClaims claims,
+                                WorkerState state, WorkerSettings settings) {
+        return new TaskProcessor(handler, events, flags, claims, state, settings.storageRoot(), settings.retryDelayList());
+    }
+
+    @Bean
+    StagingSweeper stagingSweeper(WorkerSettings settings) {
+        return new StagingSweeper(settings.storageRoot(), settings.stagingStaleAfter(), Clock.systemUTC());
+    }
+
+    /**
+     * Every new broker connection re-reads the pause flag (a command sent meanwhile was lost with the
+     * exclusive control queue); every lost one releases this process's attempt claims (the broker
+     * requeues those tasks, and their next start is no worker death).
+     */
+    @Bean
+    BrokerConnectionWatch brokerConnectionWatch(ConnectionFactory connectionFactory, WorkerControl control,
+                                                AttemptClaims claims) {
+        BrokerConnectionWatch watch = new BrokerConnectionWatch(control, claims);
+        connectionFactory.addConnectionListener(watch);
+        return watch;
     }
 
     @Bean
     SimpleMessageListenerContainer taskContainer(ConnectionFactory connectionFactory, TaskProcessor processor,
-                                                 TaskHandler handler, WorkerSettings settings) {
+                                                 TaskHandler handler, WorkerState state, WorkerSettings settings) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(handler.kind().queue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -83,7 +109,7 @@ public class WorkerConfiguration {
         // a pause lets the task in hand finish, however long it takes
         container.setShutdownTimeout(Long.MAX_VALUE / 2);
         container.setAutoStartup(false);
-        container.setMessageListener(new TaskListener(processor));
+        container.setMessageListener(new TaskListener(processor, state));
         return container;
     }
 

@@ -15,6 +15,10 @@ import java.util.concurrent.Executors;
 /**
  * Starts the task consumers (paused if Redis says the fleet is paused) and follows pause/resume
  * commands from {@code mediaflow.control}. Stopping the container lets the task in hand finish.
+ *
+ * <p>The control queue is exclusive to this connection, so a command sent while the connection is
+ * down is lost to this worker. Hence every new connection reads the Redis flag again
+ * ({@link #reconnected()}), which is what the command changed.
  */
 public class WorkerControl implements MessageListener, SmartLifecycle {
 
@@ -87,6 +91,35 @@ public class WorkerControl implements MessageListener, SmartLifecycle {
         return Integer.MAX_VALUE - 100;
     }
 
+    /**
+     * A (re)connection to the broker: apply the pause flag as Redis has it now. Called on the thread that
+     * opened the connection (maybe a task consumer), so the container is switched on another thread.
+     */
+    public void reconnected() {
+        if (!running) {
+            return;
+        }
+        boolean paused;
+        try {
+            paused = flags.paused();
+        } catch (RuntimeException e) {
+            log.warn("Redis unreachable after reconnecting ({}); keeping the {} state", e.getMessage(),
+                    state.paused() ? "paused" : "running");
+            return;
+        }
+        if (paused && !state.paused()) {
+            // before the consumers can take a task; the listener gives back what races this
+            state.setPaused(true);
+        }
+        ControlCommand command = new ControlCommand(paused ? ControlCommand.Action.PAUSE : ControlCommand.Action.RESUME,
+                "the pause flag, read again after reconnecting", java.time.Instant.now());
+        try {
+            switcher.execute(() -> apply(command));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the worker is shutting down
+        }
+    }
+
     @Override
     public void onMessage(Message message) {
         ControlCommand command;
@@ -100,7 +133,7 @@ public class WorkerControl implements MessageListener, SmartLifecycle {
     }
 
     private void apply(ControlCommand command) {
-        if (command.action() == ControlCommand.Action.PAUSE && !state.paused()) {
+        if (command.action() == ControlCommand.Action.PAUSE && (!state.paused() || tasks.isRunning())) {
             state.setPaused(true);
             log.info("Pausing (requested by {}): finishing the task in hand, taking no new one", command.requestedBy());
             tasks.stop();

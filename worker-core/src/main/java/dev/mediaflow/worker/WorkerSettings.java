@@ -15,6 +15,7 @@ import java.util.List;
  *
  * @param workerId  blank: kind, host name and process id
  * @param consumers concurrent consumers of the task queue, each with prefetch 1
+ * @param stagingStaleAfter an attempt folder untouched this long belongs to a killed worker and is swept
  */
 @ConfigurationProperties("mediaflow")
 public record WorkerSettings(
@@ -25,7 +26,8 @@ public record WorkerSettings(
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue("7d") Duration doneFlagTtl,
-        @DefaultValue("") String workerId) {
+        @DefaultValue("") String workerId,
+        @DefaultValue("1h") Duration stagingStaleAfter) {
 
     public WorkerSettings {
         if (consumers < 1) {

@@ -1,5 +1,6 @@
 package dev.mediaflow.worker;
 
+import dev.mediaflow.messages.ConfirmedSender;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Json;
@@ -37,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The task life cycle against the real local RabbitMQ and Redis, with a scripted handler. */
 class TaskProcessorTest {
@@ -56,6 +58,13 @@ class TaskProcessorTest {
     private final ScriptedHandler handler = new ScriptedHandler();
     private WorkerState state;
     private TaskProcessor processor;
+    private TaskFlags flags;
+    private AttemptClaims claims;
+
+    private TaskProcessor processor(TaskFlags taskFlags, AttemptClaims attemptClaims) {
+        return new TaskProcessor(handler, new EventPublisher(new ConfirmedSender(rabbit, Duration.ofSeconds(5))),
+                taskFlags, attemptClaims, state, storage, DELAYS);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -87,10 +96,10 @@ class TaskProcessorTest {
         keys = new RedisKeys("mediaflow-test-" + UUID.randomUUID() + ":");
 
         state = new WorkerState("test-worker");
-        processor = new TaskProcessor(handler, new EventPublisher(rabbit, Duration.ofSeconds(5)),
-                new TaskFlags(redis, keys, Duration.ofMinutes(5)), state, storage, DELAYS);
+        flags = new TaskFlags(redis, keys, Duration.ofMinutes(5));
+        claims = new AttemptClaims(redis, keys, Duration.ofMinutes(5));
+        processor = processor(flags, claims);
         Files.createDirectories(storage.resolve("uploads/alice"));
-        Files.writeString(storage.resolve("uploads/alice/in.jpg"), "pretend image");
     }
 
     @AfterEach
@@ -108,7 +117,7 @@ class TaskProcessorTest {
     }
 
     @Test
-    void successPublishesStartedThenSucceededAndARedeliveryChangesNothing() {
+    void successPublishesStartedThenSucceededAndARedeliveryOnlySendsTheSuccessAgain() {
         TaskMessage task = task(1, 3);
         handler.script.add(ctx -> {
             ctx.checkpoint();
@@ -117,13 +126,21 @@ class TaskProcessorTest {
         });
 
         assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
-        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        List<JobEvent> first = events(2);
+        assertThat(first).extracting(JobEvent::type).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
         assertThat(Files.exists(storage.resolve("processed/alice/" + task.mediaItemId() + "/thumbnail.webp"))).isTrue();
         assertThat(state.processed()).isEqualTo(1);
+        assertThat(storage.resolve("staging/image")).isEmptyDirectory();
 
+        // a run found already done sends its task.succeeded again (the first may have been lost), with
+        // the same results, and does not run the handler
         assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
         assertThat(handler.calls.get()).isEqualTo(1);
-        assertThat(rabbit.receive(eventsQueue, 500)).isNull();
+        JobEvent again = events(1).get(0);
+        assertThat(again.type()).isEqualTo(EventType.TASK_SUCCEEDED);
+        assertThat(again.results()).isEqualTo(first.get(1).results());
+        assertThat(again.run()).isEqualTo(task.run());
+        assertThat(rabbit.receive(eventsQueue, 300)).isNull();
     }
 
     @Test
@@ -209,21 +226,25 @@ class TaskProcessorTest {
     }
 
     @Test
-    void aPathOutsideTheStorageRootFailsTheAttempt() {
-        TaskMessage hostile = new TaskMessage(UUID.randomUUID(), UUID.randomUUID(), "alice", MediaType.PHOTO,
-                WorkerKind.IMAGE, "../../etc/passwd", "processed/alice/x", List.of(Operation.THUMBNAIL), 5, 1, 1, 1,
+    void aPathOutsideTheStorageRootIsParkedOnItsFirstAttempt() {
+        UUID media = UUID.randomUUID();
+        TaskMessage hostile = new TaskMessage(UUID.randomUUID(), media, "alice", MediaType.PHOTO,
+                WorkerKind.IMAGE, "../../etc/passwd", "processed/alice/" + media, List.of(Operation.THUMBNAIL), 5, 1, 1, 3,
                 "00", Instant.now());
         assertThat(processor.process(Json.write(hostile))).isEqualTo(TaskProcessor.Outcome.REJECT);
         assertThat(handler.calls.get()).isZero();
         List<JobEvent> events = events(2);
         assertThat(events).extracting(JobEvent::type).containsExactly(EventType.TASK_FAILED, EventType.TASK_DEAD);
-        assertThat(events.get(0).error()).contains("leaves the storage root");
+        assertThat(events.get(1).error()).contains("inputPath is not uploads/alice/" + media);
     }
 
     @Test
     void anAttemptThatKilledItsWorkerThreeTimesFailsInsteadOfRunningAgain() {
         TaskMessage task = task(1, 3);
-        redis.opsForValue().set(keys.starts(task.jobId(), task.worker(), task.run(), task.attempt()), "3");
+        // three processes claimed it and vanished without releasing it (kill -9)
+        for (int i = 0; i < 3; i++) {
+            new AttemptClaims(redis, keys, Duration.ofMinutes(5)).claim(task);
+        }
 
         assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
         assertThat(handler.calls.get()).isZero();
@@ -258,9 +279,10 @@ class TaskProcessorTest {
         nowhere.afterPropertiesSet();
         nowhere.start();
         try {
-            TaskProcessor withoutRedis = new TaskProcessor(handler, new EventPublisher(rabbit, Duration.ofSeconds(5)),
-                    new TaskFlags(new StringRedisTemplate(nowhere), keys, Duration.ofMinutes(5)), state, storage, DELAYS);
-            TaskListener listener = new TaskListener(withoutRedis);
+            StringRedisTemplate unreachable = new StringRedisTemplate(nowhere);
+            TaskProcessor withoutRedis = processor(new TaskFlags(unreachable, keys, Duration.ofMinutes(5)),
+                    new AttemptClaims(unreachable, keys, Duration.ofMinutes(5)));
+            TaskListener listener = new TaskListener(withoutRedis, state);
             rabbit.send(Topology.TASKS_EXCHANGE, WorkerKind.IMAGE.routingKey(), new Message(Json.write(task(1, 3)), new MessageProperties()));
             rabbit.execute(channel -> {
                 var response = channel.basicGet(WorkerKind.IMAGE.queue(), false);
@@ -279,16 +301,185 @@ class TaskProcessorTest {
         }
     }
 
+    @Test
+    void cancellingASecondJobOfTheSameMediaItemKeepsTheFirstJobsResults() throws Exception {
+        TaskMessage first = task(1, 3);
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "first job's thumbnail");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 21));
+        });
+        assertThat(processor.process(Json.write(first))).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        Path thumbnail = storage.resolve(first.outputDir()).resolve("thumbnail.webp");
+        assertThat(thumbnail).hasContent("first job's thumbnail");
+
+        // a second job of the same media item (POST /api/queue/enqueue/{mediaItemId}), cancelled while it runs
+        TaskMessage second = new TaskMessage(UUID.randomUUID(), first.mediaItemId(), "alice", MediaType.PHOTO,
+                WorkerKind.IMAGE, first.inputPath(), first.outputDir(), first.operations(), 5, 1, 1, 3, "00", Instant.now());
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "second job's partial thumbnail");
+            redis.opsForValue().set(keys.cancel(second.jobId()), "1");
+            ctx.checkpoint();
+            return Map.of();
+        });
+        assertThat(processor.process(Json.write(second))).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_CANCELLED);
+
+        assertThat(thumbnail).as("the first job's variant survives the second job's cancel")
+                .hasContent("first job's thumbnail");
+        assertThat(storage.resolve("staging/image")).isEmptyDirectory();
+    }
+
+    @Test
+    void aRedisErrorAtACancellationCheckHandsTheTaskBackWithoutUsingAnAttempt() throws Exception {
+        TaskMessage task = task(1, 3);
+        // a real Redis error (WRONGTYPE) at the checkpoint, three times in a row, then Redis is fine again
+        for (int i = 0; i < 3; i++) {
+            handler.script.add(ctx -> {
+                Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "partial");
+                redis.opsForHash().put(keys.cancel(task.jobId()), "broken", "1");
+                ctx.checkpoint();
+                return Map.of();
+            });
+        }
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "webp");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 4));
+        });
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> processor.process(Json.write(task))).isInstanceOf(InfrastructureException.class);
+            assertThat(eventTypes(1)).containsExactly(EventType.TASK_STARTED);
+            assertThat(rabbit.receive(eventsQueue, 300)).as("no failure, no retry").isNull();
+            assertThat(storage.resolve("staging/image")).isEmptyDirectory();
+            redis.delete(keys.cancel(task.jobId()));
+        }
+        // the same attempt, handed back three times, is neither failed nor counted as a worker death
+        assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        assertThat(state.failed()).isZero();
+        assertThat(storage.resolve(task.outputDir()).resolve("thumbnail.webp")).hasContent("webp");
+    }
+
+    @Test
+    void aFailedDoneFlagAfterASuccessIsNeitherARetryNorADeadLetter() {
+        TaskMessage task = task(3, 3);
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "webp");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 4));
+        });
+        // Redis refuses the done flag's SET: an expiry past the end of time is a real server error
+        TaskProcessor refusingDone = processor(new TaskFlags(redis, keys, Duration.ofMillis(Long.MAX_VALUE)), claims);
+        assertThat(refusingDone.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        assertThat(rabbit.receive(eventsQueue, 300)).isNull();
+        assertThat(state.failed()).isZero();
+        assertThat(storage.resolve(task.outputDir()).resolve("thumbnail.webp")).hasContent("webp");
+        assertThat(redis.hasKey(keys.taskDone(task.jobId(), task.worker(), task.run()))).as("the SET really failed").isFalse();
+    }
+
+    @Test
+    void aTaskBackFromABrokerRestartIsNoWorkerDeathButOneFromAVanishedHolderIs() {
+        TaskMessage task = task(1, 3);
+        AttemptClaims crashed = new AttemptClaims(redis, keys, Duration.ofMinutes(5));
+        AttemptClaims disconnected = new AttemptClaims(redis, keys, Duration.ofMinutes(5));
+        AttemptClaims next = new AttemptClaims(redis, keys, Duration.ofMinutes(5));
+
+        assertThat(disconnected.claim(task)).isZero();
+        disconnected.releaseAll(); // its broker connection dropped: the broker requeues, the process lives
+        assertThat(next.claim(task)).as("redelivery after a broker restart").isZero();
+        assertThat(next.claim(task)).as("its own task back").isZero();
+        next.release(task);
+
+        assertThat(crashed.claim(task)).isZero();
+        // killed: never released
+        assertThat(next.claim(task)).as("redelivery after a kill -9").isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableTaskWithAReadableJobIdIsParkedWithATaskDeadEvent() {
+        UUID jobId = UUID.randomUUID();
+        String body = "{\"jobId\":\"" + jobId + "\",\"run\":2,\"attempt\":1,\"maxAttempts\":3,\"operations\":\"not a list\"}";
+        assertThat(processor.process(body.getBytes())).isEqualTo(TaskProcessor.Outcome.REJECT);
+        JobEvent dead = events(1).get(0);
+        assertThat(dead.type()).isEqualTo(EventType.TASK_DEAD);
+        assertThat(dead.jobId()).isEqualTo(jobId);
+        assertThat(dead.worker()).isEqualTo(WorkerKind.IMAGE);
+        assertThat(dead.run()).isEqualTo(2);
+        assertThat(dead.error()).startsWith("unreadable task message");
+
+        // the good case next to it: not even a jobId, parked without an event
+        assertThat(processor.process("{not json".getBytes())).isEqualTo(TaskProcessor.Outcome.REJECT);
+        assertThat(rabbit.receive(eventsQueue, 300)).isNull();
+        assertThat(handler.calls.get()).isZero();
+    }
+
+    @Test
+    void aForgedTaskReadingAnotherOwnersUploadIsParkedAndWritesNothing() throws Exception {
+        UUID bobsItem = UUID.randomUUID();
+        Files.createDirectories(storage.resolve("uploads/bob"));
+        Files.writeString(storage.resolve("uploads/bob/" + bobsItem + ".jpg"), "bob's photo");
+        UUID alicesItem = UUID.randomUUID();
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "bob's photo as alice's thumbnail");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 4));
+        });
+        TaskMessage forged = new TaskMessage(UUID.randomUUID(), alicesItem, "alice", MediaType.PHOTO, WorkerKind.IMAGE,
+                "uploads/bob/" + bobsItem + ".jpg", "processed/alice/" + alicesItem, List.of(Operation.THUMBNAIL),
+                5, 1, 1, 3, "00", Instant.now());
+
+        assertThat(processor.process(Json.write(forged))).isEqualTo(TaskProcessor.Outcome.REJECT);
+        List<JobEvent> events = events(2);
+        assertThat(events).extracting(JobEvent::type).containsExactly(EventType.TASK_FAILED, EventType.TASK_DEAD);
+        assertThat(events.get(1).error()).contains("inputPath is not uploads/alice/" + alicesItem);
+        assertThat(handler.calls.get()).isZero();
+        assertThat(storage.resolve("processed")).doesNotExist();
+        assertThat(storage.resolve("staging")).doesNotExist();
+
+        // the same task with its own paths runs
+        TaskMessage own = new TaskMessage(forged.jobId(), alicesItem, "alice", MediaType.PHOTO, WorkerKind.IMAGE,
+                "uploads/alice/" + alicesItem + ".jpg", "processed/alice/" + alicesItem, List.of(Operation.THUMBNAIL),
+                5, 1, 1, 3, "00", Instant.now());
+        assertThat(processor.process(Json.write(own))).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        // an outputDir of another item is refused too
+        TaskMessage otherFolder = new TaskMessage(UUID.randomUUID(), alicesItem, "alice", MediaType.PHOTO, WorkerKind.IMAGE,
+                "uploads/alice/" + alicesItem + ".jpg", "processed/alice/" + UUID.randomUUID(), List.of(Operation.THUMBNAIL),
+                5, 1, 1, 3, "00", Instant.now());
+        assertThat(processor.process(Json.write(otherFolder))).isEqualTo(TaskProcessor.Outcome.REJECT);
+        assertThat(events(2).get(1).error()).contains("outputDir is not processed/alice/" + alicesItem);
+    }
+
+    @Test
+    void anEventNoQueueTakesHandsTheTaskBackInsteadOfCountingAsSent() {
+        rabbit.execute(channel -> {
+            channel.queueUnbind(eventsQueue, Topology.EVENTS_EXCHANGE, "task.#");
+            channel.queueUnbind(Topology.EVENTS_QUEUE, Topology.EVENTS_EXCHANGE, "#");
+            return null;
+        });
+        handler.script.add(ctx -> Map.of());
+        assertThatThrownBy(() -> processor.process(Json.write(task(1, 3))))
+                .isInstanceOf(InfrastructureException.class)
+                .hasRootCauseInstanceOf(dev.mediaflow.messages.UnroutableMessageException.class);
+        assertThat(handler.calls.get()).as("task.started was not routed, so nothing ran").isZero();
+    }
+
     private static int closedPort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
+    /** A task of a new media item of alice's, with its upload in place. */
     private TaskMessage task(int attempt, int maxAttempts) {
         UUID media = UUID.randomUUID();
+        String input = "uploads/alice/" + media + ".jpg";
+        try {
+            Files.writeString(storage.resolve(input), "pretend image");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return new TaskMessage(UUID.randomUUID(), media, "alice", MediaType.PHOTO, WorkerKind.IMAGE,
-                "uploads/alice/in.jpg", "processed/alice/" + media, List.of(Operation.THUMBNAIL), 5, 1, attempt,
+                input, "processed/alice/" + media, List.of(Operation.THUMBNAIL), 5, 1, attempt,
                 maxAttempts, "00", Instant.now());
     }
 

@@ -2,6 +2,7 @@ package dev.mediaflow.gateway.publish;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.messages.AmqpMessages;
+import dev.mediaflow.messages.ConfirmedSender;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.JobSubmission;
@@ -10,19 +11,21 @@ import dev.mediaflow.messages.Topology;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Publishes a job: its {@code job.submitted} event and one task per worker kind, all on one channel,
- * then waits for the broker's confirms. Blocking: call it off the event loop.
+ * then waits for the broker's confirms; all {@code mandatory}, so a message no queue takes fails the
+ * publish (the job then stays in the spool) instead of vanishing. Blocking: call it off the event loop.
  */
 @Component
 public class JobPublisher {
 
-    private final RabbitTemplate rabbit;
-    private final long confirmTimeoutMillis;
+    private final ConfirmedSender sender;
 
     public JobPublisher(RabbitTemplate rabbit, GatewayProperties properties) {
-        this.rabbit = rabbit;
-        this.confirmTimeoutMillis = properties.publishTimeout().toMillis();
+        this.sender = new ConfirmedSender(rabbit, properties.publishTimeout());
     }
 
     /** Returns normally only when every message is confirmed; throws otherwise. */
@@ -41,18 +44,19 @@ public class JobPublisher {
 
     private void send(JobSubmission submission, boolean cancelled) {
         JobEvent submitted = JobEvent.submitted(submission);
-        rabbit.invoke(ops -> {
-            ops.send(Topology.EVENTS_EXCHANGE, submitted.routingKey(), AmqpMessages.event(submitted));
-            for (TaskMessage task : submission.tasks()) {
-                if (cancelled) {
-                    JobEvent cancel = JobEvent.forTask(EventType.TASK_CANCELLED, task, "gateway");
-                    ops.send(Topology.EVENTS_EXCHANGE, cancel.routingKey(), AmqpMessages.event(cancel));
-                } else {
-                    ops.send(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task));
-                }
+        List<ConfirmedSender.Outgoing> messages = new ArrayList<>();
+        messages.add(ConfirmedSender.Outgoing.routed(Topology.EVENTS_EXCHANGE, submitted.routingKey(),
+                AmqpMessages.event(submitted)));
+        for (TaskMessage task : submission.tasks()) {
+            if (cancelled) {
+                JobEvent cancel = JobEvent.forTask(EventType.TASK_CANCELLED, task, "gateway");
+                messages.add(ConfirmedSender.Outgoing.routed(Topology.EVENTS_EXCHANGE, cancel.routingKey(),
+                        AmqpMessages.event(cancel)));
+            } else {
+                messages.add(ConfirmedSender.Outgoing.routed(Topology.TASKS_EXCHANGE, task.worker().routingKey(),
+                        AmqpMessages.task(task)));
             }
-            ops.waitForConfirmsOrDie(confirmTimeoutMillis);
-            return null;
-        });
+        }
+        sender.send(messages);
     }
 }

@@ -3,20 +3,17 @@ package dev.mediaflow.gateway.publish;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -25,14 +22,14 @@ import java.util.stream.Stream;
 
 /**
  * Durable record of accepted jobs not yet confirmed by RabbitMQ: {@code <root>/spool/<jobId>.json}.
- * A file is written to a temporary name, forced to disk and renamed, so a reader never sees half a file.
+ * A file is written with {@link DurableFiles} (temporary name, fsync, atomic rename, directory fsync), so a
+ * reader never sees half a file.
  */
 @Component
 public class SubmissionSpool {
 
     private static final Logger log = LoggerFactory.getLogger(SubmissionSpool.class);
     private static final String SUFFIX = ".json";
-    private static final String TEMP_SUFFIX = ".json.tmp";
     private static final String CANCELLED_SUFFIX = ".cancelled";
 
     private final Path dir;
@@ -43,22 +40,7 @@ public class SubmissionSpool {
     }
 
     public void write(JobSubmission submission) throws IOException {
-        Path temp = dir.resolve(submission.jobId() + TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.wrap(Json.write(submission));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        Path target = fileOf(submission.jobId());
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory();
+        DurableFiles.write(fileOf(submission.jobId()), Json.write(submission));
     }
 
     /**
@@ -120,11 +102,7 @@ public class SubmissionSpool {
      * it is then handed to the broker as a cancellation instead of as work.
      */
     public void markCancelled(UUID jobId) throws IOException {
-        try (FileChannel marker = FileChannel.open(cancelMarkOf(jobId), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            marker.force(true);
-        }
-        forceDirectory();
+        DurableFiles.write(cancelMarkOf(jobId), new byte[0]);
     }
 
     public boolean isCancelled(UUID jobId) {
@@ -167,13 +145,14 @@ public class SubmissionSpool {
      */
     private void removeUnfinishedWrites() {
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().endsWith(TEMP_SUFFIX) || isOrphanMark(p)).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.warn("Cannot remove unfinished spool file {}: {}", p, e.toString());
-                }
-            });
+            files.filter(p -> p.getFileName().toString().endsWith(DurableFiles.TEMP_SUFFIX) || isOrphanMark(p))
+                    .forEach(p -> {
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (IOException e) {
+                            log.warn("Cannot remove unfinished spool file {}: {}", p, e.toString());
+                        }
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spool " + dir, e);
         }
@@ -183,14 +162,6 @@ public class SubmissionSpool {
         String name = file.getFileName().toString();
         return name.endsWith(CANCELLED_SUFFIX)
                 && !Files.exists(dir.resolve(name.substring(0, name.length() - CANCELLED_SUFFIX.length()) + SUFFIX));
-    }
-
-    private void forceDirectory() {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        } catch (IOException e) {
-            log.debug("Cannot fsync the spool directory: {}", e.toString());
-        }
     }
 
     private static long modifiedMillis(Path file) {

@@ -9,6 +9,7 @@ import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.StorageLayout;
+import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -20,12 +21,8 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -135,22 +132,10 @@ public class UploadService {
     }
 
     /** Durable before the 202: the bytes are synced, renamed into place, and the rename synced too. */
+    /** Durably, and never over an existing upload (a media item id is new). */
     private static void moveIntoPlace(Path temp, Path target) {
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
-            }
-            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                directory.force(true);
-            } catch (IOException | UnsupportedOperationException notEverywhere) {
-                // some file systems cannot sync a directory; the file itself is synced
-            }
+            DurableFiles.moveIntoPlace(temp, target, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the upload", e);
         }

@@ -4,7 +4,6 @@ import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.media.Pixels;
 import dev.mediaflow.worker.media.UnreadableMediaException;
 import dev.mediaflow.worker.media.MediaDecoder;
-import dev.mediaflow.worker.media.OutputFiles;
 import dev.mediaflow.imageworker.device.ImageDevice;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
@@ -105,7 +104,6 @@ public class VariantMaker {
             log.debug("variants of {} ({}): decode {} ms, variants {} ms", input.getFileName(), type.json(),
                     (decoded - start) / 1_000_000, (System.nanoTime() - decoded) / 1_000_000);
         }
-        OutputFiles.syncDirectory(outputDir);
         return results;
     }
 }

@@ -1,7 +1,7 @@
 package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.messages.VariantResult;
-import dev.mediaflow.worker.media.OutputFiles;
+import dev.mediaflow.storage.DurableFiles;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -12,14 +12,14 @@ import java.nio.file.Path;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
-/** Encodes WebP variants and writes them with {@link OutputFiles}. */
+/** Encodes WebP variants and writes them with {@link DurableFiles}. */
 public final class WebpFiles {
 
     private WebpFiles() {
     }
 
     public static VariantResult write(Mat image, int quality, Path target) throws IOException {
-        long bytes = OutputFiles.write(target, encode(image, quality));
+        long bytes = DurableFiles.write(target, encode(image, quality));
         return VariantResult.of(image.cols(), image.rows(), bytes);
     }
 

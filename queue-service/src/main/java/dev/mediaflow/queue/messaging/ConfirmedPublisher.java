@@ -1,13 +1,14 @@
 package dev.mediaflow.queue.messaging;
 
 import dev.mediaflow.messages.AmqpMessages;
+import dev.mediaflow.messages.ConfirmedSender;
+import dev.mediaflow.messages.ConfirmedSender.Outgoing;
 import dev.mediaflow.messages.ControlCommand;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -15,25 +16,27 @@ import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
 
-/** Persistent JSON messages, published on one channel and confirmed by the broker before it returns. */
+/**
+ * Persistent JSON messages, published on one channel and confirmed by the broker before it returns;
+ * tasks are {@code mandatory} (one that no queue takes is an error, not silence), pause / resume is a
+ * broadcast that may have no worker to hear it (the Redis flag is what a later worker reads).
+ */
 @Component
 public class ConfirmedPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
 
-    private final RabbitTemplate rabbit;
-    private final MediaflowProperties properties;
+    private final ConfirmedSender sender;
 
     public ConfirmedPublisher(RabbitTemplate rabbit, MediaflowProperties properties) {
-        this.rabbit = rabbit;
-        this.properties = properties;
+        this.sender = new ConfirmedSender(rabbit, properties.publishTimeout());
     }
 
     /** One message per task to {@code mediaflow.tasks}, with the AMQP priority of the job's priority. */
     public Mono<Void> publishTasks(List<TaskMessage> tasks) {
         return Mono.<Void>fromRunnable(() -> {
             List<Outgoing> outgoing = tasks.stream()
-                    .map(task -> new Outgoing(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task)))
+                    .map(task -> Outgoing.routed(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task)))
                     .toList();
             send(outgoing);
             tasks.forEach(task -> log.info("Published {} task of job {} (run {}, priority {})",
@@ -44,23 +47,16 @@ public class ConfirmedPublisher {
     /** A pause / resume for every worker instance on the {@code mediaflow.control} fanout exchange. */
     public Mono<Void> publishControl(ControlCommand command) {
         return Mono.<Void>fromRunnable(() -> send(List.of(
-                        new Outgoing(Topology.CONTROL_EXCHANGE, "",
+                        Outgoing.broadcast(Topology.CONTROL_EXCHANGE, "",
                                 AmqpMessages.json(command, "control:" + command.at(), null)))))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
     private void send(List<Outgoing> outgoing) {
         try {
-            rabbit.invoke(ops -> {
-                outgoing.forEach(o -> ops.send(o.exchange(), o.routingKey(), o.message()));
-                ops.waitForConfirmsOrDie(properties.publishTimeout().toMillis());
-                return null;
-            });
+            sender.send(outgoing);
         } catch (RuntimeException e) {
             throw new BrokerUnavailableException("RabbitMQ did not confirm the publish: " + e.getMessage(), e);
         }
-    }
-
-    private record Outgoing(String exchange, String routingKey, Message message) {
     }
 }

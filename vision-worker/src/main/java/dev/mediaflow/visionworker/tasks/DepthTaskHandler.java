@@ -3,6 +3,7 @@ package dev.mediaflow.visionworker.tasks;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.storage.DurableFiles;
 import dev.mediaflow.visionworker.depth.DepthBatcher;
 import dev.mediaflow.visionworker.depth.DepthEstimator;
 import dev.mediaflow.visionworker.depth.DepthMap;
@@ -11,7 +12,6 @@ import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.TaskContext;
 import dev.mediaflow.worker.TaskHandler;
 import dev.mediaflow.worker.media.MediaDecoder;
-import dev.mediaflow.worker.media.OutputFiles;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.springframework.stereotype.Component;
 
@@ -67,8 +67,7 @@ class DepthTaskHandler implements TaskHandler {
         }
         context.checkpoint();
         Path target = context.outputDir().resolve(Operation.DEPTH.fileName());
-        long bytes = OutputFiles.write(target, depth.png());
-        OutputFiles.syncDirectory(context.outputDir());
+        long bytes = DurableFiles.write(target, depth.png());
         return Map.of(Operation.DEPTH.json(),
                 new VariantResult(depth.width(), depth.height(), bytes, estimator.status().model()));
     }

@@ -1,0 +1,102 @@
+package dev.mediaflow.worker;
+
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.TaskMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tells "the worker died in this attempt" apart from "the attempt came back for another reason".
+ *
+ * <p>A task that kills its worker (a decoder crash, an out-of-memory kill) is redelivered at the head
+ * of its queue and would kill every worker forever; so after {@link TaskProcessor#MAX_DEATHS} deaths
+ * the attempt counts as failed. But a redelivery is not always a death: a broker restart, a dropped
+ * connection, or a task handed back for infrastructure trouble also redeliver. So each start claims
+ * the attempt in Redis under this process's id ({@code holder}), and every way out that this process
+ * lives through releases it: the end of the task, a hand-back, and the loss of the broker connection
+ * (which is when the broker requeues it). A start that finds a claim still held by another process
+ * counts one death; a claim held by this same process (it got its own task back) counts none.
+ * Only a holder that vanished without releasing (kill -9, OOM, power cut) is counted.
+ */
+public class AttemptClaims {
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptClaims.class);
+
+    private static final RedisScript<Long> CLAIM = RedisScript.of("""
+            local holder = redis.call('HGET', KEYS[1], 'holder')
+            local deaths = tonumber(redis.call('HGET', KEYS[1], 'deaths') or '0') or 0
+            if holder and holder ~= '' and holder ~= ARGV[1] then deaths = deaths + 1 end
+            redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'deaths', tostring(deaths))
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return deaths
+            """, Long.class);
+    private static final RedisScript<Long> RELEASE = RedisScript.of("""
+            if redis.call('HGET', KEYS[1], 'holder') == ARGV[1] then
+              redis.call('HSET', KEYS[1], 'holder', '')
+              return 1
+            end
+            return 0
+            """, Long.class);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final Duration ttl;
+    /** This process, not the configured worker id: a restarted worker with the same id is another holder. */
+    private final String instance = UUID.randomUUID().toString();
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+    public AttemptClaims(StringRedisTemplate redis, RedisKeys keys, Duration ttl) {
+        this.redis = redis;
+        this.keys = keys;
+        this.ttl = ttl;
+    }
+
+    /** Claims the attempt for this process; returns how many holders died in it before. */
+    public long claim(TaskMessage task) {
+        String key = key(task);
+        Long deaths;
+        try {
+            deaths = redis.execute(CLAIM, List.of(key), instance, Long.toString(ttl.toMillis()));
+        } catch (RuntimeException e) {
+            throw new InfrastructureException("Redis failed at claiming the attempt", e);
+        }
+        held.add(key);
+        return deaths == null ? 0 : deaths;
+    }
+
+    /** This process is done with the attempt (whatever the outcome); best effort. */
+    public void release(TaskMessage task) {
+        String key = key(task);
+        held.remove(key);
+        release(key);
+    }
+
+    /**
+     * The broker connection is gone, so the broker requeues whatever this process held: whoever gets
+     * those tasks next must not count a death. The tasks in hand finish or fail on their own.
+     */
+    public void releaseAll() {
+        held.forEach(this::release);
+    }
+
+    private void release(String key) {
+        try {
+            redis.execute(RELEASE, List.of(key), instance);
+        } catch (RuntimeException e) {
+            log.warn("Could not release attempt {} in Redis ({}); its next start may count as a worker death",
+                    key, e.getMessage());
+        }
+    }
+
+    private String key(TaskMessage task) {
+        return keys.attempt(task.jobId(), task.worker(), task.run(), task.attempt());
+    }
+}
