@@ -4,9 +4,9 @@ import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.http.CallerRole;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.publish.PublishedJobs;
+import dev.mediaflow.gateway.background.PeriodicRounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -16,9 +16,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Forgets a published job once queue-service answers for it, never by a clock alone while
@@ -27,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * that queue-service never recorded dropped, with a warning, so the directory cannot grow forever.
  */
 @Component
-public class PublishedJobsPruner implements SmartLifecycle {
+public class PublishedJobsPruner extends PeriodicRounds {
 
     private static final Logger log = LoggerFactory.getLogger(PublishedJobsPruner.class);
     /** queue-service records a job within milliseconds normally; asking sooner would mostly be wasted. */
@@ -37,15 +34,14 @@ public class PublishedJobsPruner implements SmartLifecycle {
 
     private final PublishedJobs published;
     private final QueueServiceClient queueService;
-    private final Duration interval;
     private final Duration memory;
-    private ScheduledExecutorService scheduler;
 
     public PublishedJobsPruner(PublishedJobs published, QueueServiceClient queueService,
                                GatewayProperties properties) {
+        super("published-jobs-pruner", properties.spoolInterval().multipliedBy(6),
+                properties.spoolInterval().multipliedBy(6));
         this.published = published;
         this.queueService = queueService;
-        this.interval = properties.spoolInterval().multipliedBy(6);
         this.memory = properties.publishedMemory();
     }
 
@@ -76,34 +72,7 @@ public class PublishedJobsPruner implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "published-jobs-pruner");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::pruneSafely, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void pruneSafely() {
-        try {
-            pruneOnce();
-        } catch (RuntimeException e) {
-            log.warn("Pruning published jobs failed: {}", e.toString());
-        }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
+    protected void runRound() {
+        pruneOnce();
     }
 }

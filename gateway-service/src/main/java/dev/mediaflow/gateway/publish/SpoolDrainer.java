@@ -1,36 +1,31 @@
 package dev.mediaflow.gateway.publish;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.background.PeriodicRounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes what waits in the spool: at start (jobs left by an earlier run) and every
  * {@code MEDIAFLOW_SPOOL_INTERVAL}. A round stops at the first job the broker does not confirm.
  */
 @Component
-public class SpoolDrainer implements SmartLifecycle {
+public class SpoolDrainer extends PeriodicRounds {
 
     private static final Logger log = LoggerFactory.getLogger(SpoolDrainer.class);
 
     private final SubmissionSpool spool;
     private final JobDispatcher dispatcher;
-    private final Duration interval;
-    private ScheduledExecutorService scheduler;
 
     public SpoolDrainer(SubmissionSpool spool, JobDispatcher dispatcher, GatewayProperties properties) {
+        super("spool-drainer", Duration.ZERO, properties.spoolInterval());
         this.spool = spool;
         this.dispatcher = dispatcher;
-        this.interval = properties.spoolInterval();
     }
 
     /** One pass over the spool; returns how many jobs are still waiting. */
@@ -54,33 +49,7 @@ public class SpoolDrainer implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "spool-drainer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::drainSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void drainSafely() {
-        try {
-            drainOnce();
-        } catch (RuntimeException e) {
-            log.error("Spool drain failed", e);
-        }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
+    protected void runRound() {
+        drainOnce();
     }
 }

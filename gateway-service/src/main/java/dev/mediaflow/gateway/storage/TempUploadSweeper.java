@@ -1,9 +1,9 @@
 package dev.mediaflow.gateway.storage;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.background.PeriodicRounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -12,9 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -24,15 +21,16 @@ import java.util.stream.Stream;
  * Runs at start and then every quarter of that age.
  */
 @Component
-public class TempUploadSweeper implements SmartLifecycle {
+public class TempUploadSweeper extends PeriodicRounds {
 
     private static final Logger log = LoggerFactory.getLogger(TempUploadSweeper.class);
 
     private final Path tmp;
     private final Duration maxAge;
-    private ScheduledExecutorService scheduler;
 
     public TempUploadSweeper(StorageRoot storage, GatewayProperties properties) {
+        super("temp-upload-sweeper", Duration.ZERO,
+                Duration.ofMillis(Math.max(1000, properties.tmpMaxAge().toMillis() / 4)));
         this.tmp = storage.tmp();
         this.maxAge = properties.tmpMaxAge();
     }
@@ -74,26 +72,7 @@ public class TempUploadSweeper implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "temp-upload-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long period = Math.max(1000, maxAge.toMillis() / 4);
-        scheduler.scheduleWithFixedDelay(this::sweepOnce, 0, period, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
+    protected void runRound() {
+        sweepOnce();
     }
 }
