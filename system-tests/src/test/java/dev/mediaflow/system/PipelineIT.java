@@ -316,8 +316,10 @@ class PipelineIT {
                     Thread.sleep(200);
                     continue;
                 }
+                // left unacknowledged, so the next get returns the next message (a nack with requeue would put
+                // this one back at the head: another test's parked task would then hide ours for good); closing
+                // the channel hands every one of them back to the parking lot
                 TaskMessage task = Json.read(response.getBody(), TaskMessage.class);
-                channel.basicNack(response.getEnvelope().getDeliveryTag(), false, true);
                 if (task.jobId().equals(jobId)) {
                     return task;
                 }
