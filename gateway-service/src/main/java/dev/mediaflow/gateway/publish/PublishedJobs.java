@@ -3,6 +3,7 @@ package dev.mediaflow.gateway.publish;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -52,10 +52,8 @@ public class PublishedJobs {
     }
 
     void remember(JobSubmission submission, boolean cancelled) {
-        Path temp = dir.resolve(submission.jobId() + ".tmp");
         try {
-            Files.write(temp, Json.write(new Published(submission, cancelled)));
-            Files.move(temp, fileOf(submission.jobId()), StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.write(fileOf(submission.jobId()), Json.write(new Published(submission, cancelled)));
         } catch (IOException | RuntimeException e) {
             log.warn("Cannot remember published job {} (a lagging queue-service may answer 404 for it): {}",
                     submission.jobId(), e.toString());
