@@ -1,5 +1,6 @@
 package dev.mediaflow.system;
 
+import dev.mediaflow.testsupport.media.HeifFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -54,10 +54,53 @@ class HostileMediaIT {
 
     @Test
     void aHeicCompletesWithItsVariants(Stack stack) throws Exception {
-        Path heic = heic(tmp.resolve("phone.heic"), 1600, 1200);
-        ApiClient alice = stack.client("dev-alice-key");
+        Path heic = HeifFiles.heic(tmp.resolve("phone.heic"), Media.png(tmp.resolve("phone.png"), 1600, 1200));
+        JsonNode item = completesWithVariants(stack, "phone.heic", heic, 1600, 4.0 / 3);
+        assertThat(item.get("results").get("depth").get("width").asInt()).isEqualTo(1600);
+    }
 
-        ApiClient.Response upload = alice.upload("phone.heic", heic);
+    /**
+     * A phone's own photo: 4032x3024 in 48 HEVC tiles of 512x512 (the last row cropped by the grid), as an
+     * iPhone writes it. The worker puts the tiles together, and the depth map is capped at 2048 px.
+     */
+    @Test
+    void aTiledPhoneSizedHeicCompletesWithItsVariants(Stack stack) throws Exception {
+        Path heic = HeifFiles.grid(tmp.resolve("IMG_0042.HEIC"), Media.png(tmp.resolve("big.png"), 4032, 3024), 512);
+        JsonNode item = completesWithVariants(stack, "IMG_0042.HEIC", heic, 4032, 4.0 / 3);
+        JsonNode depth = item.get("results").get("depth");
+        assertThat(depth.get("width").asInt()).isEqualTo(2048);
+        assertThat(depth.get("height").asInt()).isEqualTo(1536);
+    }
+
+    /**
+     * Stored landscape (640x480) with an irot of 90 degrees, as a phone held upright writes it: every variant is
+     * portrait, so the rotation was applied.
+     */
+    @Test
+    void aRotatedHeicIsTurnedUpright(Stack stack) throws Exception {
+        Path heic = HeifFiles.transformed(tmp.resolve("upright.heic"), Media.png(tmp.resolve("up.png"), 640, 480),
+                1, -1);
+        JsonNode item = completesWithVariants(stack, "upright.heic", heic, 640, 3.0 / 4);
+        JsonNode depth = item.get("results").get("depth");
+        assertThat(depth.get("width").asInt()).isEqualTo(480);
+        assertThat(depth.get("height").asInt()).isEqualTo(640);
+    }
+
+    @Test
+    void anAvifCompletesWithItsVariants(Stack stack) throws Exception {
+        Path avif = HeifFiles.avif(tmp.resolve("browser.avif"), Media.png(tmp.resolve("browser.png"), 1600, 1200));
+        JsonNode item = completesWithVariants(stack, "browser.avif", avif, 1600, 4.0 / 3);
+        assertThat(item.get("results").get("depth").get("width").asInt()).isEqualTo(1600);
+    }
+
+    /**
+     * Uploads, awaits completed, and checks each WebP variant's format, longest side (the variant's, or the
+     * picture's when smaller: nothing is enlarged) and aspect ratio.
+     */
+    private JsonNode completesWithVariants(Stack stack, String name, Path file, int longestSide, double aspect)
+            throws Exception {
+        ApiClient alice = stack.client("dev-alice-key");
+        ApiClient.Response upload = alice.upload(name, file);
         assertThat(upload.status()).as(upload.text()).isEqualTo(202);
         JsonNode item = PipelineIT.awaitStatus(alice, upload.json().get("queueId").asString(), "completed");
 
@@ -68,16 +111,17 @@ class HostileMediaIT {
             byte[] b = r.body();
             assertThat(new String(b, 8, 4, StandardCharsets.US_ASCII)).as(variant[0]).isEqualTo("WEBP");
             int[] size = Media.decodedSize(b);
-            assertThat(Math.max(size[0], size[1])).as(variant[0]).isEqualTo(Integer.parseInt(variant[1]));
-            assertThat((double) size[0] / size[1]).as(variant[0] + " aspect").isCloseTo(4.0 / 3,
+            assertThat(Math.max(size[0], size[1])).as(variant[0])
+                    .isEqualTo(Math.min(longestSide, Integer.parseInt(variant[1])));
+            assertThat((double) size[0] / size[1]).as(variant[0] + " aspect").isCloseTo(aspect,
                     org.assertj.core.api.Assertions.within(0.01));
         }
-        assertThat(item.get("results").get("depth").get("width").asInt()).isEqualTo(1600);
+        return item;
     }
 
     @Test
     void aTruncatedHeicFailsWithAClearError(Stack stack) throws Exception {
-        Path whole = heic(tmp.resolve("whole.heic"), 640, 480);
+        Path whole = HeifFiles.heic(tmp.resolve("whole.heic"), Media.png(tmp.resolve("whole.png"), 640, 480));
         byte[] bytes = Files.readAllBytes(whole);
         Path cut = Files.write(tmp.resolve("cut.heic"), Arrays.copyOf(bytes, bytes.length * 6 / 10));
         ApiClient alice = stack.client("dev-alice-key");
@@ -87,17 +131,6 @@ class HostileMediaIT {
         JsonNode item = PipelineIT.awaitStatus(alice, upload.json().get("queueId").asString(), "failed");
 
         assertThat(item.get("last_error").asString()).contains("cannot decode HEIC").doesNotContain(tmp.toString());
-    }
-
-    /** heif-enc (Debian's libheif-examples) of a textured test picture. */
-    static Path heic(Path file, int width, int height) throws IOException, InterruptedException {
-        Path png = Media.png(file.resolveSibling(file.getFileName() + ".png"), width, height);
-        Process process = new ProcessBuilder("heif-enc", "-q", "80", "-p", "preset=ultrafast", "-o", file.toString(),
-                png.toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("heif-enc (install libheif-examples): %s", output).isZero();
-        return file;
     }
 
     /**
