@@ -35,6 +35,8 @@ import java.util.concurrent.TimeoutException;
  * {@value #FREE_SPACE_CHECK_EVERY} bytes it also checks the free-disk floor, so a chunked upload
  * of unknown size is stopped with 507 before it eats into it.
  *
+ * <p>A body that ends short of its Content-Length fails the upload ({@link DeclaredLength}).
+ *
  * <p>Runs right after the seed aliases (so {@code /api/v1/vision/analyze} is counted too); the
  * error travels through the multipart reader into the upload, which removes its temp file.
  */
@@ -70,7 +72,8 @@ public class UploadBodyLimit implements WebFilter {
         ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
             @Override
             public Flux<DataBuffer> getBody() {
-                return withinTime(count(super.getBody()), deadline);
+                return withinTime(count(DeclaredLength.required(super.getBody(),
+                        request.getHeaders().getContentLength())), deadline);
             }
         };
         return chain.filter(exchange.mutate().request(counted).build());
@@ -114,4 +117,5 @@ public class UploadBodyLimit implements WebFilter {
             });
         });
     }
+
 }
