@@ -4,19 +4,32 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
-/** How every service puts a record on the wire: persistent JSON, tasks with their AMQP priority. */
+/**
+ * How every service puts a record on the wire: persistent JSON, tasks with their AMQP priority, and
+ * the {@link CorrelationId} of the work in its header where there is one.
+ */
 public final class AmqpMessages {
 
     private AmqpMessages() {
     }
 
     public static Message task(TaskMessage task) {
-        return json(task, task.jobId() + ":" + task.worker().json() + ":" + task.run() + ":" + task.attempt(),
-                PriorityRule.amqpPriority(task.priority()));
+        return task(task, null);
+    }
+
+    /** @param correlationId the {@link CorrelationId} of the work, or null for none */
+    public static Message task(TaskMessage task, String correlationId) {
+        return CorrelationId.stamp(json(task, task.jobId() + ":" + task.worker().json() + ":" + task.run() + ":"
+                + task.attempt(), PriorityRule.amqpPriority(task.priority())), correlationId);
     }
 
     public static Message event(JobEvent event) {
-        return json(event, event.jobId() + ":" + event.eventId(), null);
+        return event(event, null);
+    }
+
+    /** @param correlationId the {@link CorrelationId} of the work, or null for none */
+    public static Message event(JobEvent event, String correlationId) {
+        return CorrelationId.stamp(json(event, event.jobId() + ":" + event.eventId(), null), correlationId);
     }
 
     /** @param priority AMQP priority, or null for none */

@@ -4,7 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Everything the queue service records about a new job; carried by {@code job.submitted}. */
+/**
+ * Everything the queue service records about a new job; carried by {@code job.submitted}.
+ *
+ * @param correlationId the {@link CorrelationId} of the request that created the job, or null (a job
+ *                      spooled before ids existed). Part of the record, not only a message header,
+ *                      because the gateway's spool may publish the job long after the request, and
+ *                      queue-service sends it with every later task of the job.
+ */
 public record JobSubmission(
         UUID jobId,
         UUID mediaItemId,
@@ -21,7 +28,8 @@ public record JobSubmission(
         String projectId,
         String batchId,
         int run,
-        Instant createdAt) {
+        Instant createdAt,
+        String correlationId) {
 
     public TaskMessage taskFor(WorkerKind worker) {
         return new TaskMessage(jobId, mediaItemId, owner, mediaType, worker, inputPath, outputDir,

@@ -29,7 +29,7 @@ class MessagesTest {
         JobSubmission s = new JobSubmission(UUID.randomUUID(), UUID.randomUUID(), "alice", "cat.jpg",
                 MediaType.PHOTO, 1234, "ab", "uploads/alice/x.jpg", "processed/alice/x",
                 List.of(Operation.THUMBNAIL, Operation.LOW_QUALITY, Operation.DEPTH), 7, 3, null, null, 1,
-                Instant.parse("2026-01-01T00:00:00Z"));
+                Instant.parse("2026-01-01T00:00:00Z"), null);
         JobEvent event = JobEvent.submitted(s);
         String json = new String(Json.write(event));
         assertThat(json).contains("\"type\":\"job.submitted\"", "\"low-quality\"", "\"photo\"",
