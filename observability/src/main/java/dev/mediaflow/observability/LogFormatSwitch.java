@@ -14,7 +14,9 @@ import java.util.Map;
  * {@code MEDIAFLOW_LOG_FORMAT} picks how a service writes its log, console and file alike:
  * <ul>
  *   <li>{@code text} (the default): lines for a person at a terminal, what {@code scripts/local}
- *       writes to {@code data/logs/};</li>
+ *       writes to {@code data/logs/}; a line written for a request or a job shows
+ *       {@code [correlationId jobId]} after the thread name ({@link #TEXT_IDS}), so
+ *       {@code grep <id> data/logs/*.log} follows one upload through the services;</li>
  *   <li>{@code json}: Spring Boot's structured logging in Elastic Common Schema, one JSON object
  *       per line with the MDC keys ({@code jobId}, {@code correlationId}, {@code traceId} and
  *       {@code spanId} when tracing) as fields of their own, for a log shipper to index;</li>
@@ -29,15 +31,20 @@ public class LogFormatSwitch implements EnvironmentPostProcessor, Ordered {
 
     /** Bound from {@code MEDIAFLOW_LOG_FORMAT}. */
     static final String PROPERTY = "mediaflow.log-format";
+    /**
+     * Boot's {@code logging.pattern.correlation} for text lines: the two ids in brackets, and nothing
+     * at all on a line that has neither (start-up, scheduled rounds).
+     */
+    static final String TEXT_IDS = "%replace([%X{" + LogContext.CORRELATION_ID + ":-} %X{" + LogContext.JOB_ID
+            + ":-}] ){'^\\[ \\] $', ''}";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String format = structuredFormat(environment.getProperty(PROPERTY, ""));
-        if (format != null) {
-            environment.getPropertySources().addLast(new MapPropertySource("mediaflowLogFormat", Map.of(
-                    "logging.structured.format.console", format,
-                    "logging.structured.format.file", format)));
-        }
+        Map<String, Object> settings = format == null
+                ? Map.of("logging.pattern.correlation", TEXT_IDS)
+                : Map.of("logging.structured.format.console", format, "logging.structured.format.file", format);
+        environment.getPropertySources().addLast(new MapPropertySource("mediaflowLogFormat", settings));
     }
 
     /** Boot's structured format for a value of the variable; null for text. */

@@ -50,12 +50,24 @@ class LogFormatSwitchTest {
     }
 
     @Test
-    void textIsTheDefault(CapturedOutput output) {
+    void textIsTheDefaultAndShowsTheIdsInBracketsOnlyOnLinesThatHaveThem(CapturedOutput output) {
+        UUID job = UUID.randomUUID();
         try (ConfigurableApplicationContext context = run()) {
             LoggerFactory.getLogger(LogFormatSwitchTest.class).info("a plain line");
+            try (LogContext scope = LogContext.job(job, "corr-text-1")) {
+                LoggerFactory.getLogger(LogFormatSwitchTest.class).info("a line of a job");
+            }
+            try (LogContext scope = LogContext.correlation("corr-text-2")) {
+                LoggerFactory.getLogger(LogFormatSwitchTest.class).info("a line of a request");
+            }
         }
-        String line = output.getOut().lines().filter(l -> l.contains("a plain line")).findFirst().orElseThrow();
-        assertThat(line).doesNotStartWith("{").contains("INFO");
+        String plain = output.getOut().lines().filter(l -> l.contains("a plain line")).findFirst().orElseThrow();
+        assertThat(plain).doesNotStartWith("{").contains(" INFO ").doesNotContain("[ ]").matches(".*\\] [a-z].*");
+        String ofJob = output.getOut().lines().filter(l -> l.contains("a line of a job")).findFirst().orElseThrow();
+        assertThat(ofJob).contains("[corr-text-1 " + job + "] ");
+        String ofRequest = output.getOut().lines().filter(l -> l.contains("a line of a request")).findFirst()
+                .orElseThrow();
+        assertThat(ofRequest).contains("[corr-text-2 ] ");
     }
 
     private static ConfigurableApplicationContext run(String... args) {

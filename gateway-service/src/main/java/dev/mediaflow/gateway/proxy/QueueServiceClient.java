@@ -3,6 +3,7 @@ package dev.mediaflow.gateway.proxy;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.http.InternalSignature;
+import dev.mediaflow.messages.CorrelationId;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -45,8 +46,10 @@ public class QueueServiceClient {
     static final String BREAKER = "queueService";
 
     private static final Logger log = LoggerFactory.getLogger(QueueServiceClient.class);
+    /** The correlation id too: queue-service logs the request's work under the id the client got. */
     private static final List<String> FORWARDED_REQUEST_HEADERS = List.of(HttpHeaders.CONTENT_TYPE,
-            HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_LANGUAGE, HttpHeaders.IF_NONE_MATCH, "Last-Event-ID");
+            HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_LANGUAGE, HttpHeaders.IF_NONE_MATCH, "Last-Event-ID",
+            CorrelationId.HEADER);
     private static final List<String> HOP_BY_HOP = List.of(HttpHeaders.CONNECTION, "Keep-Alive",
             HttpHeaders.TRANSFER_ENCODING, HttpHeaders.TE, HttpHeaders.TRAILER, HttpHeaders.UPGRADE,
             HttpHeaders.PROXY_AUTHENTICATE, HttpHeaders.PROXY_AUTHORIZATION);

@@ -3,6 +3,7 @@ package dev.mediaflow.gateway.publish;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.observability.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -105,11 +106,13 @@ public class JobDispatcher {
                 spool.setAsideWithoutInput(jobId);
                 return Republished.DONE;
             }
-            boolean confirmed = publishSpooled(submission.get(), false);
-            if (confirmed) {
-                log.info("Published spooled job {} (owner {})", jobId, submission.get().owner());
+            try (LogContext scope = LogContext.job(jobId, submission.get().correlationId())) {
+                boolean confirmed = publishSpooled(submission.get(), false);
+                if (confirmed) {
+                    log.info("Published spooled job {} (owner {})", jobId, submission.get().owner());
+                }
+                return confirmed ? Republished.DONE : Republished.NOT_CONFIRMED;
             }
-            return confirmed ? Republished.DONE : Republished.NOT_CONFIRMED;
         } finally {
             inFlight.remove(jobId);
         }

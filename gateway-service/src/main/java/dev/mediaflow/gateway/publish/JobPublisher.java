@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * Publishes a job: its {@code job.submitted} event and one task per worker kind, all on one channel,
  * then waits for the broker's confirms; all {@code mandatory}, so a message no queue takes fails the
- * publish (the job then stays in the spool) instead of vanishing. Blocking: call it off the event loop.
+ * publish (the job then stays in the spool) instead of vanishing. Every message carries the job's
+ * correlation id in its header, so queue-service and the workers log the request's id with their work.
+ * Blocking: call it off the event loop.
  */
 @Component
 public class JobPublisher {
@@ -46,15 +48,15 @@ public class JobPublisher {
         JobEvent submitted = JobEvent.submitted(submission);
         List<ConfirmedSender.Outgoing> messages = new ArrayList<>();
         messages.add(ConfirmedSender.Outgoing.routed(Topology.EVENTS_EXCHANGE, submitted.routingKey(),
-                AmqpMessages.event(submitted)));
+                AmqpMessages.event(submitted, submission.correlationId())));
         for (TaskMessage task : submission.tasks()) {
             if (cancelled) {
                 JobEvent cancel = JobEvent.forTask(EventType.TASK_CANCELLED, task, "gateway");
                 messages.add(ConfirmedSender.Outgoing.routed(Topology.EVENTS_EXCHANGE, cancel.routingKey(),
-                        AmqpMessages.event(cancel)));
+                        AmqpMessages.event(cancel, submission.correlationId())));
             } else {
                 messages.add(ConfirmedSender.Outgoing.routed(Topology.TASKS_EXCHANGE, task.worker().routingKey(),
-                        AmqpMessages.task(task)));
+                        AmqpMessages.task(task, submission.correlationId())));
             }
         }
         sender.send(messages);

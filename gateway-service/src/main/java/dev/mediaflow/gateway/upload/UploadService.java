@@ -9,6 +9,7 @@ import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.StorageLayout;
+import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,8 @@ public class UploadService {
         this.reader = new MultipartUploadReader(properties.maxUploadBytes());
     }
 
-    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength) {
+    /** @param correlationId the request's {@link dev.mediaflow.messages.CorrelationId}, recorded with the job */
+    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength, String correlationId) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
             return Mono.error(MultipartUploadReader.payloadTooLarge(properties.maxUploadBytes()));
         }
@@ -63,30 +65,39 @@ public class UploadService {
                 Mono.fromSupplier(storage::newTempUploadFile),
                 temp -> reader.read(parts, temp)
                         .publishOn(Schedulers.boundedElastic())
-                        .map(received -> storeAndDispatch(caller, received)),
+                        .map(received -> storeAndDispatch(caller, received, correlationId)),
                 UploadService::deleteQuietly,
                 (temp, error) -> deleteQuietly(temp),
                 UploadService::deleteQuietly);
     }
 
-    /** Blocking: file inspection, the move, the spool's fsync and the broker's confirms. */
-    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload) {
+    /**
+     * Blocking: file inspection, the move, the spool's fsync and the broker's confirms. The job's log
+     * lines carry its id and the request's correlation id as MDC fields, from here to the publish.
+     */
+    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload, String correlationId) {
         ReceivedFile file = upload.file();
         StoredFormat format = detect(file.tempFile());
         refuseTooManyPixels(file.tempFile(), format);
         UUID mediaItemId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
+        try (LogContext scope = LogContext.job(jobId, correlationId)) {
+            return dispatchJob(caller, file, format, mediaItemId, jobId, upload.options(), correlationId);
+        }
+    }
+
+    private UploadResponse dispatchJob(Caller caller, ReceivedFile file, StoredFormat format, UUID mediaItemId,
+                                       UUID jobId, UploadOptions options, String correlationId) {
         String inputPath = StorageLayout.uploadPath(caller.owner(), mediaItemId, format.extension());
         Path stored = storage.resolve(inputPath);
 
-        UploadOptions options = upload.options();
         int priority = options.priority() != null ? options.priority()
                 : PriorityRule.priority(format.mediaType(), file.size(), properties.maxUploadBytes());
         String filename = displayName(file.clientFilename(), format);
         JobSubmission submission = new JobSubmission(jobId, mediaItemId, caller.owner(), filename,
                 format.mediaType(), file.size(), file.sha256(), inputPath,
                 StorageLayout.outputDir(caller.owner(), mediaItemId), options.operations(), priority,
-                options.maxAttempts(), options.projectId(), options.batchId(), 1, Instant.now());
+                options.maxAttempts(), options.projectId(), options.batchId(), 1, Instant.now(), correlationId);
 
         DispatchStatus status;
         try {

@@ -65,7 +65,7 @@ class InflightJobLimitTest extends AbuseLimitsIntegrationTest {
             UUID mediaItemId = UUID.randomUUID();
             spool.write(new JobSubmission(jobId, mediaItemId, "admin", "s.jpg", MediaType.PHOTO, 10, "00".repeat(32),
                     "uploads/admin/" + mediaItemId + ".jpg", "processed/admin/" + mediaItemId,
-                    List.of(Operation.THUMBNAIL), 5, 3, null, null, 1, Instant.now()));
+                    List.of(Operation.THUMBNAIL), 5, 3, null, null, 1, Instant.now(), null));
             spooled.add(jobId);
         }
         upload(ADMIN, Multipart.file("a.jpg", JPEG, "image/jpeg"))

@@ -3,6 +3,7 @@ package dev.mediaflow.gateway.proxy;
 import com.sun.net.httpserver.HttpServer;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
 import dev.mediaflow.gateway.support.TestFiles;
+import dev.mediaflow.messages.CorrelationId;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
@@ -110,6 +111,25 @@ class QueueServiceProxyTest {
     }
 
     @Test
+    void theCorrelationIdGoesToQueueServiceAndBackToTheClientAndOneIsMadeWhenTheClientSentNone() {
+        ANSWERS.put("/api/queue/stats", new Answer(200, "{}"));
+
+        client.get().uri("/api/queue/stats").header("X-API-Key", "dev-alice-key")
+                .header(CorrelationId.HEADER, "proxy-corr-1")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(CorrelationId.HEADER, "proxy-corr-1");
+        String made = client.get().uri("/api/queue/stats").header("X-API-Key", "dev-alice-key")
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class).getResponseHeaders().getFirst(CorrelationId.HEADER);
+
+        assertThat(CorrelationId.accept(made)).isPresent();
+        assertThat(SEEN).extracting(seen -> seen.headers().get("X-correlation-id"))
+                .containsExactly(List.of("proxy-corr-1"), List.of(made));
+    }
+
+    @Test
     void adminIsForwardedAsAdmin() {
         client.get().uri("/api/queue/stats").header("X-API-Key", "dev-admin-key").exchange()
                 .expectStatus().isNotFound();
@@ -171,7 +191,7 @@ class QueueServiceProxyTest {
         UUID mediaItemId = UUID.randomUUID();
         spool.write(new JobSubmission(jobId, mediaItemId, "alice", "a.jpg", MediaType.PHOTO, 10, "00".repeat(32),
                 "uploads/alice/" + mediaItemId + ".jpg", "processed/alice/" + mediaItemId,
-                List.of(Operation.THUMBNAIL), 5, 3, null, "batch-9", 1, Instant.now()));
+                List.of(Operation.THUMBNAIL), 5, 3, null, "batch-9", 1, Instant.now(), null));
 
         client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-alice-key").exchange()
                 .expectStatus().isOk()

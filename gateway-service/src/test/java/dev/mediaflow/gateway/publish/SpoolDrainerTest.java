@@ -40,7 +40,7 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         UUID mediaItemId = UUID.randomUUID();
         JobSubmission submission = new JobSubmission(jobId, mediaItemId, "bob", "left-over.jpg", MediaType.PHOTO,
                 1234, "ab".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
-                List.of(Operation.BLUR, Operation.DEPTH), 42, 2, null, null, 1, Instant.now());
+                List.of(Operation.BLUR, Operation.DEPTH), 42, 2, null, null, 1, Instant.now(), null);
         storeInput(submission);
         spool.write(submission);
         Path file = STORAGE.resolve("spool/" + jobId + ".json");
@@ -67,7 +67,7 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         UUID mediaItemId = UUID.randomUUID();
         JobSubmission after = new JobSubmission(jobId, mediaItemId, "bob", "after.jpg", MediaType.PHOTO, 10,
                 "cd".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
-                List.of(Operation.THUMBNAIL), 42, 1, null, null, 1, Instant.now());
+                List.of(Operation.THUMBNAIL), 42, 1, null, null, 1, Instant.now(), null);
         storeInput(after);
         spool.write(after);
 
@@ -91,7 +91,7 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         UUID mediaItemId = UUID.randomUUID();
         JobSubmission submission = new JobSubmission(jobId, mediaItemId, "bob", "cancelled.jpg", MediaType.PHOTO,
                 10, "ef".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
-                List.of(Operation.THUMBNAIL, Operation.DEPTH), 42, 3, null, null, 1, Instant.now());
+                List.of(Operation.THUMBNAIL, Operation.DEPTH), 42, 3, null, null, 1, Instant.now(), null);
         storeInput(submission);
         spool.markCancelled(jobId); // the mark first: the drainer must never see the job without it
         spool.write(submission);
@@ -117,7 +117,7 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         UUID mediaItemId = UUID.randomUUID();
         spool.write(new JobSubmission(jobId, mediaItemId, "bob", "crashed.jpg", MediaType.PHOTO, 10,
                 "12".repeat(32), "uploads/bob/" + mediaItemId + ".jpg", "processed/bob/" + mediaItemId,
-                List.of(Operation.THUMBNAIL), 42, 1, null, null, 1, Instant.now()));
+                List.of(Operation.THUMBNAIL), 42, 1, null, null, 1, Instant.now(), null));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(STORAGE.resolve("spool/" + jobId + ".no-input")).exists());

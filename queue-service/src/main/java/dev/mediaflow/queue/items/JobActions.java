@@ -107,7 +107,7 @@ public class JobActions {
     public static List<TaskMessage> tasks(MediaItemRow media, JobRow job) {
         return new JobSubmission(job.id(), media.id(), job.owner(), media.originalFilename(), media.mediaType(),
                 media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), job.operations(),
-                job.priority(), job.maxAttempts(), job.projectId(), job.batchId(), job.run(), media.createdAt())
+                job.priority(), job.maxAttempts(), job.projectId(), job.batchId(), job.run(), media.createdAt(), null)
                 .tasks();
     }
 }

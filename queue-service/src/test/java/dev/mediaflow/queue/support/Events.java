@@ -64,7 +64,7 @@ public final class Events {
         return new JobSubmission(jobId, mediaItemId, owner, "holiday.jpg", MediaType.PHOTO, 1_234_567L,
                 "ab".repeat(32), StorageLayout.uploadPath(owner, mediaItemId, "jpg"),
                 StorageLayout.outputDir(owner, mediaItemId), operations, priority, maxAttempts, projectId, batchId,
-                1, T0);
+                1, T0, null);
     }
 
     public JobEvent submitted() {
