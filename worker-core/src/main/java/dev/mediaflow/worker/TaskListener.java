@@ -1,6 +1,8 @@
 package dev.mediaflow.worker;
 
 import com.rabbitmq.client.Channel;
+import dev.mediaflow.messages.CorrelationId;
+import dev.mediaflow.observability.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -10,7 +12,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Settles each delivery manually, after {@link TaskProcessor} has confirmed its events. */
+/**
+ * Settles each delivery manually, after {@link TaskProcessor} has confirmed its events. While a
+ * delivery is handled, the correlation id in its header is in MDC ({@link LogContext}): every log line
+ * of the task carries it, and {@link EventPublisher} stamps it on the task's events and retries.
+ */
 class TaskListener implements ChannelAwareMessageListener {
 
     private static final Logger log = LoggerFactory.getLogger(TaskListener.class);
@@ -29,6 +35,12 @@ class TaskListener implements ChannelAwareMessageListener {
 
     @Override
     public void onMessage(Message message, Channel channel) throws IOException {
+        try (LogContext scope = LogContext.correlation(CorrelationId.of(message).orElse(null))) {
+            settle(message, channel);
+        }
+    }
+
+    private void settle(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
         if (state.paused()) {
             // a delivery that raced a pause (one that arrived while reconnecting, say): not ours to start

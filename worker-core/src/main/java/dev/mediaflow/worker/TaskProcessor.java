@@ -7,6 +7,7 @@ import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.TopologyDeclarations;
 import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.worker.files.AttemptFolder;
 import dev.mediaflow.worker.files.RefusedTaskException;
 import dev.mediaflow.worker.files.TaskPaths;
@@ -69,6 +70,7 @@ public class TaskProcessor {
         TaskMessage task;
         try {
             task = Json.read(body, TaskMessage.class);
+            LogContext.jobId(task.jobId());
             validate(task);
         } catch (RuntimeException e) {
             return unreadable(body, e);

@@ -1,6 +1,9 @@
 package dev.mediaflow.worker;
 
+import com.rabbitmq.client.Channel;
+import dev.mediaflow.messages.AmqpMessages;
 import dev.mediaflow.messages.ConfirmedSender;
+import dev.mediaflow.messages.CorrelationId;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Json;
@@ -12,11 +15,14 @@ import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.TopologyDeclarations;
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.testsupport.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.Mockito;
+import org.slf4j.MDC;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -104,6 +110,7 @@ class TaskProcessorTest {
 
     @AfterEach
     void tearDown() {
+        MDC.clear(); // processor.process outside TaskListener's scope leaves the job id behind
         if (keys == null) {
             return;
         }
@@ -163,6 +170,34 @@ class TaskProcessorTest {
         assertThat(retried.attempt()).isEqualTo(2);
         assertThat(retried.jobId()).isEqualTo(task.jobId());
         assertThat(back.getMessageProperties().getPriority()).isEqualTo(9);
+    }
+
+    @Test
+    void theDeliverysCorrelationIdIsInMdcWhileTheTaskRunsAndOnEveryEventAndRetryItCauses() throws Exception {
+        TaskMessage task = task(1, 3);
+        List<String> seenInMdc = new ArrayList<>();
+        handler.script.add(ctx -> {
+            seenInMdc.add(MDC.get(LogContext.CORRELATION_ID) + " " + MDC.get(LogContext.JOB_ID));
+            throw new IllegalStateException("cannot decode image");
+        });
+        Channel channel = Mockito.mock(Channel.class);
+        Message delivery = AmqpMessages.task(task, "upload-corr-9");
+        delivery.getMessageProperties().setDeliveryTag(7);
+
+        new TaskListener(processor, state).onMessage(delivery, channel);
+
+        Mockito.verify(channel).basicAck(7, false);
+        assertThat(seenInMdc).containsExactly("upload-corr-9 " + task.jobId());
+        assertThat(MDC.getCopyOfContextMap()).as("nothing left for the thread's next task").isNullOrEmpty();
+        for (int i = 0; i < 3; i++) { // started, failed, retrying
+            Message event = rabbit.receive(eventsQueue, 3000);
+            assertThat(event).isNotNull();
+            assertThat(CorrelationId.of(event)).contains("upload-corr-9");
+        }
+        Message retried = rabbit.receive(WorkerKind.IMAGE.queue(), 5000);
+        assertThat(retried).isNotNull();
+        assertThat(CorrelationId.of(retried)).contains("upload-corr-9");
+        assertThat(Json.read(retried.getBody(), TaskMessage.class).attempt()).isEqualTo(2);
     }
 
     @Test
