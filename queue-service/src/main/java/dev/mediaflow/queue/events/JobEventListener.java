@@ -1,8 +1,10 @@
 package dev.mediaflow.queue.events;
 
+import dev.mediaflow.messages.CorrelationId;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.Topology;
+import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * Consumes {@code mediaflow.queue-service.events}. A message that cannot be read or applied is
  * rejected without requeue, which dead-letters it into {@code mediaflow.queue-service.events.parked}
  * (kept for an operator, never dropped); any other failure (database down, timeout) requeues it.
+ * While an event is applied, its correlation id (message header) and job id are in MDC, and reach the
+ * applier's reactive chain through context propagation: the job's lines here carry the upload's id.
  */
 @Component
 public class JobEventListener {
@@ -50,12 +54,19 @@ public class JobEventListener {
 
     @RabbitListener(id = "job-events", queues = Topology.EVENTS_QUEUE)
     public void onMessage(Message message) {
+        try (LogContext scope = LogContext.correlation(CorrelationId.of(message).orElse(null))) {
+            apply(message);
+        }
+    }
+
+    private void apply(Message message) {
         JobEvent event;
         try {
             event = Json.read(message.getBody(), JobEvent.class);
         } catch (RuntimeException e) {
             throw reject(message, "unreadable JSON: " + e.getMessage(), e);
         }
+        LogContext.jobId(event.jobId());
         try {
             Boolean changed = applier.apply(event).block(properties.eventTimeout());
             (Boolean.TRUE.equals(changed) ? applied : unchanged).increment();

@@ -3,6 +3,7 @@ package dev.mediaflow.queue.items;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
+import dev.mediaflow.observability.RequestCorrelation;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.messaging.TaskOutbox;
@@ -47,14 +48,15 @@ public class JobEnqueuer {
     }
 
     public Mono<JobRow> enqueue(UUID mediaItemId, EnqueueRequest request, Caller caller) {
-        Mono<JobStatusSnapshot> change = Mono.defer(() -> {
+        Mono<JobStatusSnapshot> change = RequestCorrelation.current().flatMap(correlationId -> {
             int maxAttempts = request.validMaxAttempts();
             List<Operation> operations = request.validOperations();
             return store.findMediaItem(mediaItemId)
                     .filter(media -> caller.canSee(media.owner()))
                     .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
                     .flatMap(media -> {
-                        JobSubmission submission = submission(media, operations, maxAttempts);
+                        JobSubmission submission = submission(media, operations, maxAttempts,
+                                correlationId.orElse(null));
                         return store.insertJob(submission)
                                 .then(store.findJob(submission.jobId()))
                                 .flatMap(job -> outbox.add(JobActions.tasks(media, job))
@@ -66,10 +68,12 @@ public class JobEnqueuer {
                         mediaItemId, caller.owner(), job.id(), job.operations(), job.priority()));
     }
 
-    private JobSubmission submission(MediaItemRow media, List<Operation> operations, int maxAttempts) {
+    /** @param correlationId the enqueue request's: the new job's tasks go out with it, like an upload's */
+    private JobSubmission submission(MediaItemRow media, List<Operation> operations, int maxAttempts,
+                                     String correlationId) {
         int priority = PriorityRule.priority(media.mediaType(), media.fileSize(), properties.maxUploadBytes());
         return new JobSubmission(UUID.randomUUID(), media.id(), media.owner(), media.originalFilename(),
                 media.mediaType(), media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), operations,
-                priority, maxAttempts, null, null, 1, clock.instant());
+                priority, maxAttempts, null, null, 1, clock.instant(), correlationId);
     }
 }

@@ -6,6 +6,7 @@ import dev.mediaflow.messages.ConfirmedSender.Outgoing;
 import dev.mediaflow.messages.ControlCommand;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
+import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +33,24 @@ public class ConfirmedPublisher {
         this.sender = new ConfirmedSender(rabbit, properties.publishTimeout());
     }
 
-    /** One message per task to {@code mediaflow.tasks}, with the AMQP priority of the job's priority. */
-    public Mono<Void> publishTasks(List<TaskMessage> tasks) {
+    /**
+     * One message per task to {@code mediaflow.tasks}, with the AMQP priority of the job's priority and
+     * the task's correlation id in its header (and on the line that logs it).
+     */
+    public Mono<Void> publishTasks(List<OutgoingTask> tasks) {
         return Mono.<Void>fromRunnable(() -> {
             List<Outgoing> outgoing = tasks.stream()
-                    .map(task -> Outgoing.routed(Topology.TASKS_EXCHANGE, task.worker().routingKey(), AmqpMessages.task(task)))
+                    .map(t -> Outgoing.routed(Topology.TASKS_EXCHANGE, t.task().worker().routingKey(),
+                            AmqpMessages.task(t.task(), t.correlationId())))
                     .toList();
             send(outgoing);
-            tasks.forEach(task -> log.info("Published {} task of job {} (run {}, priority {})",
-                    task.worker().json(), task.jobId(), task.run(), task.priority()));
+            for (OutgoingTask t : tasks) {
+                TaskMessage task = t.task();
+                try (LogContext scope = LogContext.job(task.jobId(), t.correlationId())) {
+                    log.info("Published {} task of job {} (run {}, attempt {}, priority {})", task.worker().json(),
+                            task.jobId(), task.run(), task.attempt(), task.priority());
+                }
+            }
         }).subscribeOn(Schedulers.boundedElastic());
     }
 

@@ -80,10 +80,11 @@ public class OutboxPublisher implements SmartLifecycle {
     }
 
     private Mono<Long> drainBatch() {
-        Mono<Long> batch = db.sql("SELECT id, task FROM task_outbox ORDER BY id LIMIT " + BATCH
+        Mono<Long> batch = db.sql("SELECT id, task, correlation_id FROM task_outbox ORDER BY id LIMIT " + BATCH
                         + " FOR UPDATE SKIP LOCKED")
-                .map(row -> new Row(row.get("id", Long.class),
-                        Json.read(row.get("task", String.class).getBytes(StandardCharsets.UTF_8), TaskMessage.class)))
+                .map(row -> new Row(row.get("id", Long.class), new OutgoingTask(
+                        Json.read(row.get("task", String.class).getBytes(StandardCharsets.UTF_8), TaskMessage.class),
+                        row.get("correlation_id", String.class))))
                 .all()
                 .collectList()
                 .flatMap(rows -> rows.isEmpty()
@@ -117,7 +118,7 @@ public class OutboxPublisher implements SmartLifecycle {
         return ticker != null;
     }
 
-    private record Row(long id, TaskMessage task) {
+    private record Row(long id, OutgoingTask task) {
     }
 
     /** For tests: how many rows wait. */

@@ -2,7 +2,9 @@ package dev.mediaflow.queue.messaging;
 
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.TaskMessage;
+import dev.mediaflow.observability.RequestCorrelation;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
@@ -29,13 +31,15 @@ public class TaskOutbox {
         this.publisher = publisher;
     }
 
-    /** Must run inside a transaction; the publisher is woken once it commits. */
+    /**
+     * Must run inside a transaction; the publisher is woken once it commits. Each row keeps the
+     * correlation id its message is to carry: that of the HTTP request asking for the work (a retry, a
+     * replay, an enqueue), else the one the job was created with (a lease republish has no request),
+     * so the worker's log lines for it can be found from the request or from the upload.
+     */
     public Mono<Void> add(List<TaskMessage> tasks) {
-        return Flux.fromIterable(tasks)
-                .concatMap(task -> db.sql("INSERT INTO task_outbox (job_id, task) VALUES (:jobId, :task)")
-                        .bind("jobId", task.jobId())
-                        .bind("task", new String(Json.write(task), StandardCharsets.UTF_8))
-                        .fetch().rowsUpdated())
+        return RequestCorrelation.current()
+                .flatMapMany(request -> Flux.fromIterable(tasks).concatMap(task -> insert(task, request.orElse(null))))
                 .then(TransactionSynchronizationManager.forCurrentTransaction())
                 .doOnNext(sync -> sync.registerSynchronization(new TransactionSynchronization() {
                     @Override
@@ -44,5 +48,15 @@ public class TaskOutbox {
                     }
                 }))
                 .then();
+    }
+
+    private Mono<Long> insert(TaskMessage task, String requestCorrelationId) {
+        return db.sql("""
+                        INSERT INTO task_outbox (job_id, task, correlation_id)
+                        VALUES (:jobId, :task, COALESCE(:requested, (SELECT correlation_id FROM jobs WHERE id = :jobId)))""")
+                .bind("jobId", task.jobId())
+                .bind("task", new String(Json.write(task), StandardCharsets.UTF_8))
+                .bind("requested", Parameter.fromOrEmpty(requestCorrelationId, String.class))
+                .fetch().rowsUpdated();
     }
 }

@@ -73,9 +73,9 @@ public class JobStore {
     public Mono<Long> insertJob(JobSubmission s) {
         return db.sql("""
                         INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
-                                          operations, project_id, batch_id, queued_at, updated_at)
+                                          operations, project_id, batch_id, queued_at, correlation_id, updated_at)
                         VALUES (:id, :mediaItemId, :owner, 'queued', :run, :priority, 0, :maxAttempts,
-                                :operations, :projectId, :batchId, :queuedAt, now())
+                                :operations, :projectId, :batchId, :queuedAt, :correlationId, now())
                         ON CONFLICT (id) DO NOTHING""")
                 .bindValues(params(
                         "id", s.jobId(),
@@ -87,7 +87,8 @@ public class JobStore {
                         "operations", joinOperations(s.operations()),
                         "projectId", nullable(s.projectId(), String.class),
                         "batchId", nullable(s.batchId(), String.class),
-                        "queuedAt", s.createdAt()))
+                        "queuedAt", s.createdAt(),
+                        "correlationId", nullable(s.correlationId(), String.class)))
                 .fetch().rowsUpdated();
     }
 

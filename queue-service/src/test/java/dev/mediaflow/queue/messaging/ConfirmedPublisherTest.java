@@ -42,13 +42,13 @@ class ConfirmedPublisherTest extends IntegrationTest {
                 .to(new TopicExchange(Topology.TASKS_EXCHANGE)).with(WorkerKind.IMAGE.routingKey());
         admin.removeBinding(imageBinding);
         try {
-            assertThatThrownBy(() -> publisher.publishTasks(List.of(task)).block(Duration.ofSeconds(10)))
+            assertThatThrownBy(() -> publisher.publishTasks(List.of(new OutgoingTask(task, null))).block(Duration.ofSeconds(10)))
                     .isInstanceOf(BrokerUnavailableException.class)
                     .hasCauseInstanceOf(UnroutableMessageException.class);
         } finally {
             admin.declareBinding(imageBinding);
         }
-        assertThatCode(() -> publisher.publishTasks(List.of(task)).block(Duration.ofSeconds(10))).doesNotThrowAnyException();
+        assertThatCode(() -> publisher.publishTasks(List.of(new OutgoingTask(task, null))).block(Duration.ofSeconds(10))).doesNotThrowAnyException();
         // no worker runs in this test: the control exchange has no queue bound
         assertThatCode(() -> publisher.publishControl(new ControlCommand(ControlCommand.Action.PAUSE, "test", Instant.now()))
                 .block(Duration.ofSeconds(10))).doesNotThrowAnyException();

@@ -27,6 +27,7 @@ public final class Events {
     private int priority = 42;
     private String projectId = "project-1";
     private String batchId = "batch-1";
+    private String correlationId;
 
     public Events(String owner, List<Operation> operations, int maxAttempts) {
         this(UUID.randomUUID(), UUID.randomUUID(), owner, operations, maxAttempts);
@@ -54,6 +55,12 @@ public final class Events {
         return this;
     }
 
+    /** The correlation id of the upload, recorded with the job. */
+    public Events correlation(String id) {
+        correlationId = id;
+        return this;
+    }
+
     public Events project(String project, String batch) {
         projectId = project;
         batchId = batch;
@@ -64,7 +71,7 @@ public final class Events {
         return new JobSubmission(jobId, mediaItemId, owner, "holiday.jpg", MediaType.PHOTO, 1_234_567L,
                 "ab".repeat(32), StorageLayout.uploadPath(owner, mediaItemId, "jpg"),
                 StorageLayout.outputDir(owner, mediaItemId), operations, priority, maxAttempts, projectId, batchId,
-                1, T0, null);
+                1, T0, correlationId);
     }
 
     public JobEvent submitted() {
