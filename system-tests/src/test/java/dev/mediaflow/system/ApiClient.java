@@ -42,6 +42,12 @@ final class ApiClient {
     }
 
     Response upload(String filename, Path file, Map<String, String> fields) throws Exception {
+        return upload(filename, file, fields, Map.of());
+    }
+
+    /** @param headers extra request headers, e.g. a correlation id */
+    Response upload(String filename, Path file, Map<String, String> fields, Map<String, String> headers)
+            throws Exception {
         String boundary = "mediaflow-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -52,12 +58,12 @@ final class ApiClient {
                 + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
         parts.add(HttpRequest.BodyPublishers.ofFile(file));
         parts.add(HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
-        HttpRequest request = request("/api/media/upload")
+        HttpRequest.Builder request = request("/api/media/upload")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))
-                .timeout(Duration.ofMinutes(5))
-                .build();
-        return send(request);
+                .timeout(Duration.ofMinutes(5));
+        headers.forEach(request::header);
+        return send(request.build());
     }
 
     Response upload(String filename, Path file) throws Exception {

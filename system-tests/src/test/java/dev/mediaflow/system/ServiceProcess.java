@@ -86,6 +86,11 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not healthy after " + timeout + "; log:\n" + tail());
     }
 
+    /** Every line the service has written so far (stdout and stderr together). */
+    List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

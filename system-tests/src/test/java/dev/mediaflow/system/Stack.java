@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The four services as real processes on a private vhost, database, Redis prefix and storage
  * root. The gateway reaches RabbitMQ through a {@link TcpProxy}, so a test can take the broker
- * away from it; its heap is capped at 128 MiB, so an upload that buffered would fail.
+ * away from it; its heap is capped at 128 MiB, so an upload that buffered would fail. The services
+ * log JSON ({@code MEDIAFLOW_LOG_FORMAT=json}), as in production, so a test can read their lines.
  */
 final class Stack implements AutoCloseable {
 
@@ -64,6 +65,7 @@ final class Stack implements AutoCloseable {
         env.put("MEDIAFLOW_HEARTBEAT_INTERVAL", "1s");
         env.put("MEDIAFLOW_SPOOL_INTERVAL", "1s");
         env.put("MEDIAFLOW_PUBLISH_TIMEOUT", "3s");
+        env.put("MEDIAFLOW_LOG_FORMAT", "json");
         Path repo = Path.of(System.getProperty("mediaflow.repo", "..")).toAbsolutePath().normalize();
         env.put("JAVACPP_CACHE", repo.resolve("data/cache/javacpp").toString());
         env.put("ENGINE_CACHE_DIR", repo.resolve("data/cache/djl").toString());
