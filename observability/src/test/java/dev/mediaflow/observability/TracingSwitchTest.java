@@ -12,10 +12,18 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 
 /**
  * The switch against Boot's real auto-configuration and a real OTLP/HTTP receiver on 127.0.0.1 that
@@ -34,6 +43,16 @@ class TracingSwitchTest {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
+    }
+
+    /** A reactive service with one route, as every mediaflow service is. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class WebApp {
+        @Bean
+        RouterFunction<ServerResponse> hello() {
+            return RouterFunctions.route(GET("/traced-hello"), request -> ServerResponse.ok().bodyValue("hi"));
+        }
     }
 
     /** One request the receiver got. */
@@ -101,6 +120,26 @@ class TracingSwitchTest {
         assertThat(request.path()).isEqualTo("/v1/traces");
         assertThat(request.contentType()).isEqualTo("application/x-protobuf");
         assertThat(request.carries("tracing-test")).as("service.name resource attribute").isTrue();
+    }
+
+    @Test
+    void setAnHttpRequestToAServiceIsASpanAtTheCollector() throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApp.class)
+                .web(WebApplicationType.REACTIVE)
+                .properties("spring.application.name=tracing-web-test", "server.port=0",
+                        "server.address=127.0.0.1", "management.opentelemetry.tracing.export.schedule-delay=100ms")
+                .run("--mediaflow.tracing-endpoint=" + receiverUrl())) {
+            int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/traced-hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("hi");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            while (received.stream().noneMatch(r -> r.carries("/traced-hello")) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(received).as("the server span of GET /traced-hello")
+                .anySatisfy(r -> assertThat(r.carries("/traced-hello") && r.carries("tracing-web-test")).isTrue());
     }
 
     @Test

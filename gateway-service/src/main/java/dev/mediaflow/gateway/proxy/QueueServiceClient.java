@@ -13,9 +13,11 @@ import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -62,11 +64,17 @@ public class QueueServiceClient {
     private final TimeLimiter timeLimiter;
     private final InternalSignature signature;
 
+    /**
+     * @param observations observes the ordinary calls, so that with tracing on (MEDIAFLOW_TRACING_ENDPOINT)
+     *                     they carry the trace on to queue-service and its spans join the gateway's
+     */
     public QueueServiceClient(GatewayProperties properties, CircuitBreakerRegistry breakers,
-                              TimeLimiterRegistry limiters, InternalSignature signature) {
+                              TimeLimiterRegistry limiters, InternalSignature signature,
+                              ObjectProvider<ObservationRegistry> observations) {
         this.signature = signature;
         HttpClient http = HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);
-        this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)).build();
         this.streamClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
                 HttpClient.create(streamPool(properties.maxStreams()))
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000))).build();

@@ -127,6 +127,8 @@ class QueueServiceProxyTest {
         assertThat(CorrelationId.accept(made)).isPresent();
         assertThat(SEEN).extracting(seen -> seen.headers().get("X-correlation-id"))
                 .containsExactly(List.of("proxy-corr-1"), List.of(made));
+        // tracing is off unless MEDIAFLOW_TRACING_ENDPOINT is set: nothing traced, nothing propagated
+        assertThat(SEEN).allSatisfy(seen -> assertThat(seen.headers()).doesNotContainKey("Traceparent"));
     }
 
     @Test
