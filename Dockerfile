@@ -7,7 +7,7 @@
 # The images run as the non-root user 10001 (numeric, so Kubernetes' runAsNonRoot can check it) and can run
 # with a read-only root file system: they write only under /data/storage (the shared volume), /app/cache
 # (native libraries unpacked at start) and /tmp.
-# Checked offline by system-tests (ComposeFileTest); there is no Docker engine on the build machine.
+# Checked offline by system-tests (DockerfileTest); there is no Docker engine on the build machine.
 ARG JDK_IMAGE=eclipse-temurin:17.0.15_6-jdk-jammy
 ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-jammy
 
