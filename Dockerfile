@@ -17,6 +17,7 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY common-messages common-messages
 COPY http-contract http-contract
+COPY observability observability
 COPY test-support test-support
 COPY worker-core worker-core
 COPY gateway-service gateway-service
