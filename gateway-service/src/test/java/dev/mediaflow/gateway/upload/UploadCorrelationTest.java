@@ -60,6 +60,17 @@ class UploadCorrelationTest extends GatewayIntegrationTest {
         assertJobCarries(UUID.fromString((String) result.getResponseBody().get("queueId")), made);
     }
 
+    @Test
+    void aRefusedUploadAnswersWithItsIdToo() {
+        client.post().uri("/api/media/upload").header("X-API-Key", ALICE).header(CorrelationId.HEADER, "refused-corr-1")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(
+                        Multipart.file("notes.txt", "not a picture".getBytes(), "text/plain").parts()))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .expectHeader().valueEquals(CorrelationId.HEADER, "refused-corr-1");
+    }
+
     private void assertJobCarries(UUID jobId, String correlationId) {
         Received<JobEvent> submitted = awaitMessage(EVENTS_PROBE, JobEvent.class, e -> jobId.equals(e.jobId()));
         assertThat(submitted.body().submission().correlationId()).isEqualTo(correlationId);
