@@ -117,9 +117,26 @@ ensure_rabbitmq() {
 
 # heif-enc (Debian's libheif-examples) makes the HEIC and AVIF files the tests upload and fuzz (.ci/run);
 # heif-convert is the reference the workers' HEIF orientation test compares with.
+# promtool checks deploy/prometheus and the dashboards' PromQL offline (system-tests, dev.mediaflow.deploy).
 ensure_test_tools() {
-  command -v heif-enc >/dev/null 2>&1 && command -v heif-convert >/dev/null 2>&1 && return 0
-  install_packages libheif-examples
+  if ! command -v heif-enc >/dev/null 2>&1 || ! command -v heif-convert >/dev/null 2>&1; then
+    install_packages libheif-examples || return 1
+  fi
+  ensure_promtool
+}
+
+# promtool comes in Debian's prometheus package, which also brings a Prometheus daemon. Only the tool is
+# wanted: a daemon that the package started is stopped and disabled, so that nothing scrapes anything.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  install_packages --no-install-recommends prometheus || return 1
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    as_root systemctl disable --now prometheus >/dev/null 2>&1
+  else
+    as_root service prometheus stop >/dev/null 2>&1
+    as_root update-rc.d prometheus disable >/dev/null 2>&1
+  fi
+  command -v promtool >/dev/null 2>&1
 }
 
 ensure_infra() {
