@@ -117,12 +117,21 @@ ensure_rabbitmq() {
 
 # heif-enc (Debian's libheif-examples) makes the HEIC and AVIF files the tests upload and fuzz (.ci/run);
 # heif-convert is the reference the workers' HEIF orientation test compares with.
-# promtool checks deploy/prometheus and the dashboards' PromQL offline (system-tests, dev.mediaflow.deploy).
+# promtool checks deploy/prometheus and the dashboards' PromQL offline (system-tests, dev.mediaflow.deploy);
+# docker-compose checks docker-compose.yml the same way.
 ensure_test_tools() {
   if ! command -v heif-enc >/dev/null 2>&1 || ! command -v heif-convert >/dev/null 2>&1; then
     install_packages libheif-examples || return 1
   fi
-  ensure_promtool
+  ensure_promtool && ensure_docker_compose
+}
+
+# Debian's docker-compose 1.29 only for `docker-compose config` (ComposeFileTest), which needs no engine:
+# without recommends, so that no Docker engine (docker.io, containerd) comes with it.
+ensure_docker_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  install_packages --no-install-recommends docker-compose || return 1
+  command -v docker-compose >/dev/null 2>&1
 }
 
 # promtool comes in Debian's prometheus package, which also brings a Prometheus daemon. Only the tool is

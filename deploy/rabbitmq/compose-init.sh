@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
-# The RabbitMQ container of docker-compose.yml: starts the broker, loads definitions.json (topology, the
-# services' users and their permissions) and sets each service user's password from the environment
-# (MEDIAFLOW_BROKER_PASSWORD_<SERVICE>), then marks itself ready for the healthcheck. Idempotent on restart.
+# The RabbitMQ container of docker-compose.yml: renders the definitions it imports at boot (load_definitions in
+# deploy/rabbitmq/rabbitmq.conf): deploy/rabbitmq/definitions.json (topology, the services' users and their
+# permissions) with each service user's password from the environment (MEDIAFLOW_BROKER_PASSWORD_<SERVICE>)
+# and the administrator from RABBITMQ_ADMIN_USER / RABBITMQ_ADMIN_PASSWORD (render-definitions.sh). Then it
+# becomes the broker. The import runs on every start, so a password changed in .env applies on the next start;
+# a node that imports definitions creates no default user, so there is no guest.
 set -euo pipefail
-rabbitmq-plugins enable --offline rabbitmq_prometheus >/dev/null
-rm -f /tmp/mediaflow-users-ready
-docker-entrypoint.sh rabbitmq-server &
-broker=$!
-rabbitmqctl -q await_startup
-rabbitmqctl -q import_definitions /etc/mediaflow/definitions.json
-for user in gateway queue-service image-worker vision-worker; do
-  var="MEDIAFLOW_BROKER_PASSWORD_$(echo "$user" | tr 'a-z-' 'A-Z_')"
-  rabbitmqctl -q change_password "mediaflow-$user" "${!var:?$var is not set}"
-done
-touch /tmp/mediaflow-users-ready
-wait "$broker"
+rendered=/tmp/mediaflow-definitions.json
+bash /etc/mediaflow/render-definitions.sh /etc/mediaflow/definitions.json "$rendered"
+# the image's entrypoint drops from root to the rabbitmq user: it must be able to read the file (mode 600)
+if [ "$(id -u)" = 0 ]; then chown rabbitmq:rabbitmq "$rendered"; fi
+rabbitmq-plugins enable --offline rabbitmq_management rabbitmq_prometheus >/dev/null
+exec docker-entrypoint.sh rabbitmq-server
