@@ -7,6 +7,7 @@ import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.StorageLayout;
 import dev.mediaflow.storage.DurableFiles;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Takes an upload from the wire to a queued (or spooled) job: stream to a temp file, check what it
@@ -55,7 +57,9 @@ public class UploadService {
         this.reader = new MultipartUploadReader(properties.maxUploadBytes());
     }
 
-    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength) {
+    /** @param detected told what the bytes are (photo or video) as soon as that is known, also when refused later */
+    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength,
+                                       Consumer<MediaType> detected) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
             return Mono.error(MultipartUploadReader.payloadTooLarge(properties.maxUploadBytes()));
         }
@@ -63,16 +67,17 @@ public class UploadService {
                 Mono.fromSupplier(storage::newTempUploadFile),
                 temp -> reader.read(parts, temp)
                         .publishOn(Schedulers.boundedElastic())
-                        .map(received -> storeAndDispatch(caller, received)),
+                        .map(received -> storeAndDispatch(caller, received, detected)),
                 UploadService::deleteQuietly,
                 (temp, error) -> deleteQuietly(temp),
                 UploadService::deleteQuietly);
     }
 
     /** Blocking: file inspection, the move, the spool's fsync and the broker's confirms. */
-    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload) {
+    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload, Consumer<MediaType> detected) {
         ReceivedFile file = upload.file();
         StoredFormat format = detect(file.tempFile());
+        detected.accept(format.mediaType());
         refuseTooManyPixels(file.tempFile(), format);
         UUID mediaItemId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
