@@ -11,6 +11,8 @@ import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.worker.files.AttemptFolder;
 import dev.mediaflow.worker.files.RefusedTaskException;
 import dev.mediaflow.worker.files.TaskPaths;
+import dev.mediaflow.worker.meters.TaskMeters;
+import dev.mediaflow.worker.meters.TaskOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,9 @@ import java.util.Optional;
  * {@link #process}, and the listener hands the task back without counting anything; a task that can
  * never run (unreadable, or paths that are not its own) goes straight to the parking lot with a
  * {@code task.dead} event.
+ *
+ * <p>Every outcome is counted in {@link TaskMeters} where its event is published: failures are settled here,
+ * not thrown, so nothing outside can tell them from successes.
  */
 public class TaskProcessor {
 
@@ -51,16 +56,18 @@ public class TaskProcessor {
     private final TaskFlags flags;
     private final AttemptClaims claims;
     private final WorkerState state;
+    private final TaskMeters meters;
     private final Path storageRoot;
     private final List<Duration> retryDelays;
 
     public TaskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, AttemptClaims claims,
-                         WorkerState state, Path storageRoot, List<Duration> retryDelays) {
+                         WorkerState state, TaskMeters meters, Path storageRoot, List<Duration> retryDelays) {
         this.handler = handler;
         this.events = events;
         this.flags = flags;
         this.claims = claims;
         this.state = state;
+        this.meters = meters;
         this.storageRoot = storageRoot;
         this.retryDelays = retryDelays;
     }
@@ -84,6 +91,7 @@ public class TaskProcessor {
         if (flags.cancelled(task)) {
             log.info("Job {} was cancelled; skipping its {} task", task.jobId(), task.worker().json());
             events.publish(event(EventType.TASK_CANCELLED, task));
+            meters.count(TaskOutcome.CANCELLED);
             return Outcome.ACK;
         }
         Optional<JobEvent> done = flags.done(task);
@@ -122,17 +130,20 @@ public class TaskProcessor {
             Map<String, VariantResult> results = handler.handle(context);
             checkpoint(task);
             folder.promote();
-            long ms = (System.nanoTime() - start) / 1_000_000;
+            long nanos = System.nanoTime() - start;
+            long ms = nanos / 1_000_000;
             JobEvent succeeded = event(EventType.TASK_SUCCEEDED, task).withOutcome(ms, results);
             rememberDone(task, succeeded);
             events.publish(succeeded);
             state.finished(task.jobId(), true);
+            meters.succeeded(task, nanos);
             log.info("Job {} {} task succeeded in {} ms: {}", task.jobId(), task.worker().json(), ms, results.keySet());
             return Outcome.ACK;
         } catch (TaskCancelledException e) {
             discard(folder);
             events.publish(event(EventType.TASK_CANCELLED, task));
             state.left(task.jobId());
+            meters.count(TaskOutcome.CANCELLED);
             log.info("Job {} {} task cancelled; its partial outputs removed", task.jobId(), task.worker().json());
             return Outcome.ACK;
         } catch (Exception | Error e) {
@@ -163,8 +174,10 @@ public class TaskProcessor {
         String error = describe(cause);
         state.finished(task.jobId(), false);
         events.publish(event(EventType.TASK_FAILED, task).withError(error).withOutcome(ms, null));
+        meters.count(TaskOutcome.FAILED);
         if (task.lastAttempt()) {
             events.publish(event(EventType.TASK_DEAD, task).withError(error));
+            meters.count(TaskOutcome.DEAD);
             log.warn("Job {} {} task failed on its last attempt {}/{}, parked in {}: {}", task.jobId(),
                     task.worker().json(), task.attempt(), task.maxAttempts(), Topology.DLQ, error);
             return Outcome.REJECT;
@@ -172,6 +185,7 @@ public class TaskProcessor {
         Duration delay = TopologyDeclarations.delayAfter(retryDelays, task.attempt());
         events.publishRetry(task.nextAttempt(), Topology.waitRoutingKey(task.worker(), delay));
         events.publish(event(EventType.TASK_RETRYING, task).withError(error));
+        meters.count(TaskOutcome.RETRYING);
         log.warn("Job {} {} task attempt {}/{} failed, retrying in {}: {}", task.jobId(), task.worker().json(),
                 task.attempt(), task.maxAttempts(), delay, error);
         return Outcome.ACK;
@@ -182,6 +196,8 @@ public class TaskProcessor {
         log.error("Job {} {} task parked in {}: {}", task.jobId(), task.worker().json(), Topology.DLQ, reason);
         events.publish(event(EventType.TASK_FAILED, task).withError(reason));
         events.publish(event(EventType.TASK_DEAD, task).withError(reason));
+        meters.count(TaskOutcome.FAILED);
+        meters.count(TaskOutcome.DEAD);
         return Outcome.REJECT;
     }
 
@@ -198,6 +214,7 @@ public class TaskProcessor {
         } else {
             log.error("Task message without a readable jobId parked in {}: {}", Topology.DLQ, reason);
         }
+        meters.count(TaskOutcome.DEAD);
         return Outcome.REJECT;
     }
 

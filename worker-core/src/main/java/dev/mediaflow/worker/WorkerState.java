@@ -6,7 +6,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
-/** This instance's counters, reported by the heartbeat. */
+/**
+ * This instance's state and counters: reported to Redis by the heartbeat and to Prometheus by
+ * {@link dev.mediaflow.worker.meters.WorkerStateMeters} (the counters' Prometheus twins are
+ * {@code mediaflow_tasks_total}, kept by {@link dev.mediaflow.worker.meters.TaskMeters}).
+ */
 public class WorkerState {
 
     private final String id;
@@ -60,6 +64,11 @@ public class WorkerState {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** How many tasks this instance is working on now. */
+    public int tasksInHand() {
+        return current.size();
     }
 
     /** Comma-separated ids of the jobs in hand; empty when idle. */

@@ -17,6 +17,8 @@ import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.testsupport.RabbitVhost;
+import dev.mediaflow.worker.meters.TaskMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,10 +68,24 @@ class TaskProcessorTest {
     private TaskProcessor processor;
     private TaskFlags flags;
     private AttemptClaims claims;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private TaskProcessor processor(TaskFlags taskFlags, AttemptClaims attemptClaims) {
         return new TaskProcessor(handler, new EventPublisher(new ConfirmedSender(rabbit, Duration.ofSeconds(5))),
-                taskFlags, attemptClaims, state, storage, DELAYS);
+                taskFlags, attemptClaims, state, new TaskMeters(meters, WorkerKind.IMAGE), storage, DELAYS);
+    }
+
+    /** {@code mediaflow_tasks_total{outcome,kind="image"}} as this test's processor counted it. */
+    private double tasks(String outcome) {
+        return meters.get("mediaflow.tasks").tags("outcome", outcome, "kind", "image").counter().count();
+    }
+
+    private Map<String, Double> outcomes() {
+        Map<String, Double> all = new java.util.TreeMap<>();
+        for (String outcome : List.of("succeeded", "failed", "retrying", "dead", "cancelled")) {
+            all.put(outcome, tasks(outcome));
+        }
+        return all;
     }
 
     @BeforeEach
@@ -138,11 +154,16 @@ class TaskProcessorTest {
         assertThat(Files.exists(storage.resolve("processed/alice/" + task.mediaItemId() + "/thumbnail.webp"))).isTrue();
         assertThat(state.processed()).isEqualTo(1);
         assertThat(storage.resolve("staging/image")).isEmptyDirectory();
+        assertThat(outcomes()).containsEntry("succeeded", 1.0).containsEntry("failed", 0.0);
+        var duration = meters.get("mediaflow.task.duration")
+                .tags("kind", "image", "operation", "thumbnail", "media_type", "photo").timer();
+        assertThat(duration.count()).isEqualTo(1);
 
         // a run found already done sends its task.succeeded again (the first may have been lost), with
-        // the same results, and does not run the handler
+        // the same results, and does not run the handler (nor counts it again)
         assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
         assertThat(handler.calls.get()).isEqualTo(1);
+        assertThat(tasks("succeeded")).isEqualTo(1);
         JobEvent again = events(1).get(0);
         assertThat(again.type()).isEqualTo(EventType.TASK_SUCCEEDED);
         assertThat(again.results()).isEqualTo(first.get(1).results());
@@ -162,6 +183,10 @@ class TaskProcessorTest {
         assertThat(events).extracting(JobEvent::type)
                 .containsExactly(EventType.TASK_STARTED, EventType.TASK_FAILED, EventType.TASK_RETRYING);
         assertThat(events.get(1).error()).isEqualTo("cannot decode image");
+        // returned normally, but counted as what it was: a failure that will be retried, not a success
+        assertThat(outcomes()).containsEntry("failed", 1.0).containsEntry("retrying", 1.0)
+                .containsEntry("succeeded", 0.0).containsEntry("dead", 0.0);
+        assertThat(meters.find("mediaflow.task.duration").timer()).as("failures stay out of the histogram").isNull();
 
         // the wait queue's TTL dead-letters it back onto the task queue, keeping its priority
         Message back = rabbit.receive(WorkerKind.IMAGE.queue(), 5000);
@@ -214,6 +239,8 @@ class TaskProcessorTest {
         assertThat(processor.process(delivered.getBody())).isEqualTo(TaskProcessor.Outcome.REJECT);
         assertThat(eventTypes(3)).containsExactly(EventType.TASK_STARTED, EventType.TASK_FAILED, EventType.TASK_DEAD);
         assertThat(state.failed()).isEqualTo(1);
+        assertThat(outcomes()).containsEntry("failed", 1.0).containsEntry("dead", 1.0)
+                .containsEntry("retrying", 0.0).containsEntry("succeeded", 0.0);
     }
 
     @Test
@@ -250,6 +277,8 @@ class TaskProcessorTest {
         assertThat(processor.process(Json.write(running))).isEqualTo(TaskProcessor.Outcome.ACK);
         assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_CANCELLED);
         assertThat(storage.resolve("processed/alice/" + running.mediaItemId() + "/thumbnail.webp")).doesNotExist();
+        assertThat(outcomes()).containsEntry("cancelled", 2.0).containsEntry("succeeded", 0.0)
+                .containsEntry("failed", 0.0);
 
         // a retry starts run 2, which the old cancel flag does not stop
         handler.script.add(ctx -> Map.of());
@@ -271,6 +300,7 @@ class TaskProcessorTest {
         List<JobEvent> events = events(2);
         assertThat(events).extracting(JobEvent::type).containsExactly(EventType.TASK_FAILED, EventType.TASK_DEAD);
         assertThat(events.get(1).error()).contains("inputPath is not uploads/alice/" + media);
+        assertThat(outcomes()).containsEntry("failed", 1.0).containsEntry("dead", 1.0);
     }
 
     @Test
@@ -388,6 +418,7 @@ class TaskProcessorTest {
             assertThat(storage.resolve("staging/image")).isEmptyDirectory();
             redis.delete(keys.cancel(task.jobId()));
         }
+        assertThat(outcomes().values()).as("a hand-back is no outcome").containsOnly(0.0);
         // the same attempt, handed back three times, is neither failed nor counted as a worker death
         assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
         assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
@@ -446,6 +477,7 @@ class TaskProcessorTest {
         assertThat(processor.process("{not json".getBytes())).isEqualTo(TaskProcessor.Outcome.REJECT);
         assertThat(rabbit.receive(eventsQueue, 300)).isNull();
         assertThat(handler.calls.get()).isZero();
+        assertThat(outcomes()).containsEntry("dead", 2.0).containsEntry("failed", 0.0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mediaflow.gateway.publish;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.meters.PublishMeters;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.observability.LogContext;
@@ -32,15 +33,17 @@ public class JobDispatcher {
     private final PublishedJobs published;
     private final JobPublisher publisher;
     private final StorageRoot storage;
+    private final PublishMeters meters;
     private final Duration waitForPublish;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     public JobDispatcher(SubmissionSpool spool, PublishedJobs published, JobPublisher publisher, StorageRoot storage,
-                         GatewayProperties properties) {
+                         PublishMeters meters, GatewayProperties properties) {
         this.spool = spool;
         this.published = published;
         this.publisher = publisher;
         this.storage = storage;
+        this.meters = meters;
         this.waitForPublish = properties.publishTimeout().multipliedBy(2).plusSeconds(1);
     }
 
@@ -165,6 +168,7 @@ public class JobDispatcher {
                 publisher.publish(submission);
             }
         } catch (RuntimeException e) {
+            meters.notConfirmed(e, newJob);
             if (newJob) {
                 log.warn("Job {} stays pending in the spool: RabbitMQ did not confirm it ({})",
                         submission.jobId(), e.toString());
@@ -173,6 +177,7 @@ public class JobDispatcher {
             }
             return false;
         }
+        meters.confirmed();
         published.remember(submission, cancelled);
         spool.delete(submission.jobId());
         return true;

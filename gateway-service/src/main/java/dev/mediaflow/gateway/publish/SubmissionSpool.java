@@ -74,6 +74,15 @@ public class SubmissionSpool {
         }
     }
 
+    /** How many jobs wait in the spool; cheaper than {@link #jobIds()} (no sorting), for a gauge. */
+    public long size() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the spool " + dir, e);
+        }
+    }
+
     /** Job ids in the spool, oldest first. */
     public List<UUID> jobIds() {
         try (Stream<Path> files = Files.list(dir)) {

@@ -2,12 +2,15 @@ package dev.mediaflow.gateway.upload;
 
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.limits.UploadAdmission;
+import dev.mediaflow.gateway.meters.UploadMeters;
+import dev.mediaflow.gateway.meters.UploadTally;
 import dev.mediaflow.messages.CorrelationId;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -23,19 +26,26 @@ public class UploadController {
 
     private final UploadService uploads;
     private final UploadAdmission admission;
+    private final UploadMeters meters;
 
-    public UploadController(UploadService uploads, UploadAdmission admission) {
+    public UploadController(UploadService uploads, UploadAdmission admission, UploadMeters meters) {
         this.uploads = uploads;
         this.admission = admission;
+        this.meters = meters;
     }
 
+    /** Every upload that reaches this handler is counted once in {@link UploadMeters}, however it ends. */
     @PostMapping(path = "/api/media/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public Mono<ResponseEntity<UploadResponse>> upload(@AuthenticationPrincipal Caller caller,
                                                        @RequestBody Flux<PartEvent> parts,
-                                                       ServerHttpRequest request,
+                                                       ServerHttpRequest request, ServerHttpResponse response,
                                                        @RequestHeader(CorrelationId.HEADER) String correlationId) {
         long contentLength = request.getHeaders().getContentLength();
-        return admission.admit(caller, contentLength, parts, () -> uploads.accept(caller, parts, contentLength, correlationId))
+        UploadTally tally = meters.track(response);
+        return admission.admit(caller, contentLength, parts,
+                        () -> uploads.accept(caller, parts, contentLength, correlationId, tally::detected))
+                .doOnNext(accepted -> tally.accepted(accepted.type(), accepted.size()))
+                .doOnCancel(tally::abandoned)
                 .map(accepted -> ResponseEntity.status(HttpStatus.ACCEPTED)
                         .location(URI.create("/api/queue/items/" + accepted.queueId()))
                         .body(accepted));

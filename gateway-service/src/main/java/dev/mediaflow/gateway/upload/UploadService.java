@@ -7,6 +7,7 @@ import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.messages.StorageLayout;
 import dev.mediaflow.observability.LogContext;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Takes an upload from the wire to a queued (or spooled) job: stream to a temp file, check what it
@@ -56,8 +58,12 @@ public class UploadService {
         this.reader = new MultipartUploadReader(properties.maxUploadBytes());
     }
 
-    /** @param correlationId the request's {@link dev.mediaflow.messages.CorrelationId}, recorded with the job */
-    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength, String correlationId) {
+    /**
+     * @param correlationId the request's {@link dev.mediaflow.messages.CorrelationId}, recorded with the job
+     * @param detected      told what the bytes are (photo or video) as soon as that is known, also when refused later
+     */
+    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength, String correlationId,
+                                       Consumer<MediaType> detected) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
             return Mono.error(MultipartUploadReader.payloadTooLarge(properties.maxUploadBytes()));
         }
@@ -65,7 +71,7 @@ public class UploadService {
                 Mono.fromSupplier(storage::newTempUploadFile),
                 temp -> reader.read(parts, temp)
                         .publishOn(Schedulers.boundedElastic())
-                        .map(received -> storeAndDispatch(caller, received, correlationId)),
+                        .map(received -> storeAndDispatch(caller, received, correlationId, detected)),
                 UploadService::deleteQuietly,
                 (temp, error) -> deleteQuietly(temp),
                 UploadService::deleteQuietly);
@@ -75,9 +81,11 @@ public class UploadService {
      * Blocking: file inspection, the move, the spool's fsync and the broker's confirms. The job's log
      * lines carry its id and the request's correlation id as MDC fields, from here to the publish.
      */
-    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload, String correlationId) {
+    private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload, String correlationId,
+                                            Consumer<MediaType> detected) {
         ReceivedFile file = upload.file();
         StoredFormat format = detect(file.tempFile());
+        detected.accept(format.mediaType());
         refuseTooManyPixels(file.tempFile(), format);
         UUID mediaItemId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();

@@ -43,6 +43,32 @@ class BrokerDownSpoolTest {
 
     @Autowired
     WebTestClient client;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /** The upload is a success for its client, and the meters still show that the broker failed. */
+    @Test
+    void anUploadWhileTheBrokerIsDownCountsAsAcceptedWithAFailedPublishAndASpooledJob() {
+        double failed = meters.get("mediaflow.publish").tag("outcome", "failed").counter().count();
+        double spooled = meters.get("mediaflow.publish").tag("outcome", "spooled").counter().count();
+        double accepted = meters.get("mediaflow.uploads").tags("outcome", "accepted", "media_type", "photo")
+                .counter().count();
+
+        client.post().uri("/api/media/upload").header("X-API-Key", "dev-alice-key")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(Multipart.file("down.jpg", TestFiles.image("jpg", 64, 48),
+                        "image/jpeg").parts()))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.ACCEPTED);
+
+        assertThat(meters.get("mediaflow.uploads").tags("outcome", "accepted", "media_type", "photo").counter().count())
+                .isEqualTo(accepted + 1);
+        assertThat(meters.get("mediaflow.publish").tag("outcome", "spooled").counter().count()).isEqualTo(spooled + 1);
+        assertThat(meters.get("mediaflow.publish").tag("outcome", "failed").counter().count())
+                .isGreaterThanOrEqualTo(failed + 1);
+        assertThat(meters.get("mediaflow.publish").tag("outcome", "confirmed").counter().count()).isZero();
+        assertThat(meters.get("mediaflow.spool.jobs").gauge().value()).isGreaterThanOrEqualTo(1);
+    }
 
     @Test
     void healthIsDegradedAndSaysWhatIsDownButTheGatewayStaysReady() {

@@ -21,8 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * CONTRACT.md section 2: a request that reaches an internal service without the gateway's credential is
  * refused with 401, whatever identity headers it carries. Runs before every other filter. Open without a
- * credential: {@code /actuator/**} (health without details, for process supervisors and probes) and
- * {@code /health*}. A verified caller is left in the request attribute {@link InternalIdentity#ATTRIBUTE}.
+ * credential: {@code /actuator/**} and {@code /health*}. A verified caller is left in the request attribute
+ * {@link InternalIdentity#ATTRIBUTE}.
+ *
+ * <p>Why actuator is open: its callers are not the gateway. Process supervisors and Kubernetes probes read
+ * {@code /actuator/health} (without details), and Prometheus scrapes {@code /actuator/prometheus} (only health,
+ * info and prometheus are exposed). Neither can sign a request the way the gateway does, and the signature
+ * guards callers' identities and data, which neither endpoint carries: a scrape holds counts, durations and
+ * states, tagged with bounded labels (outcome, status, kind, media type), never a job id, an owner or a path.
+ * And the internal services listen on loopback by default ({@code MEDIAFLOW_BIND_ADDRESS}), or on a cluster or
+ * compose network that only the gateway and the monitoring system are meant to reach.
  */
 public class InternalTrustFilter implements WebFilter, Ordered {
 

@@ -8,6 +8,8 @@ import dev.mediaflow.imageworker.device.ImageDevice;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.VariantResult;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.worker.meters.CodecTimers;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -39,18 +41,25 @@ public class VariantMaker {
 
     private final MediaDecoder decoder;
     private final ImageDevice device;
+    private final CodecTimers codec;
 
     public VariantMaker() {
         this(new ImageDevice("cpu", 0, "not detected"), DecodeLimits.DEFAULT);
     }
 
+    public VariantMaker(ImageDevice device, DecodeLimits limits) {
+        this(device, limits, CodecTimers.unrecorded(WorkerKind.IMAGE));
+    }
+
     /**
      * @param device where a future GPU path would be switched on; today every variant is made on the CPU
      * @param limits the memory and time one decode may take
+     * @param codec  where the decode and each WebP encode are timed
      */
-    public VariantMaker(ImageDevice device, DecodeLimits limits) {
+    public VariantMaker(ImageDevice device, DecodeLimits limits, CodecTimers codec) {
         this.device = device;
         this.decoder = new MediaDecoder(limits);
+        this.codec = codec;
     }
 
     public ImageDevice device() {
@@ -92,14 +101,14 @@ public class VariantMaker {
         long start = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             betweenSteps.run();
-            Mat current = decoder.decode(input, type, specs.get(0).longestSide());
+            Mat current = codec.decode(() -> decoder.decode(input, type, specs.get(0).longestSide()));
             long decoded = System.nanoTime();
             for (VariantSpec spec : specs) {
                 betweenSteps.run();
                 current = Pixels.fitWithin(current, spec.longestSide());
                 Mat output = spec.blurSigma() > 0 ? Pixels.gaussianBlur(current, spec.blurSigma()) : current;
                 Path target = outputDir.resolve(spec.operation().fileName());
-                results.put(spec.operation(), WebpFiles.write(output, spec.webpQuality(), target));
+                results.put(spec.operation(), WebpFiles.write(output, spec.webpQuality(), target, codec));
             }
             log.debug("variants of {} ({}): decode {} ms, variants {} ms", input.getFileName(), type.json(),
                     (decoded - start) / 1_000_000, (System.nanoTime() - decoded) / 1_000_000);

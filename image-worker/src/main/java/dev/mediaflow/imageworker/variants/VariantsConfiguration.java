@@ -1,7 +1,10 @@
 package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.imageworker.device.ImageDevice;
+import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.worker.media.DecodeLimits;
+import dev.mediaflow.worker.meters.CodecTimers;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +19,14 @@ public class VariantsConfiguration {
         return ImageDevice.detect();
     }
 
+    /** {@code mediaflow_decode_seconds} and {@code mediaflow_encode_seconds} with {@code kind="image"}. */
     @Bean
-    public VariantMaker variantMaker(ImageDevice imageDevice, DecodeLimits decodeLimits) {
-        return new VariantMaker(imageDevice, decodeLimits);
+    public CodecTimers codecTimers(MeterRegistry registry) {
+        return new CodecTimers(registry, WorkerKind.IMAGE);
+    }
+
+    @Bean
+    public VariantMaker variantMaker(ImageDevice imageDevice, DecodeLimits decodeLimits, CodecTimers codecTimers) {
+        return new VariantMaker(imageDevice, decodeLimits, codecTimers);
     }
 }

@@ -2,6 +2,7 @@ package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.storage.DurableFiles;
+import dev.mediaflow.worker.meters.CodecTimers;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -18,8 +19,9 @@ public final class WebpFiles {
     private WebpFiles() {
     }
 
-    public static VariantResult write(Mat image, int quality, Path target) throws IOException {
-        long bytes = DurableFiles.write(target, encode(image, quality));
+    /** The encode is timed in {@code codec}; the write is not part of it. */
+    public static VariantResult write(Mat image, int quality, Path target, CodecTimers codec) throws IOException {
+        long bytes = DurableFiles.write(target, codec.encode(() -> encode(image, quality)));
         return VariantResult.of(image.cols(), image.rows(), bytes);
     }
 

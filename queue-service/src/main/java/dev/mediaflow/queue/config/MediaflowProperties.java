@@ -29,6 +29,8 @@ import java.util.List;
  * @param queuedLease         how long a task may wait in its queue without any sign of life before it counts
  *                            as lost ({@code MEDIAFLOW_QUEUED_LEASE}); long, as a busy queue is slow, not broken
  * @param leaseSweepInterval  how often the lease sweeper looks for silent tasks
+ * @param gaugeRefreshInterval how often the backlog gauges (oldest queued job, jobs past their lease, workers
+ *                            alive) are read from PostgreSQL and Redis; a scrape only reads the last values
  */
 @ConfigurationProperties("mediaflow")
 public record MediaflowProperties(
@@ -46,7 +48,8 @@ public record MediaflowProperties(
         @DefaultValue("1s") Duration outboxInterval,
         @DefaultValue("10m") Duration taskLease,
         @DefaultValue("2h") Duration queuedLease,
-        @DefaultValue("30s") Duration leaseSweepInterval) {
+        @DefaultValue("30s") Duration leaseSweepInterval,
+        @DefaultValue("15s") Duration gaugeRefreshInterval) {
 
     public List<Duration> retryDelayList() {
         return TopologyDeclarations.parseDelays(retryDelays);

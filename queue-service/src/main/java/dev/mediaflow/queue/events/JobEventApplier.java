@@ -8,6 +8,7 @@ import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.job.TaskStatus;
 import dev.mediaflow.queue.job.TaskTransition;
+import dev.mediaflow.queue.meters.JobMeters;
 import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
@@ -39,15 +40,17 @@ public class JobEventApplier {
     private final JobSnapshots snapshots;
     private final StatusReconciler reconciler;
     private final AttemptLog attempts;
+    private final JobMeters meters;
     private final Clock clock;
 
     public JobEventApplier(JobStore store, TransactionalOperator tx, JobSnapshots snapshots,
-                           StatusReconciler reconciler, AttemptLog attempts, Clock clock) {
+                           StatusReconciler reconciler, AttemptLog attempts, JobMeters meters, Clock clock) {
         this.store = store;
         this.tx = tx;
         this.snapshots = snapshots;
         this.reconciler = reconciler;
         this.attempts = attempts;
+        this.meters = meters;
         this.clock = clock;
     }
 
@@ -108,6 +111,7 @@ public class JobEventApplier {
                                 .then(snapshots.otherJobsChanged(event.mediaItemId(), event.jobId()))
                         : Mono.empty();
                 return store.saveTask(after)
+                        .then(job.isPresent() ? meters.taskSaved(job.get(), before, after) : Mono.empty())
                         .then(results)
                         .then(job.isPresent()
                                 ? recompute(event.jobId(), true)
@@ -131,7 +135,9 @@ public class JobEventApplier {
                         log.info("Job {} {} -> {} (run {}, attempts {})", jobId, job.status().json(),
                                 derived.status().json(), derived.run(), derived.attempts());
                     }
-                    Mono<Long> save = changed ? store.saveJob(derived) : Mono.just(0L);
+                    Mono<Void> save = changed
+                            ? store.saveJob(derived).then(meters.jobSaved(job, derived))
+                            : Mono.empty();
                     JobStatusSnapshot snapshot = new JobStatusSnapshot(derived,
                             JobStatusDeriver.progress(derived, tasks), clock.instant());
                     return save.thenReturn(changed || force ? Optional.of(snapshot) : Optional.<JobStatusSnapshot>empty());

@@ -6,8 +6,7 @@ import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.mediaflow.queue.meters.EventMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
@@ -33,23 +32,12 @@ public class JobEventListener {
 
     private final JobEventApplier applier;
     private final MediaflowProperties properties;
-    private final Counter applied;
-    private final Counter unchanged;
-    private final Counter rejected;
-    private final Counter requeued;
+    private final EventMeters meters;
 
-    public JobEventListener(JobEventApplier applier, MediaflowProperties properties, MeterRegistry meters) {
+    public JobEventListener(JobEventApplier applier, MediaflowProperties properties, EventMeters meters) {
         this.applier = applier;
         this.properties = properties;
-        this.applied = counter(meters, "applied");
-        this.unchanged = counter(meters, "unchanged");
-        this.rejected = counter(meters, "rejected");
-        this.requeued = counter(meters, "requeued");
-    }
-
-    private static Counter counter(MeterRegistry meters, String outcome) {
-        return Counter.builder("mediaflow.events").tag("outcome", outcome)
-                .description("status events consumed by queue-service").register(meters);
+        this.meters = meters;
     }
 
     @RabbitListener(id = "job-events", queues = Topology.EVENTS_QUEUE)
@@ -69,13 +57,13 @@ public class JobEventListener {
         LogContext.jobId(event.jobId());
         try {
             Boolean changed = applier.apply(event).block(properties.eventTimeout());
-            (Boolean.TRUE.equals(changed) ? applied : unchanged).increment();
+            meters.applied(Boolean.TRUE.equals(changed));
         } catch (MalformedEventException e) {
             throw reject(message, e.getMessage(), e);
         } catch (DataIntegrityViolationException e) {
             throw reject(message, "violates a database constraint: " + e.getMostSpecificCause().getMessage(), e);
         } catch (RuntimeException e) {
-            requeued.increment();
+            meters.requeued();
             log.error("Could not apply {} of job {}; requeueing it: {}", event.type(), event.jobId(), e.toString());
             pause();
             throw e;
@@ -83,7 +71,7 @@ public class JobEventListener {
     }
 
     private AmqpRejectAndDontRequeueException reject(Message message, String why, Exception cause) {
-        rejected.increment();
+        meters.rejected();
         String body = new String(message.getBody(), StandardCharsets.UTF_8);
         log.warn("Parking malformed status event in {} ({}): {}", Topology.EVENTS_PARKED_QUEUE, why,
                 body.length() > 500 ? body.substring(0, 500) + "..." : body);

@@ -7,6 +7,7 @@ import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.messaging.TaskOutbox;
+import dev.mediaflow.queue.meters.JobMeters;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.store.JobStore;
@@ -43,16 +44,18 @@ public class JobActions {
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
     private final MediaflowProperties properties;
+    private final JobMeters meters;
     private final Clock clock;
 
-    public JobActions(JobStore store, JobSnapshots snapshots, TaskOutbox outbox,
-                      ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties, Clock clock) {
+    public JobActions(JobStore store, JobSnapshots snapshots, TaskOutbox outbox, ReactiveStringRedisTemplate redis,
+                      RedisKeys keys, MediaflowProperties properties, JobMeters meters, Clock clock) {
         this.store = store;
         this.snapshots = snapshots;
         this.outbox = outbox;
         this.redis = redis;
         this.keys = keys;
         this.properties = properties;
+        this.meters = meters;
         this.clock = clock;
     }
 
@@ -65,6 +68,7 @@ public class JobActions {
             }
             JobRow cancelled = job.cancelledAt(clock.instant());
             return store.saveJob(cancelled)
+                    .then(meters.jobSaved(job, cancelled))
                     .then(store.findTasks(queueId).collectList())
                     .flatMap(tasks -> redis.opsForValue()
                             .set(keys.cancel(queueId), Integer.toString(job.run()), properties.statusTtl())

@@ -8,6 +8,7 @@ import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.events.JobEventApplier;
 import dev.mediaflow.queue.items.JobActions;
+import dev.mediaflow.queue.meters.RepairMeters;
 import dev.mediaflow.queue.messaging.TaskOutbox;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.workers.WorkerRegistry;
@@ -58,13 +59,14 @@ public class LeaseSweeper implements SmartLifecycle {
     private final TaskOutbox outbox;
     private final TransactionalOperator tx;
     private final MediaflowProperties properties;
+    private final RepairMeters meters;
     private final Clock clock;
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile Disposable ticker;
 
     public LeaseSweeper(SilentTasks silentTasks, WorkerRegistry workers, JobStore store, JobEventApplier applier,
                         AttemptLog attempts, TaskOutbox outbox, TransactionalOperator tx,
-                        MediaflowProperties properties, Clock clock) {
+                        MediaflowProperties properties, RepairMeters meters, Clock clock) {
         this.silentTasks = silentTasks;
         this.workers = workers;
         this.store = store;
@@ -73,6 +75,7 @@ public class LeaseSweeper implements SmartLifecycle {
         this.outbox = outbox;
         this.tx = tx;
         this.properties = properties;
+        this.meters = meters;
         this.clock = clock;
     }
 
@@ -113,8 +116,7 @@ public class LeaseSweeper implements SmartLifecycle {
     }
 
     private boolean expired(SilentTask task, Instant now) {
-        Duration lease = task.lease(properties.taskLease(), properties.queuedLease(), properties.retryDelayList());
-        return task.since() != null && !task.since().plus(lease).isAfter(now);
+        return task.pastLease(now, properties.taskLease(), properties.queuedLease(), properties.retryDelayList());
     }
 
     /** Re-reads the task under the job's lock and acts only if nothing moved since it was seen. */
@@ -144,6 +146,7 @@ public class LeaseSweeper implements SmartLifecycle {
                             .thenReturn(1L);
                 });
         return tx.transactional(change)
+                .doOnNext(expired -> meters.leaseExpired())
                 .defaultIfEmpty(0L)
                 .onErrorResume(e -> {
                     log.warn("Could not expire the lease of job {} {} task: {}", seen.jobId(), seen.worker().json(),

@@ -29,6 +29,11 @@ public record SilentTask(UUID jobId, WorkerKind worker, int run, int maxAttempts
         return taskLease;
     }
 
+    /** Silent for longer than its lease at {@code now}: the lease sweeper's rule, also behind a gauge. */
+    public boolean pastLease(Instant now, Duration taskLease, Duration queuedLease, List<Duration> retryDelays) {
+        return since != null && !since.plus(lease(taskLease, queuedLease, retryDelays)).isAfter(now);
+    }
+
     /** The attempt that never showed up or went quiet. */
     public int lostAttempt() {
         if (status == null || status == TaskStatus.QUEUED) {

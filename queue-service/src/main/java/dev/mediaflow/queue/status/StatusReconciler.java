@@ -1,6 +1,7 @@
 package dev.mediaflow.queue.status;
 
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.meters.RepairMeters;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobVersion;
 import org.slf4j.Logger;
@@ -42,17 +43,19 @@ public class StatusReconciler {
     private final JobStatusCache cache;
     private final TransactionalOperator tx;
     private final MediaflowProperties properties;
+    private final RepairMeters meters;
     private final Clock clock;
     private final Set<UUID> repairing = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Disposable> schedule = new AtomicReference<>();
 
     public StatusReconciler(JobStore store, JobSnapshots snapshots, JobStatusCache cache, TransactionalOperator tx,
-                            MediaflowProperties properties, Clock clock) {
+                            MediaflowProperties properties, RepairMeters meters, Clock clock) {
         this.store = store;
         this.snapshots = snapshots;
         this.cache = cache;
         this.tx = tx;
         this.properties = properties;
+        this.meters = meters;
         this.clock = clock;
     }
 
@@ -92,7 +95,8 @@ public class StatusReconciler {
 
     /**
      * One pass over the jobs not final or changed within the window; rewrites each one whose Redis
-     * snapshot is behind, missing, or held back by a pending mark. Returns how many it rewrote.
+     * snapshot is behind, missing, or held back by a pending mark. Returns how many it rewrote, and counts them
+     * in {@code mediaflow_reconciler_repairs_total}.
      */
     public Mono<Long> reconcile() {
         Instant since = clock.instant().minus(properties.statusReconcileWindow());
@@ -104,7 +108,8 @@ public class StatusReconciler {
                         .map(held -> job.jobId()), 16)
                 .concatMap(id -> repair(id, false))
                 .filter(Boolean::booleanValue)
-                .count();
+                .count()
+                .doOnNext(meters::reconcilerRepaired);
     }
 
     private Mono<List<JobVersion>> page(Instant since, UUID after) {
@@ -124,15 +129,15 @@ public class StatusReconciler {
         return tx.transactional(locked).defaultIfEmpty(false);
     }
 
-    /** For a reader that missed Redis: repairs the job in the background, once at a time per job. */
+    /** For a reader that missed Redis: repairs the job in the background, once at a time per job (counted). */
     public void repairLater(UUID jobId) {
         if (!repairing.add(jobId)) {
             return;
         }
         repair(jobId, true)
                 .doFinally(signal -> repairing.remove(jobId))
-                .subscribe(written -> { }, e -> log.debug("Could not repair the Redis status of job {}: {}",
-                        jobId, e.toString()));
+                .subscribe(written -> meters.reconcilerRepaired(written ? 1 : 0),
+                        e -> log.debug("Could not repair the Redis status of job {}: {}", jobId, e.toString()));
     }
 
     /**

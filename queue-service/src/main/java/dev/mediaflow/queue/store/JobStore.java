@@ -241,6 +241,18 @@ public class JobStore {
                 .all();
     }
 
+    /**
+     * Since when the longest-waiting {@code queued} job waits: its upload, or for a later run (a retry, a replay)
+     * the moment it was queued again; empty when none is queued.
+     */
+    public Mono<Instant> oldestQueued() {
+        return db.sql("SELECT min(CASE WHEN run = 1 THEN queued_at ELSE updated_at END) AS since FROM jobs"
+                        + " WHERE status = 'queued'")
+                .map(row -> java.util.Optional.ofNullable(row.get("since", Instant.class)))
+                .one()
+                .flatMap(Mono::justOrEmpty);
+    }
+
     /** Jobs per status, for one owner (null: all) and optionally one project. */
     public Mono<Map<JobStatus, Long>> countByStatus(String owner, String projectId) {
         StringBuilder sql = new StringBuilder("SELECT status, count(*) AS n FROM jobs WHERE true");

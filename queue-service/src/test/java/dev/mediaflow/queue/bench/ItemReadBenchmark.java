@@ -1,8 +1,10 @@
 package dev.mediaflow.queue.bench;
 
+import dev.mediaflow.http.CallerRole;
 import dev.mediaflow.queue.QueueServiceApplication;
 import dev.mediaflow.queue.events.JobEventApplier;
 import dev.mediaflow.queue.support.Events;
+import dev.mediaflow.queue.support.SignedCalls;
 import dev.mediaflow.queue.support.Stories;
 import dev.mediaflow.testsupport.PostgresDatabase;
 import dev.mediaflow.testsupport.RabbitVhost;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +79,7 @@ public final class ItemReadBenchmark {
                 "--spring.rabbitmq.addresses=" + vhost.amqpUrl(),
                 "--mediaflow.redis-prefix=" + prefix.value(),
                 "--mediaflow.item-reads-from-redis=" + fromRedis,
+                "--mediaflow.internal-token=" + SignedCalls.TOKEN,
                 "--logging.level.root=WARN");
     }
 
@@ -92,15 +96,17 @@ public final class ItemReadBenchmark {
                 .pendingAcquireMaxCount(-1).build();
         // the pollers get event loops of their own, so they do not queue behind the server's
         LoopResources loops = LoopResources.create("bench-pollers", 2, true);
-        HttpClient http = HttpClient.create(connections).runOn(loops).baseUrl("http://127.0.0.1:" + port)
-                .headers(h -> h.add("X-Mediaflow-Owner", OWNER).add("X-Mediaflow-Role", "user"));
+        HttpClient http = HttpClient.create(connections).runOn(loops).baseUrl("http://127.0.0.1:" + port);
         long end = System.nanoTime() + duration.toNanos();
         Result result = new Result();
         Flux.range(0, pollers)
                 .flatMap(p -> Mono.defer(() -> {
                             UUID id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
                             long start = System.nanoTime();
-                            return http.get().uri("/api/queue/items/" + id)
+                            String path = "/api/queue/items/" + id;
+                            // signed per request, as the gateway does (the signature holds the time)
+                            Map<String, String> signed = SignedCalls.SIGNATURE.sign(OWNER, CallerRole.USER, "GET", path);
+                            return http.headers(h -> signed.forEach(h::set)).get().uri(path)
                                     .responseSingle((response, body) -> body.asString()
                                             .map(text -> response.status().code() == 200 && text.contains(id.toString())))
                                     .doOnNext(ok -> result.add(System.nanoTime() - start, ok));

@@ -48,9 +48,12 @@ class LeaseSweeperTest extends ApiTest {
     ReactiveStringRedisTemplate redis;
     @Autowired
     RedisKeys keys;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void aStartedTaskThatFallsSilentIsPublishedAgainThenDeadWithAnErrorNamingTheLease() {
+        double expired = meters.get("mediaflow.lease.expired").counter().count();
         Events e = new Events(unique("owner"), List.of(Operation.THUMBNAIL), 2);
         apply(e.submitted(), e.started(WorkerKind.IMAGE, 1, 1));
 
@@ -67,6 +70,8 @@ class LeaseSweeperTest extends ApiTest {
 
         List<Map<String, Object>> log = attemptsLog(e);
         assertThat(log).extracting(a -> a.get("attempt") + ":" + a.get("outcome")).containsExactly("1:lost", "2:lost");
+        assertThat(meters.get("mediaflow.lease.expired").counter().count()).as("two leases expired")
+                .isGreaterThanOrEqualTo(expired + 2);
         assertThat(log.get(0).get("started_at")).isEqualTo("2026-01-10T12:00:01Z");
         assertThat(log).allSatisfy(a -> {
             assertThat((String) a.get("error")).contains("lease expired");

@@ -12,13 +12,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Micro-batching for concurrent tasks: each consumer thread asks for one depth map, and the
  * requests that arrive within {@code maxWait} of the first (up to {@code maxBatch}) share one
  * forward pass. On a GPU a batch costs about as much as one image; with one consumer (the CPU
  * default) every request runs alone at once.
+ *
+ * <p>The size of every forward pass reaches Prometheus as {@code mediaflow_inference_batch_size}, told by the
+ * estimator where the pass really runs (it splits a batch whose pictures need different input sizes), so this
+ * class keeps no counters of its own.
  */
 public class DepthBatcher implements AutoCloseable {
 
@@ -31,8 +34,6 @@ public class DepthBatcher implements AutoCloseable {
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>();
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong pictures = new AtomicLong();
     private final Thread dispatcher;
     private volatile boolean closed;
 
@@ -54,7 +55,6 @@ public class DepthBatcher implements AutoCloseable {
     /** Blocks until this picture's depth map is made, alone or in a batch. */
     public DepthMap estimate(Mat bgr8) {
         if (maxBatch == 1) {
-            count(1);
             return estimator.estimate(bgr8);
         }
         CompletableFuture<DepthMap> result = new CompletableFuture<>();
@@ -70,15 +70,6 @@ public class DepthBatcher implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** Forward batches run so far and the pictures in them, for the logs and the tests. */
-    public long batches() {
-        return batches.get();
-    }
-
-    public long pictures() {
-        return pictures.get();
     }
 
     private void dispatch() {
@@ -111,7 +102,6 @@ public class DepthBatcher implements AutoCloseable {
     }
 
     private void run(List<Request> batch) {
-        count(batch.size());
         try {
             List<DepthMap> maps = estimator.estimate(batch.stream().map(Request::picture).toList());
             for (int i = 0; i < batch.size(); i++) {
@@ -132,11 +122,6 @@ public class DepthBatcher implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private void count(int size) {
-        batches.incrementAndGet();
-        pictures.addAndGet(size);
     }
 
     @Override

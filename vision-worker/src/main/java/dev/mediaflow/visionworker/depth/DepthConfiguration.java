@@ -16,8 +16,9 @@ import java.util.Map;
 public class DepthConfiguration {
 
     @Bean(destroyMethod = "close")
-    DepthEstimator depthEstimator(DepthSettings settings, @Value("${mediaflow.device:auto}") String device) {
-        return DepthEstimator.start(settings, DeviceChoice.parse(device));
+    DepthEstimator depthEstimator(DepthSettings settings, @Value("${mediaflow.device:auto}") String device,
+                                  InferenceListener inferenceMeters) {
+        return DepthEstimator.start(settings, DeviceChoice.parse(device), inferenceMeters);
     }
 
     @Bean(destroyMethod = "close")

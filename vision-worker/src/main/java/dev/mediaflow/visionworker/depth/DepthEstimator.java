@@ -6,6 +6,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import java.util.concurrent.CompletionException;
  * meanwhile), gets one warm-up pass and stays loaded; {@link #ready()} says when. A model that cannot load
  * leaves the estimator in status failed with the reason, and every {@code estimate} call then throws
  * {@link DepthModelUnavailableException}.
+ *
+ * <p>Every forward pass and every depth map made is told to an {@link InferenceListener} (the worker's meters).
  */
 public class DepthEstimator implements AutoCloseable {
 
@@ -27,14 +30,17 @@ public class DepthEstimator implements AutoCloseable {
     private final DepthSettings settings;
     private final DeviceChoice deviceChoice;
     private final DepthPreprocessor preprocessor;
+    private final InferenceListener listener;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile Duration loadTime;
     private volatile ModelStatus status;
     private volatile DepthModel model;
     private volatile boolean closed;
 
-    private DepthEstimator(DepthSettings settings, DeviceChoice deviceChoice) {
+    private DepthEstimator(DepthSettings settings, DeviceChoice deviceChoice, InferenceListener listener) {
         this.settings = settings;
         this.deviceChoice = deviceChoice;
+        this.listener = listener;
         this.preprocessor = DepthPreprocessor.of(settings);
         this.status = new ModelStatus(ModelLocation.displayName(settings.model()), ModelStatus.State.LOADING,
                 deviceChoice == DeviceChoice.GPU ? "gpu" : "cpu", null);
@@ -42,7 +48,12 @@ public class DepthEstimator implements AutoCloseable {
 
     /** Starts loading the model on a background thread and returns at once. */
     public static DepthEstimator start(DepthSettings settings, DeviceChoice deviceChoice) {
-        DepthEstimator estimator = new DepthEstimator(settings, deviceChoice);
+        return start(settings, deviceChoice, InferenceListener.NONE);
+    }
+
+    /** Starts loading the model on a background thread and returns at once; {@code listener} hears every pass. */
+    public static DepthEstimator start(DepthSettings settings, DeviceChoice deviceChoice, InferenceListener listener) {
+        DepthEstimator estimator = new DepthEstimator(settings, deviceChoice, listener);
         Thread loader = new Thread(estimator::load, "depth-model-loader");
         loader.setDaemon(true);
         loader.start();
@@ -60,6 +71,11 @@ public class DepthEstimator implements AutoCloseable {
 
     public DepthSettings settings() {
         return settings;
+    }
+
+    /** How long the last successful load took, warm-up pass included; null until the model is loaded. */
+    public Duration loadTime() {
+        return loadTime;
     }
 
     /** Blocks while the model loads. */
@@ -85,12 +101,16 @@ public class DepthEstimator implements AutoCloseable {
                 List<Integer> chunk = group.subList(from, Math.min(group.size(), from + settings.batch()));
                 List<PreparedImage> images = chunk.stream().map(prepared::get).toList();
                 PreparedImage first = images.get(0);
+                long passStart = System.nanoTime();
                 DepthModel.Output output = loaded.forward(PreparedImage.stack(images), images.size(),
                         first.width(), first.height());
+                listener.forwardPass(images.size(), System.nanoTime() - passStart);
                 for (int j = 0; j < chunk.size(); j++) {
                     PreparedImage image = images.get(j);
+                    long mapStart = System.nanoTime();
                     maps[chunk.get(j)] = DepthPostprocessor.toDepthMap(output.values(), output.offset(j),
                             output.width(), output.height(), image.sourceWidth(), image.sourceHeight());
+                    listener.depthMapMade(System.nanoTime() - mapStart);
                 }
             }
         }
@@ -126,6 +146,7 @@ public class DepthEstimator implements AutoCloseable {
                     throw new IllegalStateException("closed while loading");
                 }
                 model = candidate;
+                loadTime = Duration.ofNanos(System.nanoTime() - started);
                 status = new ModelStatus(location.name(), ModelStatus.State.LOADED, deviceName, null);
             }
             log.info("Depth model {} loaded on {} in {} ms (warm-up pass {} ms, input {} {}, batch {})",

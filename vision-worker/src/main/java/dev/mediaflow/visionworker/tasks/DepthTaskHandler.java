@@ -12,6 +12,7 @@ import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.TaskContext;
 import dev.mediaflow.worker.TaskHandler;
 import dev.mediaflow.worker.media.MediaDecoder;
+import dev.mediaflow.worker.meters.CodecTimers;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.springframework.stereotype.Component;
 
@@ -27,12 +28,15 @@ class DepthTaskHandler implements TaskHandler {
     private final DepthEstimator estimator;
     private final DepthBatcher batcher;
     private final MediaDecoder decoder;
+    private final CodecTimers codec;
     private final int maxOutputSide;
 
-    DepthTaskHandler(DepthEstimator estimator, DepthBatcher batcher, DepthSettings settings, DecodeLimits limits) {
+    DepthTaskHandler(DepthEstimator estimator, DepthBatcher batcher, DepthSettings settings, DecodeLimits limits,
+                     CodecTimers codec) {
         this.estimator = estimator;
         this.batcher = batcher;
         this.decoder = new MediaDecoder(limits);
+        this.codec = codec;
         this.maxOutputSide = settings.maxOutputSide();
     }
 
@@ -60,7 +64,8 @@ class DepthTaskHandler implements TaskHandler {
         context.checkpoint();
         DepthMap depth;
         // decoded no larger than the depth map may be: the map takes the picture's size, aspect kept
-        try (Mat picture = decoder.decode(context.input(), context.task().mediaType(), maxOutputSide)) {
+        try (Mat picture = codec.decode(() -> decoder.decode(context.input(), context.task().mediaType(),
+                maxOutputSide))) {
             context.progress(30);
             context.checkpoint();
             depth = batcher.estimate(picture);
