@@ -1,5 +1,6 @@
 package dev.mediaflow.queue.lease;
 
+import dev.mediaflow.queue.background.SubscribedLifecycle;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.TaskMessage;
@@ -15,7 +16,6 @@ import dev.mediaflow.queue.workers.WorkerRegistry;
 import dev.mediaflow.queue.workers.WorkerView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * or a worker stuck without dying would otherwise leave the job waiting with nobody to end it.
  */
 @Component
-public class LeaseSweeper implements SmartLifecycle {
+public class LeaseSweeper extends SubscribedLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseSweeper.class);
     static final String SWEEPER_ID = "queue-service-lease-sweeper";
@@ -62,7 +62,6 @@ public class LeaseSweeper implements SmartLifecycle {
     private final RepairMeters meters;
     private final Clock clock;
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private volatile Disposable ticker;
 
     public LeaseSweeper(SilentTasks silentTasks, WorkerRegistry workers, JobStore store, JobEventApplier applier,
                         AttemptLog attempts, TaskOutbox outbox, TransactionalOperator tx,
@@ -172,9 +171,9 @@ public class LeaseSweeper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected Disposable subscribe() {
         Duration every = properties.leaseSweepInterval();
-        ticker = Flux.interval(every, every)
+        return Flux.interval(every, every)
                 .onBackpressureDrop()
                 .filter(tick -> sweeping.compareAndSet(false, true))
                 .concatMap(tick -> sweep()
@@ -186,17 +185,4 @@ public class LeaseSweeper implements SmartLifecycle {
                 .subscribe();
     }
 
-    @Override
-    public void stop() {
-        Disposable t = ticker;
-        if (t != null) {
-            t.dispose();
-        }
-        ticker = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return ticker != null;
-    }
 }

@@ -1,11 +1,11 @@
 package dev.mediaflow.queue.messaging;
 
+import dev.mediaflow.queue.background.SubscribedLifecycle;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Rows are claimed with {@code SKIP LOCKED}, so several queue-service instances share the work.
  */
 @Component
-public class OutboxPublisher implements SmartLifecycle {
+public class OutboxPublisher extends SubscribedLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final int BATCH = 100;
@@ -36,7 +36,6 @@ public class OutboxPublisher implements SmartLifecycle {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
     private volatile boolean failing;
-    private volatile Disposable ticker;
 
     public OutboxPublisher(DatabaseClient db, TransactionalOperator tx, ConfirmedPublisher publisher,
                            MediaflowProperties properties) {
@@ -98,25 +97,12 @@ public class OutboxPublisher implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        ticker = Flux.interval(properties.outboxInterval(), properties.outboxInterval())
+    protected Disposable subscribe() {
+        return Flux.interval(properties.outboxInterval(), properties.outboxInterval())
                 .onBackpressureDrop()
                 .subscribe(tick -> wake());
     }
 
-    @Override
-    public void stop() {
-        Disposable t = ticker;
-        if (t != null) {
-            t.dispose();
-        }
-        ticker = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return ticker != null;
-    }
 
     private record Row(long id, OutgoingTask task) {
     }

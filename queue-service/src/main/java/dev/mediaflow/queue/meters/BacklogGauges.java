@@ -1,5 +1,6 @@
 package dev.mediaflow.queue.meters;
 
+import dev.mediaflow.queue.background.SubscribedLifecycle;
 import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.lease.SilentTask;
@@ -12,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * last values (the failure is in the service's health and logs); the age keeps growing from the time it was read.
  */
 @Component
-public class BacklogGauges implements MeterBinder, SmartLifecycle {
+public class BacklogGauges extends SubscribedLifecycle implements MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(BacklogGauges.class);
 
@@ -56,7 +56,6 @@ public class BacklogGauges implements MeterBinder, SmartLifecycle {
     private final AtomicReference<Optional<Instant>> oldestQueued = new AtomicReference<>(Optional.empty());
     private final AtomicLong pastLease = new AtomicLong();
     private final Map<WorkerKind, AtomicLong> alive = new EnumMap<>(WorkerKind.class);
-    private volatile Disposable ticker;
 
     public BacklogGauges(JobStore store, SilentTasks silentTasks, WorkerRegistry workers,
                          MediaflowProperties properties, Clock clock) {
@@ -130,25 +129,12 @@ public class BacklogGauges implements MeterBinder, SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected Disposable subscribe() {
         Duration every = properties.gaugeRefreshInterval();
-        ticker = Flux.interval(Duration.ZERO, every)
+        return Flux.interval(Duration.ZERO, every)
                 .onBackpressureDrop()
                 .concatMap(tick -> refresh(), 0)
                 .subscribe();
     }
 
-    @Override
-    public void stop() {
-        Disposable t = ticker;
-        ticker = null;
-        if (t != null) {
-            t.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return ticker != null;
-    }
 }
