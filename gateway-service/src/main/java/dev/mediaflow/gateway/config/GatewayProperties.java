@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param streamMaxLifetime   after this a live stream ends; the client reconnects with {@code Last-Event-ID}
  * @param publishedMemory     longest a published job is remembered while queue-service does not know it
  * @param tmpMaxAge           an upload temp file untouched this long was left by a crash and is removed
+ * @param deleteWait          how long {@code DELETE /api/media/{id}} waits for workers to stop the item's running
+ *                            tasks before it removes the files anyway
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -50,7 +52,8 @@ public record GatewayProperties(
         @DefaultValue("500") int maxStreams,
         @DefaultValue("10m") Duration streamMaxLifetime,
         @DefaultValue("7d") Duration publishedMemory,
-        @DefaultValue("1h") Duration tmpMaxAge) {
+        @DefaultValue("1h") Duration tmpMaxAge,
+        @DefaultValue("30s") Duration deleteWait) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -66,6 +69,9 @@ public record GatewayProperties(
         positive("max-streams", maxStreams);
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
+        }
+        if (deleteWait.isNegative()) {
+            throw new IllegalArgumentException("mediaflow.delete-wait must not be negative: " + deleteWait);
         }
         for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime}) {
             if (d.isNegative() || d.isZero()) {
