@@ -130,7 +130,8 @@ class MediaApiIT {
                     .isEqualTo(404);
             assertThat(answer.json().get("error").asString()).isEqualTo("not_found");
         }
-        assertThat(alice.get("/api/media/status?limit=500").text()).doesNotContain(firstId).contains(secondId);
+        JsonNode listed = alice.get("/api/media/status?limit=500").json();
+        assertThat(listed.toString()).contains(secondId).doesNotContain(firstId);
         assertThat(Files.exists(stack.storage.resolve("processed/alice/" + firstId))).isFalse();
         assertThat(Files.exists(stack.storage.resolve("uploads/alice/" + firstId + ".png"))).isFalse();
 

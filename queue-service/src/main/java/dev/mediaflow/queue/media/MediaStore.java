@@ -165,7 +165,7 @@ class MediaStore {
 
     /**
      * In one transaction, holding every job's lock: tombstones for the jobs, then every row of the item goes
-     * (task messages not yet published included).
+     * (task messages not yet published included), and so does every reference to it.
      */
     Mono<Void> purge(UUID mediaItemId) {
         return Flux.concat(
@@ -181,6 +181,8 @@ class MediaStore {
                                 mediaItemId),
                         statement("DELETE FROM results WHERE media_item_id = :id", mediaItemId),
                         statement("DELETE FROM jobs WHERE media_item_id = :id", mediaItemId),
+                        // a duplicate of it keeps its results (its own links) but no longer names a deleted item
+                        statement("UPDATE media_items SET duplicate_of = NULL WHERE duplicate_of = :id", mediaItemId),
                         statement("DELETE FROM media_items WHERE id = :id", mediaItemId))
                 .then();
     }

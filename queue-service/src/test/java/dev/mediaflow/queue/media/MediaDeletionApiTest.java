@@ -2,8 +2,10 @@ package dev.mediaflow.queue.media;
 
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.InternalMediaApi;
+import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
@@ -36,6 +38,11 @@ class MediaDeletionApiTest extends ApiTest {
         apply(e.submitted(), e.started(WorkerKind.IMAGE, 1, 1), e.imageSucceeded(1, 1, 2));
         Events queued = e.otherJob(UUID.randomUUID(), List.of(Operation.BLUR));
         apply(queued.submitted());
+        Events duplicate = new Events(e.owner, List.of(Operation.THUMBNAIL, Operation.BLUR, Operation.LOW_QUALITY), 2)
+                .createdAfter(30);
+        apply(JobEvent.submitted(duplicate.submission().asDuplicateOf(e.mediaItemId, Map.of(
+                "thumbnail", VariantResult.of(320, 240, 9_000), "blur", VariantResult.of(640, 480, 20_000),
+                "low-quality", VariantResult.of(1280, 960, 60_000)))));
         // what a worker leaves in Redis for a task it finished
         redis.opsForValue().set(keys.taskDone(e.jobId, WorkerKind.IMAGE, 1), "{}").block(WAIT);
         redis.opsForHash().put(keys.attempt(e.jobId, WorkerKind.IMAGE, 1, 1), "holder", "").block(WAIT);
@@ -62,7 +69,7 @@ class MediaDeletionApiTest extends ApiTest {
         as(e.owner, "user").post().uri("/api/queue/items/{id}/retry", queued.jobId).exchange()
                 .expectStatus().isNotFound();
         as(e.owner, "user").get().uri("/api/media/status").exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.count").isEqualTo(0);
+                .expectStatus().isOk().expectBody().jsonPath("$.count").isEqualTo(1);
 
         as(e.owner, "user").delete().uri(InternalMediaApi.mediaItem(e.mediaItemId)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.success").isEqualTo(true);
@@ -79,6 +86,16 @@ class MediaDeletionApiTest extends ApiTest {
         assertThat(redis.hasKey(keys.job(queued.jobId)).block(WAIT)).isFalse();
         assertThat(redis.hasKey(keys.taskDone(e.jobId, WorkerKind.IMAGE, 1)).block(WAIT)).isFalse();
         assertThat(redis.hasKey(keys.attempt(e.jobId, WorkerKind.IMAGE, 1, 1)).block(WAIT)).isFalse();
+        // the duplicate that shared its results keeps them, and no longer names the deleted item
+        as(e.owner, "user").get().uri("/api/queue/items/{id}", duplicate.jobId).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("completed").jsonPath("$.results.blur.width").isEqualTo(640);
+        as(e.owner, "user").get().uri("/api/media/status").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.count").isEqualTo(1)
+                .jsonPath("$.items[0].media_item_id").isEqualTo(duplicate.mediaItemId.toString())
+                .jsonPath("$.items[0].duplicate_of").isEmpty();
         // the cancel flags stay until they expire, so a task message still queued is skipped
         assertThat(redis.opsForValue().get(keys.cancel(queued.jobId)).block(WAIT)).isEqualTo(EVERY_RUN);
 
