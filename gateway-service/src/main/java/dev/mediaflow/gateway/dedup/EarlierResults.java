@@ -17,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Content dedup (CONTRACT.md section 3, upload): an upload whose bytes (SHA-256) and operations repeat a
@@ -115,13 +113,8 @@ public class EarlierResults {
     }
 
     private static void remove(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            DurableFiles.deleteTree(dir);
         } catch (IOException e) {
             log.warn("Cannot remove {}: {}", dir.getFileName(), e.toString());
         }

@@ -8,6 +8,7 @@ import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.http.ErrorBody;
 import dev.mediaflow.messages.InternalMediaApi;
+import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
@@ -19,11 +20,8 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * {@code DELETE /api/media/{id}} (owner or admin), in the order that leaves nothing behind: queue-service stops
@@ -86,22 +84,11 @@ public class MediaItemDeletion {
     private void removeFiles(InternalMediaApi.DeletionStarted started) {
         try {
             Files.deleteIfExists(storage.resolve(started.inputPath()));
-            removeTree(storage.resolve(started.outputDir()));
+            DurableFiles.deleteTree(storage.resolve(started.outputDir()));
         } catch (IOException e) {
             log.error("Cannot remove the files of media item {}: {}", started.mediaItemId(), e.toString());
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "storage_unavailable",
                     "the media item's files could not be removed; it is stopped, try the DELETE again");
-        }
-    }
-
-    private static void removeTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
