@@ -57,6 +57,9 @@ public class MediaItemDeletion {
     public Mono<Void> delete(UUID mediaItemId, Caller caller) {
         return queueService.call(HttpMethod.POST, InternalMediaApi.deletion(mediaItemId), caller)
                 .map(answer -> successful(answer).read(InternalMediaApi.DeletionStarted.class))
+                // queue-service decided; the gateway still never removes files outside the caller's own folders
+                .filter(started -> started.owner() != null && caller.mayRead(started.owner()))
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
                 .flatMap(started -> workersLetGo(mediaItemId, caller)
                         .then(Mono.fromRunnable(() -> removeFiles(started)).subscribeOn(Schedulers.boundedElastic()))
                         .then(queueService.call(HttpMethod.DELETE, InternalMediaApi.mediaItem(mediaItemId), caller))
