@@ -50,6 +50,9 @@ class AiEndpointsTest extends ServiceTest {
                 .jsonPath("$.model").isEqualTo("row-depth.pt")
                 .jsonPath("$.model_status").isEqualTo("loaded")
                 .jsonPath("$.device").isEqualTo("cpu")
+                .jsonPath("$.device_reason").value(r -> org.assertj.core.api.Assertions.assertThat((String) r)
+                        .startsWith("MEDIAFLOW_DEVICE=").contains("depth runs on the CPU"))
+                .jsonPath("$.precision").isEqualTo("fp32")
                 .jsonPath("$.message").doesNotExist();
     }
 
