@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * CONTRACT.md, Upload: when free space under the storage root would fall below
+ * docs/api.md, "Upload": when free space under the storage root would fall below
  * {@code MEDIAFLOW_MIN_FREE_BYTES}, the upload gets 507 and nothing is kept. A full disk would
  * otherwise break the spool, the workers' outputs and PostgreSQL alike; the floor leaves them room.
  */

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ApiDescriptionTest extends GatewayIntegrationTest {
 
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
-    /** Routes of the contract (CONTRACT.md section 3) that the gateway itself will serve, being built (issue 15). */
+    /** Routes of the contract (docs/api.md) that the gateway itself will serve, being built (issue 15). */
     static final List<ApiRoute> ANNOUNCED_HERE = Stream.of(
             "GET /api/media/status",
             "DELETE /api/media/{mediaItemId}",

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT.md section 2 for every route of the gateway: the routes are read from its own route table
+ * docs/api.md, "The basics" for every route of the gateway: the routes are read from its own route table
  * (annotated handlers and router functions), so a route added tomorrow is in this matrix without anyone
  * remembering to add it. Each route is called with no key and a wrong key (401), as a user when it is an admin
  * route (403, and nothing reaches queue-service), and as another owner where it names an item (404). The
