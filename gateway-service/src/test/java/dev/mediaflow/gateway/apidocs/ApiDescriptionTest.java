@@ -8,10 +8,12 @@ import dev.mediaflow.gateway.support.TestFiles;
 import dev.mediaflow.http.ApiRoute;
 import dev.mediaflow.http.QueueServiceRoutes;
 import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.QueueItem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -126,7 +130,7 @@ class ApiDescriptionTest extends GatewayIntegrationTest {
     void theUploadExampleHasTheKeysOfARealUpload() {
         Map<String, Object> real = upload(ALICE, Multipart.file("photo.png", TestFiles.image("png", 64, 48), "image/png"))
                 .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
-                .expectBody(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
                 }).returnResult().getResponseBody();
         JsonNode accepted = document.path("paths").path("/api/media/upload").path("post").path("responses").path("202")
                 .path("content").path("application/json");
@@ -185,7 +189,7 @@ class ApiDescriptionTest extends GatewayIntegrationTest {
         return routes;
     }
 
-    private void forEachOperation(java.util.function.BiConsumer<ApiRoute, JsonNode> action) {
+    private void forEachOperation(BiConsumer<ApiRoute, JsonNode> action) {
         JsonNode paths = document.path("paths");
         for (String path : names(paths)) {
             for (String method : names(paths.path(path))) {
@@ -215,8 +219,8 @@ class ApiDescriptionTest extends GatewayIntegrationTest {
         return routes;
     }
 
-    private static dev.mediaflow.messages.QueueItem sampleQueueItem() {
-        return new dev.mediaflow.messages.QueueItem(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), "queued",
+    private static QueueItem sampleQueueItem() {
+        return new QueueItem(UUID.randomUUID(), UUID.randomUUID(), "queued",
                 1, 0, 3, null, null, null, null, null, "a.png", "photo", 1, "x", List.of(), null, null, Map.of(),
                 List.of());
     }
