@@ -81,7 +81,7 @@ class AiEndpointsTest extends ServiceTest {
         assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("/").doesNotContain("127.0.0.1");
     }
 
-    // ---- the worker's port answers only the gateway (CONTRACT.md section 2) ----------------------
+    // ---- the worker's port answers only the gateway (docs/api.md, "The basics") ----------------------
 
     @Test
     void forgedIdentityHeadersAreRefused() {
