@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.mediaflow.imageworker.device.CpuPixelOps;
 import dev.mediaflow.imageworker.device.ImageDevice;
+import dev.mediaflow.imageworker.device.PixelDifference;
 import dev.mediaflow.imageworker.device.PixelOps;
 import dev.mediaflow.imageworker.device.TorchPixelOps;
 import dev.mediaflow.imageworker.variants.TestMedia;
@@ -99,18 +100,8 @@ public final class GpuVariantBenchmark {
     }
 
     private static void report(String step, Mat a, Mat b) {
-        byte[] x = new byte[a.rows() * a.cols() * 3];
-        byte[] y = new byte[x.length];
-        a.data().get(x);
-        b.data().get(y);
-        int worst = 0;
-        long sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            int d = Math.abs((x[i] & 0xff) - (y[i] & 0xff));
-            worst = Math.max(worst, d);
-            sum += d;
-        }
-        System.out.printf("variants-diff\t%s\t%d\t%.4f%n", step, worst, (double) sum / x.length);
+        PixelDifference difference = PixelDifference.of(a, b);
+        System.out.printf("variants-diff\t%s\t%d\t%.4f%n", step, difference.largest(), difference.mean());
     }
 
     private static void addNoise(Mat picture) {

@@ -100,18 +100,9 @@ class TorchPixelOpsTest {
     static void assertClose(Mat expected, Mat actual, int maxDiff, String step) {
         assertThat(actual.cols()).as(step + " width").isEqualTo(expected.cols());
         assertThat(actual.rows()).as(step + " height").isEqualTo(expected.rows());
-        byte[] a = new byte[expected.rows() * expected.cols() * 3];
-        byte[] b = new byte[a.length];
-        expected.data().get(a);
-        actual.data().get(b);
-        long total = 0;
-        int worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            int d = Math.abs((a[i] & 0xff) - (b[i] & 0xff));
-            total += d;
-            worst = Math.max(worst, d);
-        }
-        double mean = (double) total / a.length;
+        PixelDifference difference = PixelDifference.of(expected, actual);
+        int worst = difference.largest();
+        double mean = difference.mean();
         assertThat(worst).as(step + ": largest difference (mean %.4f)", mean).isLessThanOrEqualTo(maxDiff);
         assertThat(mean).as(step + ": mean difference")
                 .isLessThanOrEqualTo(maxDiff == MAX_BLUR_DIFF ? MAX_BLUR_MEAN_DIFF : MAX_RESIZE_MEAN_DIFF);
