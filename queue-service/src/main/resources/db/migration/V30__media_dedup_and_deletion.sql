@@ -1,4 +1,4 @@
--- Content dedup (CONTRACT.md section 3, upload): an upload of the same owner with the same bytes is looked
+-- Content dedup (docs/api.md, "Upload"): an upload of the same owner with the same bytes is looked
 -- up by (owner, sha256). duplicate_of names the media item whose results a duplicate reuses (no foreign key:
 -- that item may be deleted later, and the duplicate's own hard links keep its files).
 CREATE INDEX media_items_owner_sha256_idx ON media_items (owner, sha256);

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Content dedup (CONTRACT.md section 3, upload): an upload whose bytes (SHA-256) and operations repeat a
+ * Content dedup (docs/api.md, "Upload"): an upload whose bytes (SHA-256) and operations repeat a
  * completed media item of the same owner reuses that item's results instead of being processed.
  *
  * <p>queue-service, which has the record, names the earlier item; it looks only among the caller's own items

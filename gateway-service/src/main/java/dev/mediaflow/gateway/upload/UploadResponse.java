@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The 202 body of CONTRACT.md section 3, key for key. {@code duplicateOf} is there only for an upload that
+ * The 202 body of docs/api.md, key for key. {@code duplicateOf} is there only for an upload that
  * reused the results of an earlier media item (its {@code status} is then {@code completed}).
  */
 public record UploadResponse(
