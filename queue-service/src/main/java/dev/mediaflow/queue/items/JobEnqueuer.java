@@ -5,6 +5,7 @@ import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.observability.RequestCorrelation;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.expiry.LiveMedia;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.messaging.TaskOutbox;
 import dev.mediaflow.queue.status.JobSnapshots;
@@ -25,7 +26,7 @@ import java.util.UUID;
 /**
  * Processes an existing media item again as a new job (run 1). The job row and its task
  * messages (in the outbox) share one transaction; the messages are published after the commit,
- * as often as it takes for the broker to confirm them.
+ * as often as it takes for the broker to confirm them. An expired media item has no original left: 410.
  */
 @Service
 public class JobEnqueuer {
@@ -51,9 +52,10 @@ public class JobEnqueuer {
         Mono<JobStatusSnapshot> change = RequestCorrelation.current().flatMap(correlationId -> {
             int maxAttempts = request.validMaxAttempts();
             List<Operation> operations = request.validOperations();
-            return store.findMediaItem(mediaItemId)
+            return store.findMediaItemForShare(mediaItemId)
                     .filter(media -> caller.canSee(media.owner()))
                     .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
+                    .map(LiveMedia::require)
                     .flatMap(media -> {
                         JobSubmission submission = submission(media, operations, maxAttempts,
                                 correlationId.orElse(null));
