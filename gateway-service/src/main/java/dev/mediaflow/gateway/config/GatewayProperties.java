@@ -25,6 +25,10 @@ import java.time.Duration;
  * @param streamMaxLifetime   after this a live stream ends; the client reconnects with {@code Last-Event-ID}
  * @param publishedMemory     longest a published job is remembered while queue-service does not know it
  * @param tmpMaxAge           an upload temp file untouched this long was left by a crash and is removed
+ * @param fileTtl             {@code MEDIAFLOW_FILE_TTL}: how long an item's files stay after its last job ended
+ *                            ({@code 30d}, {@code 12h}); blank keeps them forever; checked at start by
+ *                            {@code files.FileTtl}, which stops the gateway on a bad value
+ * @param fileCleanupInterval how often the scheduled file cleanup runs while a TTL is set
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -50,7 +54,9 @@ public record GatewayProperties(
         @DefaultValue("500") int maxStreams,
         @DefaultValue("10m") Duration streamMaxLifetime,
         @DefaultValue("7d") Duration publishedMemory,
-        @DefaultValue("1h") Duration tmpMaxAge) {
+        @DefaultValue("1h") Duration tmpMaxAge,
+        String fileTtl,
+        @DefaultValue("1h") Duration fileCleanupInterval) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -67,7 +73,8 @@ public record GatewayProperties(
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
         }
-        for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime}) {
+        for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime,
+                fileCleanupInterval}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("mediaflow durations must be positive: " + d);
             }

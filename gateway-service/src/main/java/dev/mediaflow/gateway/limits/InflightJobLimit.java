@@ -8,7 +8,6 @@ import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -80,16 +79,7 @@ public class InflightJobLimit {
     /** queued + processing + pending of this owner as queue-service records them; 0 when it cannot say. */
     private Mono<Long> recorded(Caller caller) {
         return queueService.forward(HttpMethod.GET, STATS, new HttpHeaders(), Flux.empty(), caller)
-                .flatMap(response -> DataBufferUtils.join(response.body())
-                        .map(buffer -> {
-                            try {
-                                byte[] bytes = new byte[buffer.readableByteCount()];
-                                buffer.read(bytes);
-                                return bytes;
-                            } finally {
-                                DataBufferUtils.release(buffer);
-                            }
-                        })
+                .flatMap(response -> response.bodyBytes()
                         .map(bytes -> {
                             if (!response.status().is2xxSuccessful()) {
                                 throw new IllegalStateException("stats answered " + response.status());
