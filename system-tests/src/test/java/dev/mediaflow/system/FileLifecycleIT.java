@@ -166,11 +166,16 @@ class FileLifecycleIT {
         return total;
     }
 
-    /** Moves one job's times back, as if the days had passed. */
-    private static void age(Stack stack, String sql, String jobId) throws Exception {
-        try (Connection db = stack.database.connect(); PreparedStatement update = db.prepareStatement(sql)) {
-            update.setObject(1, UUID.fromString(jobId));
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        }
+    /**
+     * Moves one job's times back, as if the days had passed; waits for queue-service to have recorded the job
+     * (the upload's 202 comes a moment before that).
+     */
+    private static void age(Stack stack, String sql, String jobId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (Connection db = stack.database.connect(); PreparedStatement update = db.prepareStatement(sql)) {
+                update.setObject(1, UUID.fromString(jobId));
+                return update.executeUpdate() == 1;
+            }
+        });
     }
 }
