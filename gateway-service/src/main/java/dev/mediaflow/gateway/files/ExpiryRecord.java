@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * queue-service's side of the file lifecycle ({@code /api/files/**} there, which the gateway never forwards for a
+ * queue-service's side of the file lifecycle ({@code /internal/files/**} there, which the gateway never forwards for a
  * client): it decides, under its locks, which media items expire, and remembers which have their files removed.
  * The cleanup calls as the gateway itself, with the admin role; a file lookup calls as the client, so another
  * owner's item stays unknown.
@@ -34,7 +34,7 @@ public class ExpiryRecord {
     /** Who the cleanup calls queue-service as: the gateway itself, on no client's behalf. */
     static final Caller GATEWAY = new Caller("gateway", CallerRole.ADMIN);
 
-    /** One item to remove: its owner and id name its places in storage (CONTRACT.md section 5). */
+    /** One item to remove: its owner and id name its places in storage (docs/api.md, "Where files land"). */
     record ExpiredItem(UUID mediaItemId, String owner, Instant expiredAt) {
     }
 
@@ -52,7 +52,7 @@ public class ExpiryRecord {
 
     /** Expires what may expire and lists up to {@code limit} expired items whose files are still to go. */
     Mono<List<ExpiredItem>> expire(Instant finalBefore, int limit) {
-        return call(HttpMethod.POST, "/api/files/expire", Map.of("finalBefore", finalBefore.toString(), "limit", limit),
+        return call(HttpMethod.POST, "/internal/files/expire", Map.of("finalBefore", finalBefore.toString(), "limit", limit),
                 GATEWAY)
                 .flatMap(response -> read(response, ExpireAnswer.class))
                 .map(answer -> answer.items() == null ? List.<ExpiredItem>of() : answer.items());
@@ -63,14 +63,14 @@ public class ExpiryRecord {
         if (mediaItemIds.isEmpty()) {
             return Mono.just(0L);
         }
-        return call(HttpMethod.POST, "/api/files/removed", Map.of("mediaItemIds", mediaItemIds), GATEWAY)
+        return call(HttpMethod.POST, "/internal/files/removed", Map.of("mediaItemIds", mediaItemIds), GATEWAY)
                 .flatMap(response -> read(response, RemovedAnswer.class))
                 .map(RemovedAnswer::confirmed);
     }
 
     /** When the item's files were removed, if they were; empty also when {@code caller} may not see it. */
     public Mono<Optional<Instant>> expiredAt(Caller caller, UUID mediaItemId) {
-        return call(HttpMethod.GET, "/api/files/" + mediaItemId, null, caller)
+        return call(HttpMethod.GET, "/internal/files/" + mediaItemId, null, caller)
                 .flatMap(response -> response.status().value() == HttpStatus.NOT_FOUND.value()
                         ? response.discardBody().thenReturn(Optional.<Instant>empty())
                         : read(response, ExpiredItem.class).map(item -> Optional.ofNullable(item.expiredAt())));

@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One file cleanup (CONTRACT.md, "Seed-compatible aliases"): the originals and results of media items whose jobs
+ * One file cleanup (docs/api.md, "File lifecycle"): the originals and results of media items whose jobs
  * all ended more than {@code MEDIAFLOW_FILE_TTL} ago are removed. queue-service decides which items expire (under
  * its locks, so never one with a job queued or processing) and marks them, so the API says {@code expired} for them
  * from then on; this gateway, which owns the files, removes them and confirms, batch by batch. An item whose files

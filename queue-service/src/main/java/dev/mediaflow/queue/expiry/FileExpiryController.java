@@ -18,13 +18,14 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The gateway's side of the file lifecycle (it owns the files and {@code MEDIAFLOW_FILE_TTL}). Not under
- * {@code /api/queue/**}, so the gateway never forwards a client's call here; like every route of this service it
- * needs the gateway's signature, and expiring or confirming needs the admin role the gateway signs for its
+ * The gateway's side of the file lifecycle (it owns the files and {@code MEDIAFLOW_FILE_TTL}). Under
+ * {@code /internal/}, not {@code /api/}: these are no public routes, the gateway never forwards a client's call
+ * here ({@link dev.mediaflow.http.QueueServiceRoutes} lists the public ones); like every route of this service
+ * they need the gateway's signature, and expiring or confirming needs the admin role the gateway signs for its
  * cleanup.
  */
 @RestController
-@RequestMapping("/api/files")
+@RequestMapping("/internal/files")
 class FileExpiryController {
 
     static final int MAX_LIMIT = 1000;

@@ -19,7 +19,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The record's side of the file lifecycle: {@code /api/files/expire}, {@code /removed} and {@code /{id}}, which
+ * The record's side of the file lifecycle: {@code /internal/files/expire}, {@code /removed} and {@code /{id}}, which
  * only the gateway calls. Jobs here end 100 days before {@link Events#T0} and the cut-off is 50 days before it,
  * so no other test's job (all at T0 or later) is ever expired by these calls.
  */
@@ -57,7 +57,7 @@ class FileExpiryApiTest extends ApiTest {
             assertThat((Map<?, ?>) item.get("results")).as("from Redis: " + fromRedis).isEmpty();
             assertThat(item.get("status")).isEqualTo("completed");
         }
-        as(e.owner, "user").get().uri("/api/files/{id}", e.mediaItemId).exchange()
+        as(e.owner, "user").get().uri("/internal/files/{id}", e.mediaItemId).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.expiredAt").isEqualTo(expiredAt).jsonPath("$.owner").isEqualTo(e.owner);
 
@@ -130,9 +130,9 @@ class FileExpiryApiTest extends ApiTest {
         Events e = Events.allOperations(unique("owner"));
         apply(completedLongAgo(e));
 
-        as(e.owner, "user").post().uri("/api/files/expire").bodyValue(Map.of("finalBefore", CUT_OFF.toString()))
+        as(e.owner, "user").post().uri("/internal/files/expire").bodyValue(Map.of("finalBefore", CUT_OFF.toString()))
                 .exchange().expectStatus().isForbidden().expectBody().jsonPath("$.error").isEqualTo("forbidden");
-        as(e.owner, "user").post().uri("/api/files/removed").bodyValue(Map.of("mediaItemIds", List.of(e.mediaItemId)))
+        as(e.owner, "user").post().uri("/internal/files/removed").bodyValue(Map.of("mediaItemIds", List.of(e.mediaItemId)))
                 .exchange().expectStatus().isForbidden();
         assertThat(item(e.owner, e.jobId).get("expired_at")).as("nothing expired by a user").isNull();
 
@@ -140,19 +140,19 @@ class FileExpiryApiTest extends ApiTest {
                 Map.of("finalBefore", Instant.now().plusSeconds(3600).toString()),
                 Map.of("finalBefore", CUT_OFF.toString(), "limit", 0),
                 Map.of("finalBefore", CUT_OFF.toString(), "limit", FileExpiryController.MAX_LIMIT + 1))) {
-            as("admin", "admin").post().uri("/api/files/expire").bodyValue(body).exchange()
+            as("admin", "admin").post().uri("/internal/files/expire").bodyValue(body).exchange()
                     .expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("bad_request");
         }
-        as("admin", "admin").post().uri("/api/files/expire").exchange().expectStatus().isBadRequest();
-        as("admin", "admin").post().uri("/api/files/removed").bodyValue(Map.of()).exchange().expectStatus().isBadRequest();
+        as("admin", "admin").post().uri("/internal/files/expire").exchange().expectStatus().isBadRequest();
+        as("admin", "admin").post().uri("/internal/files/removed").bodyValue(Map.of()).exchange().expectStatus().isBadRequest();
 
-        as("mallory", "user").get().uri("/api/files/{id}", e.mediaItemId).exchange()
+        as("mallory", "user").get().uri("/internal/files/{id}", e.mediaItemId).exchange()
                 .expectStatus().isNotFound().expectBody().jsonPath("$.error").isEqualTo("not_found");
-        as("admin", "admin").get().uri("/api/files/{id}", e.mediaItemId).exchange()
+        as("admin", "admin").get().uri("/internal/files/{id}", e.mediaItemId).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.expiredAt").doesNotExist();
-        as("admin", "admin").get().uri("/api/files/{id}", UUID.randomUUID()).exchange().expectStatus().isNotFound();
-        as("admin", "admin").get().uri("/api/files/not-a-uuid").exchange().expectStatus().isBadRequest();
-        http.get().uri("/api/files/{id}", e.mediaItemId).exchange().expectStatus().isUnauthorized();
+        as("admin", "admin").get().uri("/internal/files/{id}", UUID.randomUUID()).exchange().expectStatus().isNotFound();
+        as("admin", "admin").get().uri("/internal/files/not-a-uuid").exchange().expectStatus().isBadRequest();
+        http.get().uri("/internal/files/{id}", e.mediaItemId).exchange().expectStatus().isUnauthorized();
     }
 
     private static List<JobEvent> completedLongAgo(Events e) {
@@ -166,7 +166,7 @@ class FileExpiryApiTest extends ApiTest {
     }
 
     private List<Map<String, Object>> expire(Instant finalBefore) {
-        Map<String, Object> body = as("admin", "admin").post().uri("/api/files/expire")
+        Map<String, Object> body = as("admin", "admin").post().uri("/internal/files/expire")
                 .bodyValue(Map.of("finalBefore", finalBefore.toString(), "limit", FileExpiryController.MAX_LIMIT))
                 .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
         @SuppressWarnings("unchecked")
@@ -175,7 +175,7 @@ class FileExpiryApiTest extends ApiTest {
     }
 
     private long removed(List<UUID> mediaItemIds) {
-        Map<String, Object> body = as("admin", "admin").post().uri("/api/files/removed")
+        Map<String, Object> body = as("admin", "admin").post().uri("/internal/files/removed")
                 .bodyValue(Map.of("mediaItemIds", mediaItemIds))
                 .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
         return ((Number) body.get("confirmed")).longValue();
