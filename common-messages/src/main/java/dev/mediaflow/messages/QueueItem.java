@@ -13,11 +13,13 @@ import java.util.UUID;
 /**
  * A queue item exactly as docs/api.md lists it; absent values are null, never missing.
  * queue-service serves it from its record; the gateway builds one from a submission it still holds.
+ * {@code expired_at}: when the media item's original and results were removed after {@code MEDIAFLOW_FILE_TTL}
+ * (its results are then empty and its files answer 410 {@code expired}); null while they are kept.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "media_item_id", "status", "priority", "attempts", "max_attempts", "last_error", "queued_at",
         "started_at", "completed_at", "duration_ms", "original_filename", "media_type", "file_size", "sha256",
-        "operations", "project_id", "batch_id", "results", "attempts_log"})
+        "operations", "project_id", "batch_id", "results", "expired_at", "attempts_log"})
 public record QueueItem(
         UUID id,
         @JsonProperty("media_item_id") UUID mediaItemId,
@@ -38,7 +40,8 @@ public record QueueItem(
         @JsonProperty("project_id") String projectId,
         @JsonProperty("batch_id") String batchId,
         Map<String, Result> results,
-        @JsonProperty("attempts_log") List<Attempt> attemptsLog) {
+        @JsonProperty("attempts_log") List<Attempt> attemptsLog,
+        @JsonProperty("expired_at") Instant expiredAt) {
 
     /**
      * A job this gateway accepted but queue-service has not recorded yet: nothing has run. A duplicate
@@ -53,7 +56,7 @@ public record QueueItem(
         return new QueueItem(s.jobId(), s.mediaItemId(), s.isDuplicate() ? "completed" : status, s.priority(), 0,
                 s.maxAttempts(), null, s.createdAt(), null, s.isDuplicate() ? s.createdAt() : null, null,
                 s.originalFilename(), s.mediaType().json(), s.fileSize(), s.sha256(),
-                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), results, List.of());
+                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), results, List.of(), null);
     }
 
     /**

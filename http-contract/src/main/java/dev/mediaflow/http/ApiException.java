@@ -39,6 +39,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, "conflict", message);
     }
 
+    /** 410: the thing existed, and its files were removed after {@code MEDIAFLOW_FILE_TTL}; not a bare 404. */
+    public static ApiException expired(String message) {
+        return new ApiException(410, "expired", message);
+    }
+
     public int status() {
         return status;
     }

@@ -19,6 +19,7 @@ public final class ErrorCodes {
             Map.entry(406, "not_acceptable"),
             Map.entry(408, "request_timeout"),
             Map.entry(409, "conflict"),
+            Map.entry(410, "gone"),
             Map.entry(411, "length_required"),
             Map.entry(413, "payload_too_large"),
             Map.entry(414, "uri_too_long"),

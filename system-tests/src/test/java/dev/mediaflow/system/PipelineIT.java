@@ -158,19 +158,15 @@ class PipelineIT {
         Path small = Media.jpeg(tmp.resolve("small.jpg"), 160, 120);
 
         assertThat(stack.client("dev-bob-key").post("/api/queue/worker/stop").status()).isEqualTo(403);
-        assertThat(admin.post("/api/queue/worker/stop").status()).isEqualTo(200);
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                JsonNode workers = admin.get("/api/queue/worker/status").json().get("workers");
-                return workers.size() >= 2 && workers.valueStream().allMatch(w -> w.get("state").asString().equals("paused"));
-            });
+            Workers.pause(admin);
             videoId = alice.upload("v.mp4", video, Map.of("operations", "thumbnail")).json().get("queueId").asString();
             bigId = alice.upload("big.jpg", big, Map.of("operations", "thumbnail")).json().get("queueId").asString();
             smallId = alice.upload("small.jpg", small, Map.of("operations", "thumbnail")).json().get("queueId").asString();
             Thread.sleep(1500);
             assertThat(alice.get("/api/queue/items/" + smallId).json().get("status").asString()).isEqualTo("queued");
         } finally {
-            assertThat(admin.post("/api/queue/worker/start").status()).isEqualTo(200);
+            Workers.resume(admin);
         }
         Instant smallStart = startedAt(awaitStatus(alice, smallId, "completed"));
         Instant bigStart = startedAt(awaitStatus(alice, bigId, "completed"));

@@ -26,6 +26,8 @@ final class Stack implements AutoCloseable {
     static final String RETRY_DELAYS = "300ms,600ms";
     /** depth grows with the row index: the bottom of a depth map is brighter than its top */
     static final String DEPTH_MODEL = "vision-worker/src/test/resources/models/row-depth.pt";
+    static final String FILE_TTL = "1d";
+    private static final List<String> GATEWAY_JVM = List.of("-Xmx128m", "-XX:+UseSerialGC");
 
     /**
      * How long each service may take to start: 3 minutes, or {@code -Dmediaflow.it.start-minutes=N} on a
@@ -47,6 +49,8 @@ final class Stack implements AutoCloseable {
     final ServiceProcess visionWorker;
     final ServiceProcess gateway;
     private final List<ServiceProcess> all = new ArrayList<>();
+    private final Map<String, String> gatewayEnv;
+    private final Path logs;
 
     Stack() throws Exception {
         vhost = RabbitVhost.create("mediaflow-it");
@@ -72,6 +76,8 @@ final class Stack implements AutoCloseable {
         env.put("MEDIAFLOW_SPOOL_INTERVAL", "1s");
         env.put("MEDIAFLOW_PUBLISH_TIMEOUT", "3s");
         env.put("MEDIAFLOW_LOG_FORMAT", "json");
+        // an idle event stream shows its heartbeat within a test's patience
+        env.put("MEDIAFLOW_SSE_HEARTBEAT", "1s");
         Path repo = Path.of(System.getProperty("mediaflow.repo", "..")).toAbsolutePath().normalize();
         env.put("JAVACPP_CACHE", repo.resolve("data/cache/javacpp").toString());
         env.put("ENGINE_CACHE_DIR", repo.resolve("data/cache/djl").toString());
@@ -85,7 +91,12 @@ final class Stack implements AutoCloseable {
         gatewayEnv.put("RABBITMQ_URL", vhost.amqpUrl(brokerForGateway.port()));
         gatewayEnv.put("MEDIAFLOW_QUEUE_SERVICE_URL", queueService.url());
         gatewayEnv.put("MEDIAFLOW_VISION_WORKER_URL", visionWorker.url());
-        gateway = track(ServiceProcess.start("gateway-service", List.of("-Xmx128m", "-XX:+UseSerialGC"), gatewayEnv, logs));
+        // files are kept a day; the scheduled cleanup waits an hour, so only a test's own cleanup call removes
+        // anything, and only what the test made a day old (FileLifecycleIT)
+        gatewayEnv.put("MEDIAFLOW_FILE_TTL", FILE_TTL);
+        this.gatewayEnv = Map.copyOf(gatewayEnv);
+        this.logs = logs;
+        gateway = track(ServiceProcess.start("gateway-service", GATEWAY_JVM, gatewayEnv, logs));
 
         CompletableFuture<?>[] health = all.stream()
                 .map(p -> CompletableFuture.runAsync(() -> {
@@ -115,6 +126,23 @@ final class Stack implements AutoCloseable {
         all.set(all.indexOf(imageWorker), fresh);
         imageWorker = fresh;
         fresh.awaitHealthy(Duration.ofMinutes(2));
+    }
+
+    /**
+     * One more gateway on the same services and storage, with some settings of its own (e.g. a fast cleanup
+     * schedule), healthy when this returns; the caller closes it.
+     */
+    ServiceProcess anotherGateway(Map<String, String> settings) throws Exception {
+        Map<String, String> env = new HashMap<>(gatewayEnv);
+        env.putAll(settings);
+        ServiceProcess extra = ServiceProcess.start("gateway-service", GATEWAY_JVM, env, logs);
+        try {
+            extra.awaitHealthy(Duration.ofMinutes(3));
+        } catch (Exception | Error e) {
+            extra.close();
+            throw e;
+        }
+        return extra;
     }
 
     ApiClient client(String apiKey) {

@@ -3,6 +3,7 @@ package dev.mediaflow.visionworker;
 import dev.mediaflow.http.CallerRole;
 import dev.mediaflow.http.InternalSignature;
 import dev.mediaflow.testsupport.RabbitVhost;
+import dev.mediaflow.visionworker.depth.TestPictures;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.Ordered;
@@ -14,6 +15,7 @@ import org.springframework.test.context.TestExecutionListener;
 import org.springframework.test.context.TestExecutionListeners;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -43,6 +45,13 @@ public abstract class ServiceTest {
         });
         registry.add("mediaflow.redis-prefix", () -> "test-" + UUID.randomUUID() + ":");
         registry.add("mediaflow.internal-token", () -> TOKEN);
+    }
+
+    /** The shipped test model ({@link TestPictures#rowDepthModel}) on the CPU, and a storage root of the test's own. */
+    protected static void rowDepthModelOnCpu(DynamicPropertyRegistry registry, Path storage) {
+        registry.add("mediaflow.depth.model", () -> TestPictures.rowDepthModel().toUri().toString());
+        registry.add("mediaflow.device", () -> "cpu");
+        registry.add("mediaflow.storage-root", storage::toString);
     }
 
     /** A GET as the gateway makes it: signed for {@code path} with this run's token. */

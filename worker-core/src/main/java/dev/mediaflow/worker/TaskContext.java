@@ -5,14 +5,18 @@ import dev.mediaflow.messages.TaskMessage;
 import java.nio.file.Path;
 import java.util.function.IntConsumer;
 
-/** What a handler gets for one task: resolved paths, a cancellation checkpoint and a progress reporter. */
-public final class TaskContext {
+/**
+ * What a handler gets for one task: resolved paths, a cancellation checkpoint and a progress reporter, which sends
+ * a step only when it is further than the last one sent (each is a confirmed {@code task.progress} event).
+ */
+public final class TaskContext implements TaskProgress {
 
     private final TaskMessage task;
     private final Path input;
     private final Path outputDir;
     private final Runnable checkpoint;
     private final IntConsumer progress;
+    private int sent = -1;
 
     public TaskContext(TaskMessage task, Path input, Path outputDir, Runnable checkpoint, IntConsumer progress) {
         this.task = task;
@@ -41,6 +45,15 @@ public final class TaskContext {
     }
 
     public void progress(int percent) {
-        progress.accept(Math.max(0, Math.min(100, percent)));
+        int clamped = Math.max(0, Math.min(100, percent));
+        if (clamped > sent) {
+            sent = clamped;
+            progress.accept(clamped);
+        }
+    }
+
+    @Override
+    public void at(int percent) {
+        progress(percent);
     }
 }

@@ -31,6 +31,10 @@ import java.time.Duration;
  * @param immichMaxAssets     most assets one import may name (an album's count included)
  * @param deleteWait          how long {@code DELETE /api/media/{id}} waits for workers to stop the item's running
  *                            tasks before it removes the files anyway
+ * @param fileTtl             {@code MEDIAFLOW_FILE_TTL}: how long an item's files stay after its last job ended
+ *                            ({@code 30d}, {@code 12h}); blank keeps them forever; checked at start by
+ *                            {@code files.FileTtl}, which stops the gateway on a bad value
+ * @param fileCleanupInterval how often the scheduled file cleanup runs while a TTL is set
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -61,7 +65,9 @@ public record GatewayProperties(
         String immichApiKey,
         @DefaultValue("30s") Duration immichTimeout,
         @DefaultValue("500") int immichMaxAssets,
-        @DefaultValue("30s") Duration deleteWait) {
+        @DefaultValue("30s") Duration deleteWait,
+        String fileTtl,
+        @DefaultValue("1h") Duration fileCleanupInterval) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -83,7 +89,7 @@ public record GatewayProperties(
             throw new IllegalArgumentException("mediaflow.delete-wait must not be negative: " + deleteWait);
         }
         for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime,
-                immichTimeout}) {
+                immichTimeout, fileCleanupInterval}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("mediaflow durations must be positive: " + d);
             }

@@ -1,6 +1,7 @@
 package dev.mediaflow.gateway.results;
 
 import dev.mediaflow.gateway.auth.Caller;
+import dev.mediaflow.gateway.files.ExpiryRecord;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.Operation;
 import org.springframework.core.io.FileSystemResource;
@@ -28,16 +29,21 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Serves an item's variants and its original, streamed from disk, with a strong ETag. */
+/**
+ * Serves an item's variants and its original, streamed from disk, with a strong ETag; 410 {@code expired} once the
+ * file TTL removed them.
+ */
 @RestController
 public class ResultsController {
 
     private static final CacheControl CACHE = CacheControl.maxAge(Duration.ofHours(1)).cachePrivate();
 
     private final StoredFileLocator locator;
+    private final ExpiryRecord expiry;
 
-    public ResultsController(StoredFileLocator locator) {
+    public ResultsController(StoredFileLocator locator, ExpiryRecord expiry) {
         this.locator = locator;
+        this.expiry = expiry;
     }
 
     @GetMapping("/api/media/{mediaItemId}/variants/{name}")
@@ -47,14 +53,34 @@ public class ResultsController {
         UUID id = parseId(mediaItemId);
         Operation variant = parseVariant(name);
         return serve(() -> locator.variant(caller, id, variant), request,
-                "variant '" + name + "' of media item " + id + " does not exist (yet)");
+                "variant '" + name + "' of media item " + id + " does not exist (yet)")
+                .onErrorResume(ResultsController::isNotFound, e -> expiredOrNot(caller, id, e));
     }
 
     @GetMapping("/api/media/{mediaItemId}/original")
     public Mono<ResponseEntity<Resource>> original(@AuthenticationPrincipal Caller caller,
                                                    @PathVariable String mediaItemId, ServerHttpRequest request) {
         UUID id = parseId(mediaItemId);
-        return serve(() -> locator.original(caller, id), request, "media item " + id + " does not exist");
+        return serve(() -> locator.original(caller, id), request, "media item " + id + " does not exist")
+                .onErrorResume(ResultsController::isNotFound, e -> expiredOrNot(caller, id, e));
+    }
+
+    /**
+     * A file that is not on disk: 410 {@code expired} when queue-service's record says the item's files were
+     * removed after the TTL (for a caller who may see it), else the 404. Without an answer from queue-service
+     * it stays the 404.
+     */
+    private Mono<ResponseEntity<Resource>> expiredOrNot(Caller caller, UUID id, Throwable notFound) {
+        return expiry.expiredAt(caller, id)
+                .onErrorReturn(Optional.empty())
+                .flatMap(expiredAt -> Mono.error(expiredAt
+                        .<Throwable>map(at -> ApiException.expired("the files of media item " + id + " were removed at "
+                                + at + ", after the file TTL"))
+                        .orElse(notFound)));
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        return e instanceof ApiException api && api.status() == HttpStatus.NOT_FOUND.value();
     }
 
     private Mono<ResponseEntity<Resource>> serve(java.util.function.Supplier<Optional<StoredFileLocator.Found>> find,

@@ -113,8 +113,9 @@ class BrokerDownSpoolTest {
                 .expectBody(JSON_MAP).returnResult().getResponseBody();
         assertThat(item).containsOnlyKeys("id", "media_item_id", "status", "priority", "attempts", "max_attempts",
                 "last_error", "queued_at", "started_at", "completed_at", "duration_ms", "original_filename",
-                "media_type", "file_size", "sha256", "operations", "project_id", "batch_id", "results", "attempts_log");
-        assertThat(item).containsEntry("attempts_log", java.util.List.of());
+                "media_type", "file_size", "sha256", "operations", "project_id", "batch_id", "results", "expired_at",
+                "attempts_log");
+        assertThat(item).containsEntry("attempts_log", java.util.List.of()).containsEntry("expired_at", null);
         assertThat(item).containsEntry("id", jobId)
                 .containsEntry("media_item_id", body.get("mediaItemId"))
                 .containsEntry("status", "pending")

@@ -34,7 +34,7 @@ class ImageTaskHandler implements TaskHandler {
     @Override
     public Map<String, VariantResult> handle(TaskContext context) {
         Map<Operation, VariantResult> made = variants.make(context.input(), context.task().mediaType(),
-                context.task().operations(), context.outputDir(), context::checkpoint);
+                context.task().operations(), context.outputDir(), context::checkpoint, context);
         Map<String, VariantResult> results = new LinkedHashMap<>();
         made.forEach((op, result) -> results.put(op.json(), result));
         return results;

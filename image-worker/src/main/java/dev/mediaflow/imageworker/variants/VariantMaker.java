@@ -8,6 +8,7 @@ import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.worker.TaskProgress;
 import dev.mediaflow.worker.meters.CodecTimers;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -30,11 +31,19 @@ import java.util.Map;
  * smallest, each scaled with INTER_AREA from the previous unblurred one. Each output is written under a
  * temporary name in {@code outputDir} and renamed into place.
  *
- * <p>{@code betweenSteps} runs before the decode and before each variant. If it throws (cancellation), or
+ * <p>{@code progress} hears of every step (frame grab, decode, each resize and encode), so a long task moves on a
+ * client's event stream. {@code betweenSteps} runs before the decode and before each variant. If it throws (cancellation), or
  * anything else fails, the exception propagates and no temporary file of this call stays behind; variants
  * already renamed into place before that point do stay, and removing them is the caller's job.
  */
 public class VariantMaker {
+
+    /** Progress (percent of the task) once a video's frame is grabbed. */
+    public static final int FRAME_GRABBED = 10;
+    /** Progress once the picture is decoded; each resize and encode then adds its share up to {@link #ENCODED}. */
+    public static final int DECODED = 20;
+    /** Progress once the last variant is encoded; {@code task.succeeded} makes it 100. */
+    public static final int ENCODED = 95;
 
     private static final Logger log = LoggerFactory.getLogger(VariantMaker.class);
 
@@ -73,8 +82,18 @@ public class VariantMaker {
      */
     public Map<Operation, VariantResult> make(Path input, MediaType type, List<Operation> ops, Path outputDir,
                                               Runnable betweenSteps) {
+        return make(input, type, ops, outputDir, betweenSteps, TaskProgress.NONE);
+    }
+
+    /**
+     * @param progress told each step as it is done: a video's frame grab ({@link #FRAME_GRABBED}), the decode
+     *                 ({@link #DECODED}), then each variant's resize and encode, spread evenly up to
+     *                 {@link #ENCODED}
+     */
+    public Map<Operation, VariantResult> make(Path input, MediaType type, List<Operation> ops, Path outputDir,
+                                              Runnable betweenSteps, TaskProgress progress) {
         try {
-            return makeOrFail(input, type, ops, outputDir, betweenSteps);
+            return makeOrFail(input, type, ops, outputDir, betweenSteps, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make variants of " + input.getFileName() + ": " + describe(e), e);
         }
@@ -90,7 +109,7 @@ public class VariantMaker {
     }
 
     private Map<Operation, VariantResult> makeOrFail(Path input, MediaType type, List<Operation> ops, Path outputDir,
-                                                     Runnable betweenSteps) throws IOException {
+                                                     Runnable betweenSteps, TaskProgress progress) throws IOException {
         List<VariantSpec> specs = VariantSpec.forOperations(ops);
         Map<Operation, VariantResult> results = new EnumMap<>(Operation.class);
         if (specs.isEmpty()) {
@@ -100,14 +119,20 @@ public class VariantMaker {
         long start = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             betweenSteps.run();
-            Mat current = codec.decode(() -> decoder.decode(input, type, specs.get(0).longestSide()));
+            Mat current = codec.decode(() -> decoder.decode(input, type, specs.get(0).longestSide(),
+                    () -> progress.at(FRAME_GRABBED)));
+            progress.at(DECODED);
             long decoded = System.nanoTime();
+            int steps = specs.size() * 2;
+            int done = 0;
             for (VariantSpec spec : specs) {
                 betweenSteps.run();
                 current = device.ops().fitWithin(current, spec.longestSide());
                 Mat output = spec.blurSigma() > 0 ? device.ops().gaussianBlur(current, spec.blurSigma()) : current;
+                progress.at(DECODED + (ENCODED - DECODED) * ++done / steps);
                 Path target = outputDir.resolve(spec.operation().fileName());
                 results.put(spec.operation(), WebpFiles.write(output, spec.webpQuality(), target, codec));
+                progress.at(DECODED + (ENCODED - DECODED) * ++done / steps);
             }
             log.debug("variants of {} ({}): decode {} ms, variants {} ms", input.getFileName(), type.json(),
                     (decoded - start) / 1_000_000, (System.nanoTime() - decoded) / 1_000_000);

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,20 @@ class PhotoVariantsTest {
         try (Mat thumb = readWebp(out.resolve("thumbnail.webp"))) {
             assertThat(isRed(thumb, 5, 5)).as("marker stays top-left").isTrue();
         }
+    }
+
+    @Test
+    void everyDecodeResizeAndEncodeIsReportedAsProgressInOrder() throws IOException {
+        Path input = TestMedia.jpeg(dir.resolve("in.jpg"), 800, 600);
+        List<Integer> progress = new ArrayList<>();
+
+        maker.make(input, MediaType.PHOTO, IMAGE_OPS, dir.resolve("out"), NOTHING, progress::add);
+
+        // decoded, then a resize and an encode per variant spread evenly up to ENCODED; no frame grab for a photo
+        assertThat(progress).containsExactly(VariantMaker.DECODED, 32, 45, 57, 70, 82, VariantMaker.ENCODED);
+        List<Integer> one = new ArrayList<>();
+        maker.make(input, MediaType.PHOTO, List.of(Operation.THUMBNAIL), dir.resolve("one"), NOTHING, one::add);
+        assertThat(one).containsExactly(VariantMaker.DECODED, 57, VariantMaker.ENCODED);
     }
 
     @Test

@@ -67,6 +67,16 @@ class VideoVariantsTest {
     }
 
     @Test
+    void aVideosFrameGrabIsAProgressStepOfItsOwnBeforeTheDecode(@TempDir Path dir) {
+        List<Integer> progress = new ArrayList<>();
+
+        new VariantMaker().make(grayVideo, MediaType.VIDEO, IMAGE_OPS, dir.resolve("out"), () -> { }, progress::add);
+
+        assertThat(progress).startsWith(VariantMaker.FRAME_GRABBED, VariantMaker.DECODED)
+                .endsWith(VariantMaker.ENCODED).hasSize(8).isSorted();
+    }
+
+    @Test
     void variantsComeFromTheFrameAtTenPercent(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("out");
 

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * Sends a parked job back to {@code queued} as a new run, in one transaction holding the job's
  * lock. Unlike a retry, the tasks that succeeded are carried into the new run as they are, so
- * only the dead tasks run again (their messages go through the outbox like every other).
+ * only the dead tasks run again (their messages go through the outbox like every other). A job whose
+ * media item expired ({@code MEDIAFLOW_FILE_TTL}) has no original to run on and is left where it is.
  */
 @Service
 public class JobReplayer {
@@ -45,7 +46,7 @@ public class JobReplayer {
         this.clock = clock;
     }
 
-    /** @return 1 when replayed, 0 when the job left the parking lot meanwhile */
+    /** @return 1 when replayed, 0 when the job left the parking lot meanwhile or its media item expired */
     public Mono<Long> replay(UUID jobId, String by) {
         Mono<JobStatusSnapshot> change = store.lockJob(jobId)
                 .then(store.findJobForUpdate(jobId))
@@ -61,16 +62,23 @@ public class JobReplayer {
                             .collect(Collectors.toSet());
                     Flux<Long> rows = Flux.fromIterable(next.expectedWorkers()).concatMap(kind -> store.saveTask(
                             done.contains(kind) ? carried(current, kind, next.run()) : TaskRow.fresh(jobId, kind, next.run())));
-                    return store.saveJob(next)
-                            .thenMany(rows)
-                            .then(store.findMediaItem(job.mediaItemId()))
+                    return store.findMediaItemForShare(job.mediaItemId())
                             .switchIfEmpty(Mono.error(() -> new IllegalStateException("job " + jobId + " has no media item")))
+                            .filter(media -> {
+                                if (media.expired()) {
+                                    log.info("Job {} not replayed: its media item {} expired at {}", jobId,
+                                            media.id(), media.expiredAt());
+                                }
+                                return !media.expired();
+                            })
                             .flatMap(media -> {
                                 List<TaskMessage> again = JobActions.tasks(media, next).stream()
                                         .filter(task -> !done.contains(task.worker())).toList();
-                                return outbox.add(again);
-                            })
-                            .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
+                                return store.saveJob(next)
+                                        .thenMany(rows)
+                                        .then(outbox.add(again))
+                                        .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
+                            });
                 }));
         return snapshots.commit(change)
                 .doOnNext(job -> log.info("Job {} replayed from the parking lot by {}: run {}", jobId, by, job.run()))

@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * Cancel and retry of many jobs of a project, one {@link JobActions} call (and transaction) per
- * job. A job that changed state since it was selected is skipped, not counted.
+ * job. A job that changed state since it was selected, or whose media item expired, is skipped, not counted.
  */
 @Service
 public class BulkJobActions {
@@ -78,7 +78,8 @@ public class BulkJobActions {
     /** A job that left the state it was selected in, or went, meanwhile: skipped, not counted. */
     static boolean changedMeanwhile(Throwable e) {
         return e instanceof ApiException api
-                && (api.status() == HttpStatus.CONFLICT.value() || api.status() == HttpStatus.NOT_FOUND.value());
+                && (api.status() == HttpStatus.CONFLICT.value() || api.status() == HttpStatus.NOT_FOUND.value()
+                || api.status() == HttpStatus.GONE.value());
     }
 
     private static String requireProject(String projectId) {

@@ -66,6 +66,6 @@ public class DatabaseItems {
                 job.maxAttempts(), job.lastError(), job.queuedAt(), job.startedAt(), job.completedAt(),
                 job.durationMs(), media.originalFilename(), media.mediaType().json(), media.fileSize(), media.sha256(),
                 job.operations().stream().map(Operation::json).toList(), job.projectId(), job.batchId(), variants,
-                attemptsLog);
+                attemptsLog, media.expiredAt());
     }
 }

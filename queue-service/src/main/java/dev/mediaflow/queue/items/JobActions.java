@@ -4,6 +4,7 @@ import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.expiry.LiveMedia;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.messaging.TaskOutbox;
@@ -81,7 +82,10 @@ public class JobActions {
                 .doOnNext(job -> log.info("Job {} cancelled by {} (run {})", queueId, caller.owner(), job.run()));
     }
 
-    /** failed / cancelled start a new run: tasks reset and republished with attempt 1. */
+    /**
+     * failed / cancelled start a new run: tasks reset and republished with attempt 1. A job whose media item
+     * expired cannot run again (410); the transaction rolls back.
+     */
     public Mono<JobRow> retry(UUID queueId, Caller caller) {
         Mono<JobStatusSnapshot> change = lockedVisibleJob(queueId, caller).flatMap(job -> {
             if (!job.status().retryable()) {
@@ -91,9 +95,10 @@ public class JobActions {
             JobRow next = job.nextRun();
             return store.saveJob(next)
                     .then(store.resetTasks(next))
-                    .then(store.findLiveMediaItem(job.mediaItemId()))
+                    .then(store.findMediaItemForShare(job.mediaItemId()))
                     // its media item is being deleted: the job is about to go, like every route for it
                     .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)))
+                    .map(LiveMedia::require)
                     .flatMap(media -> outbox.add(tasks(media, next)))
                     .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
         });

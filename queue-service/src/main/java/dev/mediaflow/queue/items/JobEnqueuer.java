@@ -4,6 +4,7 @@ import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.observability.RequestCorrelation;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.expiry.LiveMedia;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.messaging.TaskOutbox;
 import dev.mediaflow.queue.status.JobSnapshots;
@@ -23,7 +24,7 @@ import java.util.UUID;
 /**
  * Processes an existing media item again as a new job (run 1). The job row and its task
  * messages (in the outbox) share one transaction; the messages are published after the commit,
- * as often as it takes for the broker to confirm them.
+ * as often as it takes for the broker to confirm them. An expired media item has no original left: 410.
  */
 @Service
 public class JobEnqueuer {
@@ -56,9 +57,10 @@ public class JobEnqueuer {
      */
     Mono<JobRow> enqueue(UUID mediaItemId, NewJob newJob, Caller caller) {
         Mono<JobStatusSnapshot> change = RequestCorrelation.current().flatMap(correlationId ->
-                store.findLiveMediaItem(mediaItemId)
+                store.findMediaItemForShare(mediaItemId)
                         .filter(media -> caller.canSee(media.owner()))
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
+                        .map(LiveMedia::require)
                         .flatMap(media -> {
                             JobSubmission submission = submission(media, newJob, correlationId.orElse(null));
                             return store.insertJob(submission)

@@ -45,14 +45,29 @@ public class JobEventStream {
         this.properties = properties;
     }
 
-    /** Fails with 404 before any frame when the caller may not see the job. */
-    public Mono<Flux<ServerSentEvent<StatusChange>>> open(UUID jobId, Caller caller) {
+    /**
+     * Fails with 404 before any frame when the caller may not see the job.
+     *
+     * @param lastEventId the {@code Last-Event-ID} of a reconnecting client (null: a new stream): only what came
+     *                    after it is sent. The current state stands for everything between, as versions are not
+     *                    kept: a client that saw version 3 of a job now at 7 gets 7. An id newer than the job's
+     *                    version is not one this job sent (another installation, a typo) and counts as none, and a
+     *                    client that already saw the final state gets a stream that ends at once.
+     */
+    public Mono<Flux<ServerSentEvent<StatusChange>>> open(UUID jobId, Caller caller, Long lastEventId) {
         return current(jobId)
                 .filter(snapshot -> caller.canSee(snapshot.owner()))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + jobId)))
-                .map(first -> SseFrames.of(changes(jobId, first.change()), properties.sseHeartbeat())
-                        .doOnSubscribe(s -> log.debug("Event stream of job {} opened by {}", jobId, caller.owner()))
-                        .doFinally(signal -> log.debug("Event stream of job {} closed ({})", jobId, signal)));
+                .map(first -> {
+                    long after = lastEventId == null || lastEventId > first.version() ? Long.MIN_VALUE : lastEventId;
+                    Flux<ServerSentEvent<StatusChange>> frames = after >= first.version() && SseFrames.isFinal(first.item().status())
+                            ? Flux.empty()
+                            : SseFrames.of(changes(jobId, first.change()), properties.sseHeartbeat(), after);
+                    return frames
+                            .doOnSubscribe(s -> log.debug("Event stream of job {} opened by {} after version {}", jobId,
+                                    caller.owner(), lastEventId))
+                            .doFinally(signal -> log.debug("Event stream of job {} closed ({})", jobId, signal));
+                });
     }
 
     private Flux<StatusChange> changes(UUID jobId, StatusChange first) {

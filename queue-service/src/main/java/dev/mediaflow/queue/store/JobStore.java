@@ -32,7 +32,7 @@ public class JobStore {
             + "j.max_attempts, j.last_error, j.operations, j.project_id, j.batch_id, j.queued_at, j.started_at, "
             + "j.completed_at, j.duration_ms";
     private static final String MEDIA_COLUMNS = "m.owner AS m_owner, m.original_filename, m.media_type, m.file_size, "
-            + "m.sha256, m.input_path, m.output_dir, m.created_at AS m_created_at";
+            + "m.sha256, m.input_path, m.output_dir, m.created_at AS m_created_at, m.expired_at AS m_expired_at";
     private static final String TASK_COLUMNS = "job_id, worker, run, attempt, status, progress, last_error, error_rank, "
             + "worker_id, started_at, finished_at, duration_ms";
 
@@ -167,11 +167,14 @@ public class JobStore {
                 .fetch().rowsUpdated();
     }
 
+    /** An expired media item takes no results: they would name files that were removed (a very late success). */
     public Mono<Void> saveResults(UUID mediaItemId, UUID jobId, Map<String, VariantResult> results, Instant at) {
         return Flux.fromIterable(results.entrySet())
                 .concatMap(entry -> db.sql("""
                                 INSERT INTO results (media_item_id, name, width, height, bytes, model, job_id, created_at)
-                                VALUES (:mediaItemId, :name, :width, :height, :bytes, :model, :jobId, :createdAt)
+                                SELECT :mediaItemId, :name, :width, :height, :bytes, :model, :jobId, :createdAt
+                                WHERE NOT EXISTS (SELECT 1 FROM media_items
+                                                  WHERE id = :mediaItemId AND expired_at IS NOT NULL)
                                 ON CONFLICT (media_item_id, name) DO UPDATE SET
                                     width = excluded.width, height = excluded.height, bytes = excluded.bytes,
                                     model = excluded.model, job_id = excluded.job_id, created_at = excluded.created_at""")
@@ -219,6 +222,20 @@ public class JobStore {
     public Mono<MediaItemRow> findLiveMediaItem(UUID mediaItemId) {
         return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = :id"
                         + " AND m.deleting_since IS NULL")
+                .bind("id", mediaItemId)
+                .map(JobStore::media)
+                .one();
+    }
+
+    /**
+     * The media item with its row share-locked until the transaction ends, for a change that will need its
+     * original (enqueue, retry, replay): an expiry waits for that change to commit and then sees its job, and a
+     * change after an expiry sees the item expired. Empty once its deletion has started, like
+     * {@link #findLiveMediaItem}.
+     */
+    public Mono<MediaItemRow> findMediaItemForShare(UUID mediaItemId) {
+        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = :id"
+                        + " AND m.deleting_since IS NULL FOR SHARE")
                 .bind("id", mediaItemId)
                 .map(JobStore::media)
                 .one();
@@ -453,7 +470,8 @@ public class JobStore {
                 row.get("sha256", String.class),
                 row.get("input_path", String.class),
                 row.get("output_dir", String.class),
-                row.get("m_created_at", Instant.class));
+                row.get("m_created_at", Instant.class),
+                row.get("m_expired_at", Instant.class));
     }
 
     static MediaItemRow media(Readable row) {

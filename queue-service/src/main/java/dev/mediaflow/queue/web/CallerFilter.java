@@ -9,7 +9,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Every {@code /api/**} and {@code /internal/**} call comes through the gateway, which names the owner and role and signs them;
+ * Every {@code /api/**} call (and {@code /internal/**}, the gateway's own calls) comes through the gateway, which
+ * names the owner and role and signs them;
  * {@link dev.mediaflow.http.server.InternalTrustFilter} has checked the signature before this filter runs,
  * so the caller is read from the verified identity, never from the raw headers.
  */

@@ -37,7 +37,8 @@ class QueueApiTest extends IntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final List<String> ITEM_KEYS = List.of("id", "media_item_id", "status", "priority", "attempts",
             "max_attempts", "last_error", "queued_at", "started_at", "completed_at", "duration_ms", "original_filename",
-            "media_type", "file_size", "sha256", "operations", "project_id", "batch_id", "results", "attempts_log");
+            "media_type", "file_size", "sha256", "operations", "project_id", "batch_id", "results", "expired_at",
+            "attempts_log");
 
     @Autowired
     WebTestClient http;

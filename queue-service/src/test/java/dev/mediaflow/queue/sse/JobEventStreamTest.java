@@ -159,6 +159,68 @@ class JobEventStreamTest extends ApiTest {
         assertThat(fromPostgres.id()).isEqualTo(version);
     }
 
+    @Test
+    void aReconnectWithLastEventIdGetsOnlyWhatCameAfterIt() throws Exception {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted(), e.started(WorkerKind.IMAGE, 1, 1), e.progress(WorkerKind.IMAGE, 1, 30, 2));
+        ServerSentEvent<StatusChange> seen = open(e.owner, "user", e.jobId).blockFirst(WAIT);
+        assertThat(seen.event()).isEqualTo("processing");
+
+        // nothing new since the id: the stream stays quiet until something changes
+        List<ServerSentEvent<StatusChange>> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<List<ServerSentEvent<StatusChange>>> resumed = open(e.owner, "user", e.jobId, seen.id())
+                .doOnNext(received::add).collectList().toFuture();
+        apply(e.progress(WorkerKind.VISION, 1, 60, 3));
+        await().atMost(WAIT).until(() -> !events(received).isEmpty());
+        apply(e.imageSucceeded(1, 1, 4), e.visionSucceeded(1, 1, 5));
+
+        List<ServerSentEvent<StatusChange>> all = resumed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(all.get(0).comment()).isEqualTo("resumed after " + seen.id());
+        List<ServerSentEvent<StatusChange>> frames = events(all);
+        assertThat(frames).allSatisfy(f -> assertThat(Long.parseLong(f.id())).isGreaterThan(Long.parseLong(seen.id())));
+        assertThat(frames.get(0).data().progress()).as("the first is what came after, not the state seen")
+                .isGreaterThan(seen.data().progress());
+        assertThat(frames.get(frames.size() - 1).event()).isEqualTo("completed");
+    }
+
+    @Test
+    void aReconnectAfterMissedChangesGetsTheCurrentStateAndOneThatSawTheFinalStateIsClosedAtOnce() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted());
+        ServerSentEvent<StatusChange> queued = open(e.owner, "user", e.jobId).blockFirst(WAIT);
+        apply(Stories.completed(e).subList(1, Stories.completed(e).size()));
+
+        List<ServerSentEvent<StatusChange>> missed = events(open(e.owner, "user", e.jobId, queued.id()).collectList().block(WAIT));
+        assertThat(missed).extracting(ServerSentEvent::event).containsExactly("completed");
+        String finalId = missed.get(0).id();
+        assertThat(Long.parseLong(finalId)).isGreaterThan(Long.parseLong(queued.id()));
+
+        assertThat(open(e.owner, "user", e.jobId, finalId).collectList().block(WAIT)).as("seen it all").isEmpty();
+        // an id this job never sent (newer than its version) counts as none: the current state
+        assertThat(open(e.owner, "user", e.jobId, Long.toString(Long.parseLong(finalId) + 1000)).collectList().block(WAIT))
+                .as("no resumed comment either").extracting(ServerSentEvent::event).containsExactly("completed");
+    }
+
+    @Test
+    void aLastEventIdThatIsNoEventIdIsABadRequestBeforeAnyStream() {
+        Events e = Events.allOperations(unique("owner"));
+        apply(e.submitted());
+        for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999")) {
+            as(e.owner, "user").get().uri("/api/queue/items/{id}/events", e.jobId).accept(MediaType.TEXT_EVENT_STREAM)
+                    .header("Last-Event-ID", bad)
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody().jsonPath("$.error").isEqualTo("bad_request")
+                    .jsonPath("$.message").value(m -> assertThat((String) m).contains("Last-Event-ID"));
+        }
+    }
+
+    /** The events among the frames, without comments (heartbeats, the resumed comment). */
+    private static List<ServerSentEvent<StatusChange>> events(List<ServerSentEvent<StatusChange>> frames) {
+        return frames.stream().filter(f -> f.event() != null).toList();
+    }
+
     private long subscribers(String channel) {
         RedisClient client = RedisClient.create(redisUrl);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -169,7 +231,16 @@ class JobEventStreamTest extends ApiTest {
     }
 
     private Flux<ServerSentEvent<StatusChange>> open(String owner, String role, UUID jobId) {
+        return open(owner, role, jobId, null);
+    }
+
+    private Flux<ServerSentEvent<StatusChange>> open(String owner, String role, UUID jobId, String lastEventId) {
         return as(owner, role).get().uri("/api/queue/items/{id}/events", jobId).accept(MediaType.TEXT_EVENT_STREAM)
+                .headers(h -> {
+                    if (lastEventId != null) {
+                        h.set("Last-Event-ID", lastEventId);
+                    }
+                })
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)

@@ -61,6 +61,22 @@ class SseFramesTest {
     }
 
     @Test
+    void aResumedStreamSaysSoAndSendsOnlyVersionsAfterTheLastEventId() {
+        Flux<StatusChange> changes = Flux.just(change("processing", 1, 20, 4), change("processing", 1, 40, 5),
+                change("processing", 1, 60, 6), change("completed", 1, 100, 7));
+
+        StepVerifier.create(SseFrames.of(changes, HEARTBEAT, 5))
+                .assertNext(frame -> assertThat(frame.comment()).isEqualTo("resumed after 5"))
+                .assertNext(frame -> {
+                    assertEvent(frame, "processing", 60);
+                    assertThat(frame.id()).isEqualTo("6");
+                })
+                .assertNext(frame -> assertEvent(frame, "completed", 100))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aChangeOlderThanOneAlreadySentIsDroppedSoTheStatusNeverGoesBackwards() {
         // the snapshot (version 3) then a late publish of version 2, then the next change
         Flux<StatusChange> changes = Flux.just(change("processing", 1, 0, 3), change("queued", 0, 0, 2),

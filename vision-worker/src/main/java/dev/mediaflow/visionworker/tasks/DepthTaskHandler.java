@@ -25,6 +25,13 @@ import java.util.concurrent.CompletableFuture;
 @Component
 class DepthTaskHandler implements TaskHandler {
 
+    /** Progress steps (percent of the task), each one {@code task.progress} event: a video's frame grab, the decode,
+     * the inference (the long part), the PNG written; {@code task.succeeded} makes it 100. */
+    static final int FRAME_GRABBED = 10;
+    static final int DECODED = 30;
+    static final int INFERRED = 80;
+    static final int ENCODED = 95;
+
     private final DepthEstimator estimator;
     private final DepthBatcher batcher;
     private final MediaDecoder decoder;
@@ -65,14 +72,16 @@ class DepthTaskHandler implements TaskHandler {
         DepthMap depth;
         // decoded no larger than the depth map may be: the map takes the picture's size, aspect kept
         try (Mat picture = codec.decode(() -> decoder.decode(context.input(), context.task().mediaType(),
-                maxOutputSide))) {
-            context.progress(30);
+                maxOutputSide, () -> context.progress(FRAME_GRABBED)))) {
+            context.progress(DECODED);
             context.checkpoint();
             depth = batcher.estimate(picture);
         }
+        context.progress(INFERRED);
         context.checkpoint();
         Path target = context.outputDir().resolve(Operation.DEPTH.fileName());
         long bytes = DurableFiles.write(target, depth.png());
+        context.progress(ENCODED);
         return Map.of(Operation.DEPTH.json(),
                 new VariantResult(depth.width(), depth.height(), bytes, estimator.status().model()));
     }

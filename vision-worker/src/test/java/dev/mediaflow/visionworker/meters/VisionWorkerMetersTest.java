@@ -43,9 +43,7 @@ class VisionWorkerMetersTest extends ServiceTest {
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
-        registry.add("mediaflow.depth.model", () -> TestPictures.rowDepthModel().toUri().toString());
-        registry.add("mediaflow.device", () -> "cpu");
-        registry.add("mediaflow.storage-root", STORAGE::toString);
+        rowDepthModelOnCpu(registry, STORAGE);
     }
 
     @Autowired

@@ -33,10 +33,25 @@ public final class MediaDecoder {
      * @throws UnreadableMediaException when the input cannot be decoded, or is over the limits
      */
     public Mat decode(Path input, MediaType type, int neededLongestSide) throws IOException {
+        return decode(input, type, neededLongestSide, () -> {
+        });
+    }
+
+    /**
+     * @param frameGrabbed runs once a video's frame is grabbed (the slow part of a video's decode, reported as a
+     *                     progress step of its own); never for a photo
+     */
+    public Mat decode(Path input, MediaType type, int neededLongestSide, Runnable frameGrabbed) throws IOException {
         int needed = neededLongestSide > 0 ? neededLongestSide : Integer.MAX_VALUE;
         return switch (type) {
             case VIDEO -> {
                 Mat frame = VideoFrames.frameAt10Percent(input, limits);
+                try {
+                    frameGrabbed.run();
+                } catch (RuntimeException | Error e) {
+                    frame.close();
+                    throw e;
+                }
                 Mat fitted = Pixels.fitWithin(frame, needed);
                 if (fitted != frame) {
                     frame.close();
