@@ -33,6 +33,10 @@ public class Client {
     private static final Pattern QUEUE_ID = Pattern.compile("\"queueId\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("fairness")) {
+            fairness(args);
+            return;
+        }
         String base = args[0];
         String key = args[1];
         String ops = args[2];
@@ -108,6 +112,80 @@ public class Client {
         System.out.printf(Locale.ROOT, "files=%d failed=%d seconds=%.2f per_s=%.2f upload_s=%.2f upload_p50_ms=%d "
                         + "upload_p99_ms=%d done_p50_ms=%d done_p99_ms=%d%n", n, failed, seconds, (n - failed) / seconds,
                 (uploaded - start) / 1000.0, pct(uploadMs, 50), pct(uploadMs, 99), pct(doneMs, 50), pct(doneMs, 99));
+    }
+
+    /**
+     * {@code fairness BASE KEY SECONDS BACKLOG VIDEO PHOTO...}: keeps {@code BACKLOG} photos queued (a new upload
+     * whenever fewer wait, cycling through the photos) for {@code SECONDS}, uploads the video 10 s in, then stops
+     * and waits for every job. Prints one line per media type: count, and the wait from queued to started (p50,
+     * max), read from the API's {@code queued_at} and {@code started_at}.
+     */
+    private static void fairness(String[] args) throws Exception {
+        String base = args[1];
+        String key = args[2];
+        long seconds = Long.parseLong(args[3]);
+        int backlog = Integer.parseInt(args[4]);
+        Path video = Path.of(args[5]);
+        List<Path> photos = new ArrayList<>();
+        for (int i = 6; i < args.length; i++) {
+            photos.add(Path.of(args[i]));
+        }
+        String ops = "thumbnail,blur,low-quality";
+        String project = "fair-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<String> ids = new ArrayList<>();
+        String videoId = null;
+        long start = System.currentTimeMillis();
+        int next = 0;
+        while (System.currentTimeMillis() - start < seconds * 1000) {
+            if (videoId == null && System.currentTimeMillis() - start > 10_000) {
+                videoId = id(upload(http, base, key, video, ops, project));
+                ids.add(videoId);
+            }
+            String stats = get(http, base + "/api/queue/stats?projectId=" + project, key);
+            long queued = number(stats, "queued") + number(stats, "pending");
+            if (queued < backlog) {
+                ids.add(id(upload(http, base, key, photos.get(next++ % photos.size()), ops, project)));
+            } else {
+                Thread.sleep(250);
+            }
+        }
+        long stopped = System.currentTimeMillis();
+        while (true) {
+            String stats = get(http, base + "/api/queue/stats?projectId=" + project, key);
+            if (number(stats, "completed") + number(stats, "failed") + number(stats, "cancelled") >= ids.size()) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        List<Long> photoWaits = new ArrayList<>();
+        long videoWait = -1;
+        long videoQueuedAfterStart = -1;
+        for (int i = 0; i < ids.size(); i++) {
+            String item = get(http, base + "/api/queue/items/" + ids.get(i), key);
+            long queued = Instant.parse(text(item, "queued_at")).toEpochMilli();
+            long started = Instant.parse(text(item, "started_at")).toEpochMilli();
+            if (ids.get(i).equals(videoId)) {
+                videoWait = started - queued;
+                videoQueuedAfterStart = queued - start;
+            } else {
+                photoWaits.add(started - queued);
+            }
+            if (i % 40 == 39) {
+                Thread.sleep(1000);
+            }
+        }
+        System.out.printf(Locale.ROOT, "photos=%d photo_wait_p50_ms=%d photo_wait_max_ms=%d video_wait_ms=%d "
+                        + "video_queued_at_s=%.1f stream_s=%.1f%n", photoWaits.size(), pct(photoWaits, 50),
+                pct(photoWaits, 100), videoWait, videoQueuedAfterStart / 1000.0, (stopped - start) / 1000.0);
+    }
+
+    private static String id(String uploadBody) {
+        Matcher m = QUEUE_ID.matcher(uploadBody);
+        if (!m.find()) {
+            throw new IllegalStateException("no queueId in " + uploadBody);
+        }
+        return m.group(1);
     }
 
     private static String upload(HttpClient http, String base, String key, Path file, String ops, String project)
