@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  */
 public class Client {
 
+    /** Parallel uploads of the fairness run, so the photos arrive faster than the workers take them. */
+    private static final int UPLOADERS = 4;
+
     private static final Pattern QUEUE_ID = Pattern.compile("\"queueId\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
@@ -116,7 +119,8 @@ public class Client {
 
     /**
      * {@code fairness BASE KEY SECONDS BACKLOG VIDEO PHOTO...}: keeps {@code BACKLOG} photos queued (a new upload
-     * whenever fewer wait, cycling through the photos) for {@code SECONDS}, uploads the video 10 s in, then stops
+     * whenever fewer wait, cycling through the photos, from 4 connections) for {@code SECONDS}, uploads the video
+     * 10 s in, then stops
      * and waits for every job. Prints one line per media type: count, and the wait from queued to started (p50,
      * max), read from the API's {@code queued_at} and {@code started_at}.
      */
@@ -133,23 +137,43 @@ public class Client {
         String ops = "thumbnail,blur,low-quality";
         String project = "fair-" + UUID.randomUUID().toString().substring(0, 8);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        List<String> ids = new ArrayList<>();
-        String videoId = null;
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
         long start = System.currentTimeMillis();
-        int next = 0;
-        while (System.currentTimeMillis() - start < seconds * 1000) {
-            if (videoId == null && System.currentTimeMillis() - start > 10_000) {
-                videoId = id(upload(http, base, key, video, ops, project));
-                ids.add(videoId);
+        java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(UPLOADERS + 1);
+        // one poller for the whole run (the API key's rate limit is 50 requests/s), UPLOADERS uploaders
+        Future<?> poller = pool.submit(() -> {
+            while (System.currentTimeMillis() - start < seconds * 1000) {
+                String stats = get(http, base + "/api/queue/stats?projectId=" + project, key);
+                queued.set(number(stats, "queued") + number(stats, "pending"));
+                Thread.sleep(200);
             }
-            String stats = get(http, base + "/api/queue/stats?projectId=" + project, key);
-            long queued = number(stats, "queued") + number(stats, "pending");
-            if (queued < backlog) {
-                ids.add(id(upload(http, base, key, photos.get(next++ % photos.size()), ops, project)));
-            } else {
-                Thread.sleep(250);
-            }
+            return null;
+        });
+        List<Future<?>> uploaders = new ArrayList<>();
+        for (int u = 0; u < UPLOADERS; u++) {
+            uploaders.add(pool.submit(() -> {
+                while (System.currentTimeMillis() - start < seconds * 1000) {
+                    if (queued.get() < backlog) {
+                        queued.incrementAndGet();
+                        ids.add(id(upload(http, base, key, photos.get(next.getAndIncrement() % photos.size()), ops,
+                                project)));
+                    } else {
+                        Thread.sleep(50);
+                    }
+                }
+                return null;
+            }));
         }
+        Thread.sleep(10_000);
+        String videoId = id(upload(http, base, key, video, ops, project));
+        ids.add(videoId);
+        poller.get();
+        for (Future<?> f : uploaders) {
+            f.get();
+        }
+        pool.shutdown();
         long stopped = System.currentTimeMillis();
         while (true) {
             String stats = get(http, base + "/api/queue/stats?projectId=" + project, key);
@@ -163,13 +187,13 @@ public class Client {
         long videoQueuedAfterStart = -1;
         for (int i = 0; i < ids.size(); i++) {
             String item = get(http, base + "/api/queue/items/" + ids.get(i), key);
-            long queued = Instant.parse(text(item, "queued_at")).toEpochMilli();
+            long queuedAt = Instant.parse(text(item, "queued_at")).toEpochMilli();
             long started = Instant.parse(text(item, "started_at")).toEpochMilli();
             if (ids.get(i).equals(videoId)) {
-                videoWait = started - queued;
-                videoQueuedAfterStart = queued - start;
+                videoWait = started - queuedAt;
+                videoQueuedAfterStart = queuedAt - start;
             } else {
-                photoWaits.add(started - queued);
+                photoWaits.add(started - queuedAt);
             }
             if (i % 40 == 39) {
                 Thread.sleep(1000);
