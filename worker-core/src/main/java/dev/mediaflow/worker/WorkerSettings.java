@@ -2,6 +2,7 @@ package dev.mediaflow.worker;
 
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.TopologyDeclarations;
+import dev.mediaflow.worker.torch.DeviceChoice;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +19,8 @@ import java.util.List;
  *                  available processor, so a worker uses its machine's cores without tuning (the vision worker
  *                  sets 1 in its application.yml: one forward pass already uses every core)
  * @param stagingStaleAfter an attempt folder untouched this long belongs to a killed worker and is swept
+ * @param device    {@code MEDIAFLOW_DEVICE}: auto, cpu or gpu; where the worker's pixel or tensor work runs
+ *                  ({@link DeviceChoice})
  */
 @ConfigurationProperties("mediaflow")
 public record WorkerSettings(
@@ -29,13 +32,19 @@ public record WorkerSettings(
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue("7d") Duration doneFlagTtl,
         @DefaultValue("") String workerId,
-        @DefaultValue("1h") Duration stagingStaleAfter) {
+        @DefaultValue("1h") Duration stagingStaleAfter,
+        @DefaultValue("auto") String device) {
 
     public WorkerSettings {
         if (consumers < 0) {
             throw new IllegalArgumentException("mediaflow.consumers must be 0 (one per processor) or more, was "
                     + consumers);
         }
+        DeviceChoice.parse(device);
+    }
+
+    public DeviceChoice deviceChoice() {
+        return DeviceChoice.parse(device);
     }
 
     /** How many consumers to start: {@code consumers}, or one per available processor when it is 0. */

@@ -1,7 +1,6 @@
 package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.worker.media.DecodeLimits;
-import dev.mediaflow.worker.media.Pixels;
 import dev.mediaflow.worker.media.UnreadableMediaException;
 import dev.mediaflow.worker.media.MediaDecoder;
 import dev.mediaflow.imageworker.device.ImageDevice;
@@ -61,7 +60,7 @@ public class VariantMaker {
     private final CodecTimers codec;
 
     public VariantMaker() {
-        this(new ImageDevice("cpu", 0, "not detected"), DecodeLimits.DEFAULT);
+        this(ImageDevice.cpu("not detected"), DecodeLimits.DEFAULT);
     }
 
     public VariantMaker(ImageDevice device, DecodeLimits limits) {
@@ -69,7 +68,7 @@ public class VariantMaker {
     }
 
     /**
-     * @param device where a future GPU path would be switched on; today every variant is made on the CPU
+     * @param device where the variants are shrunk and blurred (decode and encode are on the CPU either way)
      * @param limits the memory and time one decode may take
      * @param codec  where the decode and each WebP encode are timed
      */
@@ -124,8 +123,8 @@ public class VariantMaker {
                 long decoded = System.nanoTime();
                 for (VariantSpec spec : specs) {
                     betweenSteps.run();
-                    current = Pixels.fitWithin(current, spec.longestSide());
-                    Mat output = spec.blurSigma() > 0 ? ReducedBlur.blur(current, spec.blurSigma()) : current;
+                    current = device.ops().fitWithin(current, spec.longestSide());
+                    Mat output = spec.blurSigma() > 0 ? blur(current, spec.blurSigma()) : current;
                     Path target = outputDir.resolve(spec.operation().fileName());
                     encodes.add(ENCODERS.submit(() -> WebpFiles.write(output, spec.webpQuality(), target, codec)));
                 }
@@ -140,6 +139,14 @@ public class VariantMaker {
             }
         }
         return results;
+    }
+
+    /**
+     * On the CPU the blur is computed at a reduced size ({@link ReducedBlur}: the same picture for a fraction of the
+     * work); a GPU blurs at full size, where it costs little and is held to OpenCV's full-size pixels.
+     */
+    private Mat blur(Mat src, double sigma) {
+        return "cpu".equals(device.ops().device()) ? ReducedBlur.blur(src, sigma) : device.ops().gaussianBlur(src, sigma);
     }
 
     private static VariantResult resultOf(Future<VariantResult> encode) throws IOException {
