@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -55,6 +56,45 @@ public final class DurableFiles {
         }
         syncDirectory(parent);
         return bytes.length;
+    }
+
+    /**
+     * Writes {@code bytes} as {@code target} (temporary name, then rename) without syncing anything: for a staging
+     * file that is made durable later by {@link #moveAllIntoPlace}, which syncs it before its final rename. Until
+     * then a crash may lose it or leave it empty, which a staging folder tolerates (its attempt is redone).
+     *
+     * @return the number of bytes written
+     */
+    public static long writeStaged(Path target, byte[] bytes) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = parent.resolve(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        try {
+            Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return bytes.length;
+    }
+
+    /**
+     * {@link #moveIntoPlace} for several files into one directory, replacing what is there: each file is synced
+     * and renamed, and the directory is synced once at the end rather than after every rename (one directory
+     * sync makes all the renames before it durable).
+     */
+    public static void moveAllIntoPlace(List<Path> sources, Path targetDir) throws IOException {
+        Files.createDirectories(targetDir);
+        for (Path source : sources) {
+            try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
+        for (Path source : sources) {
+            Files.move(source, targetDir.resolve(source.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(targetDir);
     }
 
     /**

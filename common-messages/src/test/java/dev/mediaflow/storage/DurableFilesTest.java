@@ -53,6 +53,51 @@ class DurableFilesTest {
                 .isInstanceOf(NoSuchFileException.class);
     }
 
+    @Test
+    void writeStagedReplacesAndLeavesNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("staging/blur.webp");
+        assertThat(DurableFiles.writeStaged(target, "one".getBytes())).isEqualTo(3);
+        assertThat(DurableFiles.writeStaged(target, "two!".getBytes())).isEqualTo(4);
+        assertThat(target).hasContent("two!");
+        assertThat(names(target.getParent())).containsExactly("blur.webp");
+    }
+
+    @Test
+    void aFailedStagedWriteThrowsAndLeavesNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("taken");
+        Files.createDirectories(target.resolve("not-empty"));
+        assertThatThrownBy(() -> DurableFiles.writeStaged(target, "x".getBytes())).isInstanceOf(IOException.class);
+        assertThat(names(dir)).containsExactly("taken");
+    }
+
+    @Test
+    void moveAllIntoPlaceMovesEveryFileAndReplacesOlderOnes() throws IOException {
+        Path staging = Files.createDirectories(dir.resolve("staging"));
+        Path out = dir.resolve("processed/alice/item");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("thumbnail.webp"), "old");
+        Path thumb = Files.writeString(staging.resolve("thumbnail.webp"), "new thumb");
+        Path blur = Files.writeString(staging.resolve("blur.webp"), "new blur");
+
+        DurableFiles.moveAllIntoPlace(java.util.List.of(thumb, blur), out);
+
+        assertThat(out.resolve("thumbnail.webp")).hasContent("new thumb");
+        assertThat(out.resolve("blur.webp")).hasContent("new blur");
+        assertThat(names(staging)).isEmpty();
+    }
+
+    @Test
+    void moveAllIntoPlaceFailsOnAMissingFileBeforeMovingAny() throws IOException {
+        Path staging = Files.createDirectories(dir.resolve("staging"));
+        Path thumb = Files.writeString(staging.resolve("thumbnail.webp"), "thumb");
+        Path out = dir.resolve("out");
+
+        assertThatThrownBy(() -> DurableFiles.moveAllIntoPlace(java.util.List.of(thumb, staging.resolve("gone")), out))
+                .isInstanceOf(NoSuchFileException.class);
+        assertThat(names(staging)).containsExactly("thumbnail.webp");
+        assertThat(names(out)).isEmpty();
+    }
+
     private static java.util.List<String> names(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -78,6 +78,9 @@ final class Stack implements AutoCloseable {
         env.put("MEDIAFLOW_LOG_FORMAT", "json");
         // an idle event stream shows its heartbeat within a test's patience
         env.put("MEDIAFLOW_SSE_HEARTBEAT", "1s");
+        // one task at a time per worker, so the priority order is what a test sees (by default the image worker
+        // runs one consumer per processor, and two would start the first two tasks together)
+        env.put("MEDIAFLOW_CONSUMERS", "1");
         Path repo = Path.of(System.getProperty("mediaflow.repo", "..")).toAbsolutePath().normalize();
         env.put("JAVACPP_CACHE", repo.resolve("data/cache/javacpp").toString());
         env.put("ENGINE_CACHE_DIR", repo.resolve("data/cache/djl").toString());

@@ -25,16 +25,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * (which is when the broker requeues it). A start that finds a claim still held by another process
  * counts one death; a claim held by this same process (it got its own task back) counts none.
  * Only a holder that vanished without releasing (kill -9, OOM, power cut) is counted.
+ *
+ * <p>The claim also says which copy of the attempt took it. Priority aging publishes a task that waited too long
+ * again, one AMQP priority higher ({@code AmqpMessages#agedTask}), while the older copy stays in the queue; the
+ * first copy delivered claims the attempt for good, and every other copy of it, now or later, is told
+ * {@link #OTHER_COPY} and dropped, so a task is never run twice for being aged. A redelivery of the copy that
+ * claimed it (a crash, a hand-back) is the same copy and runs as before. This costs no extra Redis call.
  */
 public class AttemptClaims {
 
     private static final Logger log = LoggerFactory.getLogger(AttemptClaims.class);
 
+    /** What {@link #claim} returns for a copy of an attempt that another copy already took. */
+    public static final long OTHER_COPY = -1;
+
     private static final RedisScript<Long> CLAIM = RedisScript.of("""
+            local copy = redis.call('HGET', KEYS[1], 'copy')
+            if copy and copy ~= ARGV[3] then return -1 end
             local holder = redis.call('HGET', KEYS[1], 'holder')
             local deaths = tonumber(redis.call('HGET', KEYS[1], 'deaths') or '0') or 0
             if holder and holder ~= '' and holder ~= ARGV[1] then deaths = deaths + 1 end
-            redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'deaths', tostring(deaths))
+            redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'deaths', tostring(deaths), 'copy', ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return deaths
             """, Long.class);
@@ -59,12 +70,25 @@ public class AttemptClaims {
         this.ttl = ttl;
     }
 
-    /** Claims the attempt for this process; returns how many holders died in it before. */
+    /** {@link #claim(TaskMessage, int)} for the first copy of a task. */
     public long claim(TaskMessage task) {
+        return claim(task, 0);
+    }
+
+    /**
+     * Claims the attempt for this process; returns how many holders died in it before, or {@link #OTHER_COPY}
+     * (nothing claimed) when another copy of the same attempt took it first.
+     *
+     * @param copy which copy of the task this delivery is ({@code AmqpMessages#copyOf}): 0 for the first
+     */
+    public long claim(TaskMessage task, int copy) {
         String key = key(task);
         Long deaths;
         try {
-            deaths = redis.execute(CLAIM, List.of(key), instance, Long.toString(ttl.toMillis()));
+            deaths = redis.execute(CLAIM, List.of(key), instance, Long.toString(ttl.toMillis()), Integer.toString(copy));
+            if (deaths != null && deaths == OTHER_COPY) {
+                return OTHER_COPY;
+            }
         } catch (RuntimeException e) {
             throw new InfrastructureException("Redis failed at claiming the attempt", e);
         }

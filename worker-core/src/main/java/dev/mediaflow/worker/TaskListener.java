@@ -1,6 +1,7 @@
 package dev.mediaflow.worker;
 
 import com.rabbitmq.client.Channel;
+import dev.mediaflow.messages.AmqpMessages;
 import dev.mediaflow.messages.CorrelationId;
 import dev.mediaflow.observability.LogContext;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ class TaskListener implements ChannelAwareMessageListener {
         }
         TaskProcessor.Outcome outcome;
         try {
-            outcome = processor.process(message.getBody());
+            outcome = processor.process(message.getBody(), AmqpMessages.copyOf(message));
         } catch (Throwable e) {
             // Redis or the broker failed: not the task's fault, so nothing was counted; hand it back
             // (after a back-off, not to spin while the dependency is down). With manual acks nothing

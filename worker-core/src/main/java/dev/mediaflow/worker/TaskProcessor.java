@@ -72,8 +72,17 @@ public class TaskProcessor {
         this.retryDelays = retryDelays;
     }
 
-    /** @throws InfrastructureException when Redis or the broker failed: hand the task back */
+    /** {@link #process(byte[], int)} for the first copy of a task. */
     public Outcome process(byte[] body) {
+        return process(body, 0);
+    }
+
+    /**
+     * @param copy which copy of its task the message is (0: the first; priority aging sends more): a copy of an
+     *             attempt that another copy already took is acknowledged and dropped, without any event
+     * @throws InfrastructureException when Redis or the broker failed: hand the task back
+     */
+    public Outcome process(byte[] body, int copy) {
         TaskMessage task;
         try {
             task = Json.read(body, TaskMessage.class);
@@ -102,7 +111,12 @@ public class TaskProcessor {
                     task.worker().json(), task.run());
             return Outcome.ACK;
         }
-        long deaths = claims.claim(task);
+        long deaths = claims.claim(task, copy);
+        if (deaths == AttemptClaims.OTHER_COPY) {
+            log.info("Job {} {} task attempt {} was taken by another copy; this copy ({}) is dropped", task.jobId(),
+                    task.worker().json(), task.attempt(), copy);
+            return Outcome.ACK;
+        }
         try {
             if (deaths >= MAX_DEATHS) {
                 // a task that kills its worker must not come back forever at the head of the queue

@@ -117,7 +117,7 @@ public class WorkerConfiguration {
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         // Spring's default prefetch of 250 would let one consumer hoard low-priority work
         container.setPrefetchCount(1);
-        container.setConcurrentConsumers(settings.consumers());
+        container.setConcurrentConsumers(settings.consumerCount());
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
         // a pause lets the task in hand finish, however long it takes
@@ -149,7 +149,7 @@ public class WorkerConfiguration {
     @Bean
     Heartbeat heartbeat(StringRedisTemplate redis, WorkerSettings settings, WorkerState state, TaskHandler handler) {
         log.info("Worker {} ({}) consumes {} with {} consumer(s), prefetch 1, device {}", state.id(),
-                handler.kind().json(), handler.kind().queue(), settings.consumers(), handler.device());
+                handler.kind().json(), handler.kind().queue(), settings.consumerCount(), handler.device());
         return new Heartbeat(redis, settings.redisKeys(), state, handler.kind(), handler.device(),
                 settings.heartbeatInterval());
     }

@@ -15,7 +15,9 @@ import java.util.List;
  * {@code MEDIAFLOW_CONSUMERS}, ...).
  *
  * @param workerId  blank: kind, host name and process id
- * @param consumers concurrent consumers of the task queue, each with prefetch 1
+ * @param consumers concurrent consumers of the task queue, each with prefetch 1; 0 (the default): one per
+ *                  available processor, so a worker uses its machine's cores without tuning (the vision worker
+ *                  sets 1 in its application.yml: one forward pass already uses every core)
  * @param stagingStaleAfter an attempt folder untouched this long belongs to a killed worker and is swept
  * @param device    {@code MEDIAFLOW_DEVICE}: auto, cpu or gpu; where the worker's pixel or tensor work runs
  *                  ({@link DeviceChoice})
@@ -25,7 +27,7 @@ public record WorkerSettings(
         @DefaultValue("data/storage") Path storageRoot,
         @DefaultValue(RedisKeys.DEFAULT_PREFIX) String redisPrefix,
         @DefaultValue("5s,30s,5m") String retryDelays,
-        @DefaultValue("1") int consumers,
+        @DefaultValue("0") int consumers,
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue("7d") Duration doneFlagTtl,
@@ -34,14 +36,20 @@ public record WorkerSettings(
         @DefaultValue("auto") String device) {
 
     public WorkerSettings {
-        if (consumers < 1) {
-            throw new IllegalArgumentException("mediaflow.consumers must be at least 1, was " + consumers);
+        if (consumers < 0) {
+            throw new IllegalArgumentException("mediaflow.consumers must be 0 (one per processor) or more, was "
+                    + consumers);
         }
         DeviceChoice.parse(device);
     }
 
     public DeviceChoice deviceChoice() {
         return DeviceChoice.parse(device);
+    }
+
+    /** How many consumers to start: {@code consumers}, or one per available processor when it is 0. */
+    public int consumerCount() {
+        return consumers > 0 ? consumers : Runtime.getRuntime().availableProcessors();
     }
 
     public List<Duration> retryDelayList() {

@@ -172,6 +172,73 @@ class TaskProcessorTest {
     }
 
     @Test
+    void aCopyOfAnAttemptThatAnotherCopyTookIsDroppedWithoutRunningOrAnyEvent() {
+        TaskMessage task = task(1, 3);
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "webp");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 4));
+        });
+        // the first copy (0) is running elsewhere: it holds the attempt's claim
+        AttemptClaims elsewhere = new AttemptClaims(redis, keys, Duration.ofMinutes(5));
+        assertThat(elsewhere.claim(task, 0)).isZero();
+
+        // priority aging's copy at AMQP priority 6 arrives meanwhile
+        assertThat(processor.process(Json.write(task), 6)).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(handler.calls.get()).isZero();
+        assertThat(rabbit.receive(eventsQueue, 300)).as("no event for a dropped copy").isNull();
+        assertThat(outcomes().values()).allMatch(count -> count == 0.0);
+
+        // the copy that took it is redelivered (its worker lost the connection): it runs, once
+        elsewhere.release(task);
+        assertThat(processor.process(Json.write(task), 0)).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(handler.calls.get()).isEqualTo(1);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+
+        // a copy that comes later still: the attempt is done, so only its task.succeeded is sent again
+        assertThat(processor.process(Json.write(task), 7)).isEqualTo(TaskProcessor.Outcome.ACK);
+        assertThat(handler.calls.get()).isEqualTo(1);
+        assertThat(eventTypes(1)).containsExactly(EventType.TASK_SUCCEEDED);
+    }
+
+    @Test
+    void theAgedCopyThatArrivesFirstRunsAndTheOriginalIsDroppedWhileItRuns() {
+        TaskMessage task = task(1, 3);
+        AtomicInteger originalOutcome = new AtomicInteger(-1);
+        handler.script.add(ctx -> {
+            // while the aged copy runs, the original copy of the same attempt is delivered to another consumer
+            originalOutcome.set(processor.process(Json.write(task), 0).ordinal());
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "webp");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 4));
+        });
+
+        assertThat(processor.process(Json.write(task), 8)).isEqualTo(TaskProcessor.Outcome.ACK);
+
+        assertThat(originalOutcome.get()).isEqualTo(TaskProcessor.Outcome.ACK.ordinal());
+        assertThat(handler.calls.get()).as("the work ran once").isEqualTo(1);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        assertThat(rabbit.receive(eventsQueue, 300)).isNull();
+        assertThat(tasks("succeeded")).isEqualTo(1);
+    }
+
+    @Test
+    void theListenerReadsTheCopyFromTheAgedMessagesHeader() throws Exception {
+        TaskMessage task = task(1, 3);
+        Message aged = AmqpMessages.agedTask(task, null, 7);
+        assertThat(aged.getMessageProperties().getPriority()).isEqualTo(7);
+        assertThat(AmqpMessages.copyOf(aged)).isEqualTo(7);
+        assertThat(AmqpMessages.copyOf(AmqpMessages.task(task))).isZero();
+        // the first copy runs elsewhere: the listener acknowledges the aged one without running it
+        new AttemptClaims(redis, keys, Duration.ofMinutes(5)).claim(task, 0);
+        Channel channel = Mockito.mock(Channel.class);
+        aged.getMessageProperties().setDeliveryTag(11);
+
+        new TaskListener(processor, state).onMessage(aged, channel);
+
+        Mockito.verify(channel).basicAck(11, false);
+        assertThat(handler.calls.get()).isZero();
+    }
+
+    @Test
     void aFailedAttemptGoesThroughTheWaitQueueAndComesBackAsTheNextAttempt() {
         TaskMessage task = task(1, 3);
         handler.script.add(ctx -> {

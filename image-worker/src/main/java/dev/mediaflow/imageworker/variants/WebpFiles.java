@@ -13,7 +13,15 @@ import java.nio.file.Path;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
-/** Encodes WebP variants and writes them with {@link DurableFiles}. */
+/**
+ * Encodes WebP variants and writes them into the task's staging folder with {@link DurableFiles#writeStaged}: not
+ * synced there, because the folder is promoted with {@link DurableFiles#moveAllIntoPlace}, which syncs every file
+ * before its final rename (one sync per file and one per folder instead of two per file twice).
+ *
+ * <p>The WebP method is libwebp's default, 4: OpenCV's encoder (WebPEncodeBGR) offers no other, and it is also
+ * what {@code vipsthumbnail} and {@code cwebp} use unless told otherwise, so the sizes and the quality per byte
+ * are the ones users compare with.
+ */
 public final class WebpFiles {
 
     private WebpFiles() {
@@ -21,7 +29,7 @@ public final class WebpFiles {
 
     /** The encode is timed in {@code codec}; the write is not part of it. */
     public static VariantResult write(Mat image, int quality, Path target, CodecTimers codec) throws IOException {
-        long bytes = DurableFiles.write(target, codec.encode(() -> encode(image, quality)));
+        long bytes = DurableFiles.writeStaged(target, codec.encode(() -> encode(image, quality)));
         return VariantResult.of(image.cols(), image.rows(), bytes);
     }
 

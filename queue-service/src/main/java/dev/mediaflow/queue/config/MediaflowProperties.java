@@ -31,6 +31,9 @@ import java.util.List;
  * @param leaseSweepInterval  how often the lease sweeper looks for silent tasks
  * @param gaugeRefreshInterval how often the backlog gauges (oldest queued job, jobs past their lease, workers
  *                            alive) are read from PostgreSQL and Redis; a scrape only reads the last values
+ * @param priorityAging       a task waiting in its queue longer than this is published again one AMQP priority
+ *                            higher, repeatedly, up to the top ({@code MEDIAFLOW_PRIORITY_AGING}; 0: never), so
+ *                            a steady stream of photos cannot starve a video forever
  */
 @ConfigurationProperties("mediaflow")
 public record MediaflowProperties(
@@ -49,10 +52,16 @@ public record MediaflowProperties(
         @DefaultValue("10m") Duration taskLease,
         @DefaultValue("2h") Duration queuedLease,
         @DefaultValue("30s") Duration leaseSweepInterval,
-        @DefaultValue("15s") Duration gaugeRefreshInterval) {
+        @DefaultValue("15s") Duration gaugeRefreshInterval,
+        @DefaultValue("1m") Duration priorityAging) {
 
     public List<Duration> retryDelayList() {
         return TopologyDeclarations.parseDelays(retryDelays);
+    }
+
+    /** Aging is off when {@link #priorityAging} is zero (or negative). */
+    public boolean priorityAgingEnabled() {
+        return priorityAging != null && priorityAging.compareTo(Duration.ZERO) > 0;
     }
 
     public RedisKeys redisKeys() {

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * No job stays {@code processing} forever. A task of an unfinished job that shows no sign of life
@@ -61,7 +60,6 @@ public class LeaseSweeper extends SubscribedLifecycle {
     private final MediaflowProperties properties;
     private final RepairMeters meters;
     private final Clock clock;
-    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     public LeaseSweeper(SilentTasks silentTasks, WorkerRegistry workers, JobStore store, JobEventApplier applier,
                         AttemptLog attempts, TaskOutbox outbox, TransactionalOperator tx,
@@ -172,17 +170,7 @@ public class LeaseSweeper extends SubscribedLifecycle {
 
     @Override
     protected Disposable subscribe() {
-        Duration every = properties.leaseSweepInterval();
-        return Flux.interval(every, every)
-                .onBackpressureDrop()
-                .filter(tick -> sweeping.compareAndSet(false, true))
-                .concatMap(tick -> sweep()
-                        .onErrorResume(e -> {
-                            log.debug("Lease sweep skipped: {}", e.toString());
-                            return Mono.just(0L);
-                        })
-                        .doFinally(s -> sweeping.set(false)))
-                .subscribe();
+        return periodically(properties.leaseSweepInterval(), this::sweep, log, "Lease sweep");
     }
 
 }

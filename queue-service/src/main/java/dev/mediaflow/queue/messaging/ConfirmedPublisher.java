@@ -41,14 +41,16 @@ public class ConfirmedPublisher {
         return Mono.<Void>fromRunnable(() -> {
             List<Outgoing> outgoing = tasks.stream()
                     .map(t -> Outgoing.routed(Topology.TASKS_EXCHANGE, t.task().worker().routingKey(),
-                            AmqpMessages.task(t.task(), t.correlationId())))
+                            t.agedPriority() == null ? AmqpMessages.task(t.task(), t.correlationId())
+                                    : AmqpMessages.agedTask(t.task(), t.correlationId(), t.agedPriority())))
                     .toList();
             send(outgoing);
             for (OutgoingTask t : tasks) {
                 TaskMessage task = t.task();
                 try (LogContext scope = LogContext.job(task.jobId(), t.correlationId())) {
-                    log.info("Published {} task of job {} (run {}, attempt {}, priority {})", task.worker().json(),
-                            task.jobId(), task.run(), task.attempt(), task.priority());
+                    log.info("Published {} task of job {} (run {}, attempt {}, priority {}{})", task.worker().json(),
+                            task.jobId(), task.run(), task.attempt(), task.priority(),
+                            t.agedPriority() == null ? "" : ", aged to AMQP priority " + t.agedPriority());
                 }
             }
         }).subscribeOn(Schedulers.boundedElastic());

@@ -79,11 +79,11 @@ public class OutboxPublisher extends SubscribedLifecycle {
     }
 
     private Mono<Long> drainBatch() {
-        Mono<Long> batch = db.sql("SELECT id, task, correlation_id FROM task_outbox ORDER BY id LIMIT " + BATCH
-                        + " FOR UPDATE SKIP LOCKED")
+        Mono<Long> batch = db.sql("SELECT id, task, correlation_id, amqp_priority FROM task_outbox ORDER BY id LIMIT "
+                        + BATCH + " FOR UPDATE SKIP LOCKED")
                 .map(row -> new Row(row.get("id", Long.class), new OutgoingTask(
                         Json.read(row.get("task", String.class).getBytes(StandardCharsets.UTF_8), TaskMessage.class),
-                        row.get("correlation_id", String.class))))
+                        row.get("correlation_id", String.class), row.get("amqp_priority", Integer.class))))
                 .all()
                 .collectList()
                 .flatMap(rows -> rows.isEmpty()

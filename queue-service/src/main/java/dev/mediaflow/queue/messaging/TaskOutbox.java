@@ -38,8 +38,14 @@ public class TaskOutbox {
      * so the worker's log lines for it can be found from the request or from the upload.
      */
     public Mono<Void> add(List<TaskMessage> tasks) {
+        return add(tasks, null);
+    }
+
+    /** {@link #add(List)} for copies that priority aging sends with {@code agedPriority} (null: the job's own). */
+    public Mono<Void> add(List<TaskMessage> tasks, Integer agedPriority) {
         return RequestCorrelation.current()
-                .flatMapMany(request -> Flux.fromIterable(tasks).concatMap(task -> insert(task, request.orElse(null))))
+                .flatMapMany(request -> Flux.fromIterable(tasks)
+                        .concatMap(task -> insert(task, request.orElse(null), agedPriority)))
                 .then(TransactionSynchronizationManager.forCurrentTransaction())
                 .doOnNext(sync -> sync.registerSynchronization(new TransactionSynchronization() {
                     @Override
@@ -50,11 +56,13 @@ public class TaskOutbox {
                 .then();
     }
 
-    private Mono<Long> insert(TaskMessage task, String requestCorrelationId) {
+    private Mono<Long> insert(TaskMessage task, String requestCorrelationId, Integer agedPriority) {
         return db.sql("""
-                        INSERT INTO task_outbox (job_id, task, correlation_id)
-                        VALUES (:jobId, :task, COALESCE(:requested, (SELECT correlation_id FROM jobs WHERE id = :jobId)))""")
+                        INSERT INTO task_outbox (job_id, task, correlation_id, amqp_priority)
+                        VALUES (:jobId, :task, COALESCE(:requested, (SELECT correlation_id FROM jobs WHERE id = :jobId)),
+                                :agedPriority)""")
                 .bind("jobId", task.jobId())
+                .bind("agedPriority", Parameter.fromOrEmpty(agedPriority, Integer.class))
                 .bind("task", new String(Json.write(task), StandardCharsets.UTF_8))
                 .bind("requested", Parameter.fromOrEmpty(requestCorrelationId, String.class))
                 .fetch().rowsUpdated();

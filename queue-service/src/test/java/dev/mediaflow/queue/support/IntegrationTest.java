@@ -8,9 +8,15 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
-/** A full queue-service on a random port, against this run's own database, vhost and Redis prefix. */
+/**
+ * A full queue-service on a random port, against this run's own database, vhost and Redis prefix. Priority aging
+ * is off (the tests' jobs carry fixed times months old, so every waiting one would be aged at once, and its copies
+ * would mix with the messages a test waits for); {@code PriorityAgingTest} turns it on for itself.
+ */
 @ExtendWith(TestInfrastructure.Extension.class)
+@TestPropertySource(properties = "mediaflow.priority-aging=0s")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 public abstract class IntegrationTest {

@@ -45,6 +45,11 @@ public final class TaskQueues {
         throw new AssertionError("no " + kind.json() + " task for job " + jobId);
     }
 
+    /** Keeps a message taken off a queue that belongs to no job of the caller, for whoever asks for it. */
+    public static void passOver(WorkerKind kind, Message message) {
+        PASSED_OVER.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(message);
+    }
+
     public static TaskMessage receiveTask(RabbitTemplate rabbit, WorkerKind kind, UUID jobId) {
         return Json.read(receive(rabbit, kind, jobId).getBody(), TaskMessage.class);
     }

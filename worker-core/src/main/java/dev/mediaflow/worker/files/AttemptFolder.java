@@ -52,7 +52,9 @@ public final class AttemptFolder {
 
     /**
      * Moves every finished file into the output folder (replacing an older job's file of the same name,
-     * which is the same variant of the same upload), durably, then removes this folder.
+     * which is the same variant of the same upload), durably, then removes this folder. This is where the
+     * outputs become durable: each is synced before its rename and the output folder once after all of them,
+     * so the handler may write its files here without syncing ({@link DurableFiles#writeStaged}).
      */
     public void promote() throws IOException {
         List<Path> files;
@@ -61,9 +63,7 @@ public final class AttemptFolder {
                     .filter(p -> !p.getFileName().toString().endsWith(DurableFiles.TEMP_SUFFIX))
                     .toList();
         }
-        for (Path file : files) {
-            DurableFiles.moveIntoPlace(file, target.resolve(file.getFileName().toString()), true);
-        }
+        DurableFiles.moveAllIntoPlace(files, target);
         discard();
     }
 
