@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code X-API-Key} on every {@code /api/**} call; stateless (no session, no CSRF: clients are scripts
- * and services, never a browser form).
+ * and services, and the dashboard sends the key as a header from script, never a cookie or a form).
+ * Only {@link #PUBLIC_PATHS} answer without a key; every other path, whether a route exists or not, is 401.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -38,6 +39,23 @@ public class SecurityConfig {
     public static final String[] ADMIN_POST_ROUTES = {"/api/queue/worker/stop", "/api/queue/worker/start",
             "/api/v1/vision/files/cleanup", "/api/queue/dead/replay"};
     public static final String[] ADMIN_GET_ROUTES = {"/api/queue/dead"};
+
+    /**
+     * What answers without a key: health and actuator (CONTRACT.md section 2), the API description
+     * (section 3), and the dashboard's page and static assets, which hold no data (every datum comes from
+     * {@code /api/**} with the key the user types in).
+     */
+    public static final String[] PUBLIC_PATHS = {"/health", "/health/**", "/actuator/**",
+            "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+            "/", "/index.html", "/assets/**"};
+
+    /**
+     * The dashboard loads scripts, styles and images from this origin only, and images it fetched itself
+     * ({@code blob:}); nothing inline, so a filename that slipped into the page as markup could not run.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
@@ -94,15 +112,17 @@ public class SecurityConfig {
                 .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(auth -> auth
-                        .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
+                        .pathMatchers(HttpMethod.GET, PUBLIC_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.HEAD, PUBLIC_PATHS).permitAll()
                         .pathMatchers(HttpMethod.POST, ADMIN_POST_ROUTES).hasRole(CallerRole.ADMIN.name())
                         .pathMatchers(HttpMethod.GET, ADMIN_GET_ROUTES).hasRole(CallerRole.ADMIN.name())
                         // the parking lot shows every owner's jobs, whatever the method
                         .pathMatchers("/api/queue/dead", "/api/queue/dead/**").hasRole(CallerRole.ADMIN.name())
                         .pathMatchers("/api/**").authenticated()
-                        .anyExchange().permitAll())
+                        .anyExchange().authenticated())
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
