@@ -10,6 +10,8 @@ import {explain} from './messages.js';
 import {badge} from './queue.js';
 
 const VARIANTS = ['thumbnail', 'blur', 'low-quality'];
+const DELETE_UNAVAILABLE = 'Not found: it is already gone, or this server cannot delete media yet.';
+const REDO_UNAVAILABLE = 'Not found: this job is gone, or this server cannot redo operations yet.';
 
 export function setUpItem() {
   const body = $('#item-body');
@@ -237,7 +239,7 @@ export function setUpItem() {
         () => {
           say(message, 'Deleted: the media item, its files and its jobs are gone.', 'ok');
           fill(body);
-        }, {404: 'Not found: it is already gone, or this server cannot delete media yet.'});
+        }, {404: DELETE_UNAVAILABLE, 405: DELETE_UNAVAILABLE});
     });
     return h('div', {class: 'actions'},
       h('button', {type: 'button', id: 'retry-item', disabled: !retryable,
@@ -275,7 +277,7 @@ export function setUpItem() {
           message.hidden = false;
           message.className = 'message ok';
           fill(message, `Redo queued as a new job: `, h('a', {href: `#/item/${answer.jobId}`}, answer.jobId));
-        }, {404: 'Not found: this job is gone, or this server cannot redo operations yet.'});
+        }, {404: REDO_UNAVAILABLE, 405: REDO_UNAVAILABLE});
     });
     return form;
   }

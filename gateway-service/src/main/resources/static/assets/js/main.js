@@ -88,9 +88,10 @@ async function signIn(key) {
   }
   $('#api-key').value = '';
   if (!location.hash || location.hash === '#/' || location.hash === '#') {
-    location.hash = '#/queue';
+    location.hash = '#/queue'; // hashchange shows it
+  } else {
+    route();
   }
-  route();
 }
 
 /** What the page says once when a call fails for a reason no single view can fix. */

@@ -85,6 +85,7 @@ class DashboardIT {
                 && "completed".equals(rowOf(page, "street.jpg").getAttribute("data-status")));
         page.waitFor(() -> page.findAll("#items img.thumbnail").size() >= 3
                 && page.findAll("#items img.thumbnail").stream().allMatch(img -> page.naturalWidth(img) > 0));
+        page.resize(1280, 1400);
         page.screenshot(SCREENSHOTS.resolve("dashboard-queue.png"));
         page.resize(390, 844);
         page.screenshot(SCREENSHOTS.resolve("phone-queue.png"));
@@ -98,7 +99,7 @@ class DashboardIT {
         page.waitFor(() -> page.naturalWidth(depth) > 0);
         assertThat(page.find("#item-title").getText()).isEqualTo("harbour.jpg");
         assertThat(page.findAll(".attempts-log tbody tr")).hasSizeGreaterThanOrEqualTo(2);
-        page.resize(1280, 1500);
+        page.resize(1280, 1600);
         page.screenshot(SCREENSHOTS.resolve("dashboard-item.png"));
 
         // the toggle shows the photo in place of the depth map
@@ -134,6 +135,17 @@ class DashboardIT {
         page.waitFor(() -> page.findAll(".attempts-log tbody tr").stream()
                 .anyMatch(row -> row.findElements(org.openqa.selenium.By.cssSelector("td")).get(1).getText().equals("2")));
         page.waitFor(() -> "failed".equals(page.find("#item-body .item-head .badge").getAttribute("data-status")));
+
+        // redo and delete (CONTRACT.md): done, or refused with a sentence while this server does not offer them
+        page.find("#redo-item").click();
+        WebElement redone = page.waitFor(() -> page.visible("#item-message"));
+        assertThat(redone.getText()).containsAnyOf("Redo queued as a new job",
+                "Not found: this job is gone, or this server cannot redo operations yet.");
+        page.find("#delete-item").click();
+        assertThat(page.find("#delete-item").getText()).isEqualTo("Really delete? Click again");
+        page.find("#delete-item").click();
+        page.waitFor(() -> page.visible("#item-message").getText().matches(
+                "Deleted: .*|Not found: it is already gone, or this server cannot delete media yet\\..*"));
     }
 
     @Test
