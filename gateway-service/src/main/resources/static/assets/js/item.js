@@ -21,10 +21,12 @@ export function setUpItem() {
   let follower = null;
   let reloadTimer = null;
   let showDepth = true;
+  let rendered = null;
 
   async function show(queueId) {
     hide();
     current = queueId;
+    rendered = null;
     say(message, '');
     fill(body);
     $('#item-title').textContent = 'Job';
@@ -45,7 +47,12 @@ export function setUpItem() {
     if (current !== queueId) {
       return;
     }
-    render(item);
+    // a change that changed nothing shown (progress) leaves the page, and a half-done action on it, alone
+    const seen = JSON.stringify(item);
+    if (seen !== rendered) {
+      rendered = seen;
+      render(item);
+    }
     if (!FINAL_STATUSES.has(item.status) && !follower) {
       follower = follow(queueId, change => {
         clearTimeout(reloadTimer);

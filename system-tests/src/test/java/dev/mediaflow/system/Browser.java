@@ -91,6 +91,14 @@ final class Browser implements AutoCloseable {
         return value;
     }
 
+    /** Clicks the element, found again if the page redrew it meanwhile (a live update). */
+    void click(String css) {
+        waitFor(() -> {
+            driver.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
     Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }

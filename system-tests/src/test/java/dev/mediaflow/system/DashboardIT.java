@@ -7,14 +7,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,7 +94,10 @@ class DashboardIT {
         page.screenshot(SCREENSHOTS.resolve("phone-queue.png"));
         page.resize(1280, 1000);
 
-        rowOf(page, "harbour.jpg").findElement(org.openqa.selenium.By.cssSelector("td.file a")).click();
+        page.waitFor(() -> {
+            rowOf(page, "harbour.jpg").findElement(By.cssSelector("td.file a")).click();
+            return true;
+        });
         WebElement thumbnail = page.waitFor(() -> page.visible("img.variant-thumbnail"));
         page.waitFor(() -> page.naturalWidth(thumbnail) > 0);
         assertThat(page.naturalWidth(thumbnail)).isEqualTo(320);
@@ -103,7 +109,7 @@ class DashboardIT {
         page.screenshot(SCREENSHOTS.resolve("dashboard-item.png"));
 
         // the toggle shows the photo in place of the depth map
-        page.find(".depth .toggles button:nth-child(2)").click();
+        page.click(".depth .toggles button:nth-child(2)");
         WebElement photoImage = page.waitFor(() -> page.visible("img.depth-photo"));
         page.waitFor(() -> page.naturalWidth(photoImage) > 0);
         assertThat(depth.isDisplayed()).isFalse();
@@ -129,21 +135,21 @@ class DashboardIT {
         page.waitFor(() -> "failed".equals(page.find("#item-body .item-head .badge").getAttribute("data-status")));
         assertThat(page.find("#item-body .facts").getText()).contains("Last error");
         assertThat(page.findAll(".attempts-log td pre.error-text")).isNotEmpty();
-        page.find("#retry-item").click();
+        page.click("#retry-item");
         page.waitFor(() -> page.visible("#item-message").getText().contains("Sent back to the queue"));
         // the second run's attempts appear, and it fails again the same way
         page.waitFor(() -> page.findAll(".attempts-log tbody tr").stream()
-                .anyMatch(row -> row.findElements(org.openqa.selenium.By.cssSelector("td")).get(1).getText().equals("2")));
+                .anyMatch(row -> row.findElements(By.cssSelector("td")).get(1).getText().equals("2")));
         page.waitFor(() -> "failed".equals(page.find("#item-body .item-head .badge").getAttribute("data-status")));
 
         // redo and delete (CONTRACT.md): done, or refused with a sentence while this server does not offer them
-        page.find("#redo-item").click();
+        page.click("#redo-item");
         WebElement redone = page.waitFor(() -> page.visible("#item-message"));
         assertThat(redone.getText()).containsAnyOf("Redo queued as a new job",
                 "Not found: this job is gone, or this server cannot redo operations yet.");
-        page.find("#delete-item").click();
+        page.click("#delete-item");
         assertThat(page.find("#delete-item").getText()).isEqualTo("Really delete? Click again");
-        page.find("#delete-item").click();
+        page.click("#delete-item");
         page.waitFor(() -> page.visible("#item-message").getText().matches(
                 "Deleted: .*|Not found: it is already gone, or this server cannot delete media yet\\..*"));
     }
@@ -157,13 +163,13 @@ class DashboardIT {
             page.waitFor(() -> page.visible("#nav-admin")).click();
             page.waitFor(() -> page.findAll("#workers tbody tr[data-state=running]").size() >= 2);
 
-            page.find("#pause-workers").click();
+            page.click("#pause-workers");
             page.waitFor(() -> page.visible("#workers-message").getText().contains("Every worker is paused"));
             assertThat(page.findAll("#workers tbody tr")).allMatch(row -> "paused".equals(row.getAttribute("data-state")));
             JsonNode workers = admin.get("/api/queue/worker/status").json().get("workers");
             assertThat(workers.valueStream().map(w -> w.get("state").asString())).containsOnly("paused");
 
-            page.find("#resume-workers").click();
+            page.click("#resume-workers");
             page.waitFor(() -> page.visible("#workers-message").getText().contains("Every worker is running"));
             workers = admin.get("/api/queue/worker/status").json().get("workers");
             assertThat(workers.valueStream().map(w -> w.get("state").asString())).containsOnly("running");
@@ -228,10 +234,45 @@ class DashboardIT {
         assertThat(page.pageSource()).doesNotContain("bobs-private-photo");
     }
 
+    /**
+     * A gateway of its own whose queue-service, vision worker and broker are not there: the page says which
+     * service is down instead of showing an empty table, and, once that gateway is gone too, that the gateway
+     * cannot be reached.
+     */
+    @Test
+    void aServiceThatIsDownAndAGatewayThatIsGoneAreToldClearly() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("MEDIAFLOW_QUEUE_SERVICE_URL", "http://127.0.0.1:" + ServiceProcess.freePort());
+        env.put("MEDIAFLOW_VISION_WORKER_URL", "http://127.0.0.1:" + ServiceProcess.freePort());
+        env.put("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:" + ServiceProcess.freePort());
+        env.put("MEDIAFLOW_STORAGE_ROOT", Files.createDirectories(tmp.resolve("lone-storage")).toString());
+        env.put("MEDIAFLOW_INTERNAL_TOKEN", UUID.randomUUID() + "-" + UUID.randomUUID());
+        env.put("MEDIAFLOW_LOG_FORMAT", "json");
+        ServiceProcess lone = ServiceProcess.start("gateway-service", List.of("-Xmx128m", "-XX:+UseSerialGC"), env,
+                tmp.resolve("lone-logs"));
+        try {
+            lone.awaitHealthy(java.time.Duration.ofMinutes(3));
+            browser = new Browser(lone.url(), Files.createDirectories(tmp.resolve("profile")));
+            browser.signIn(ALICE);
+            WebElement banner = browser.waitFor(() -> {
+                WebElement shown = browser.visible("#banner");
+                return shown != null && shown.getText().contains("Down now:") ? shown : null;
+            });
+            assertThat(banner.getText()).contains("A service behind the gateway").contains("queue-service");
+            assertThat(browser.visible("#view-queue")).as("the key itself was accepted").isNotNull();
+        } finally {
+            lone.close();
+        }
+        browser.click("#refresh");
+        WebElement gone = browser.waitFor(() -> browser.visible("#items-message"));
+        assertThat(gone.getText()).contains("The gateway cannot be reached");
+        assertThat(browser.visible("#banner").getText()).contains("The gateway cannot be reached");
+    }
+
     /** The jobs table's row for a file, or null while there is none. */
     private static WebElement rowOf(Browser page, String filename) {
         for (WebElement row : page.findAll("#items tbody tr")) {
-            if (row.findElement(org.openqa.selenium.By.cssSelector("td.file")).getText().equals(filename)) {
+            if (row.findElement(By.cssSelector("td.file")).getText().equals(filename)) {
                 return row;
             }
         }
