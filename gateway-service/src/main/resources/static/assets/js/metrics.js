@@ -77,7 +77,7 @@ export function chart(hourly, {buckets, size, label}) {
   const total = bars.reduce((sum, b) => sum + b.completed + b.failed, 0);
   const every = Math.ceil(buckets / 8);
   return h('svg', {viewBox: `0 0 ${width} ${height}`, class: 'bars', role: 'img',
-      'aria-label': `${total} jobs finished in this range; the busiest period had ${max === 1 && total === 0 ? 0 : max}`},
+      'aria-label': `${total} jobs finished in this range; the busiest period had ${total === 0 ? 0 : max}`},
     h('line', {x1: left, y1: top + plot, x2: width, y2: top + plot, class: 'axis'}),
     h('line', {x1: left, y1: top, x2: width, y2: top, class: 'grid'}),
     h('text', {x: left - 6, y: top + 4, 'text-anchor': 'end', class: 'tick'}, String(max)),
