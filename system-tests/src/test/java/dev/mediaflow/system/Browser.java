@@ -23,7 +23,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Debian's headless Chromium driven by Debian's chromedriver, with a fresh profile. Both paths are given, so
  * Selenium Manager (which would look for, and download, a browser and a driver) never runs: Selenium skips it
- * when the driver's path is set. The flags keep Chromium from calling anything but the page's own server.
+ * when the driver's path is set, and the build points {@code SE_MANAGER_PATH} at {@code /bin/false}, so a run
+ * of it would fail the test instead of going unnoticed. The flags keep Chromium from calling anything but the
+ * page's own server.
  */
 final class Browser implements AutoCloseable {
 
