@@ -80,3 +80,76 @@ COPY --from=build /layers/vision-worker/application/ ./
 # the demo model (depth = row gradient) until MEDIAFLOW_DEPTH_MODEL names a real one: docs/depth-model.md
 COPY --from=build /src/vision-worker/src/test/resources/models/row-depth.pt /app/models/row-depth.pt
 EXPOSE 8083
+
+# ---------------------------------------------------------------------------------------------------------------
+# The vision worker on an NVIDIA GPU (docs/gpu.md):  docker build --target vision-worker-gpu -t mediaflow/vision-worker-gpu .
+# DJL's CUDA libtorch is not on Maven Central, so this image takes libtorch from PyTorch's own CUDA image, at the
+# version DJL 0.35's JNI is written for (2.7.1), and compiles DJL's JNI against it, the same way scripts/gpu-check
+# does on a GPU machine (scripts/gpu/build-djl-jni.sh). The jar is built with -Pgpu: no CPU libtorch inside.
+ARG TORCH_RUNTIME_IMAGE=pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+ARG TORCH_DEVEL_IMAGE=pytorch/pytorch:2.7.1-cuda12.8-cudnn9-devel
+ARG DJL_VERSION=0.35.1
+
+FROM build AS build-gpu
+ARG DJL_VERSION
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -Pgpu -DskipTests package -pl vision-worker -am \
+    && cp "/root/.m2/repository/ai/djl/api/${DJL_VERSION}/api-${DJL_VERSION}.jar" /djl-api.jar \
+    && java -Djarmode=tools -jar "$(ls vision-worker/target/vision-worker-*.jar)" extract --layers \
+       --application-filename app.jar --destination /layers-gpu/vision-worker
+
+FROM ${TORCH_DEVEL_IMAGE} AS djl-jni
+ARG DJL_VERSION
+RUN apt-get update && apt-get install -y --no-install-recommends git cmake g++ ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /opt/java/openjdk /opt/jdk
+COPY --from=build-gpu /djl-api.jar /djl-api.jar
+COPY scripts/gpu/build-djl-jni.sh /usr/local/bin/build-djl-jni.sh
+RUN git clone -q --depth 1 --branch "v${DJL_VERSION}" https://github.com/deepjavalibrary/djl /djl \
+    && cd /djl/engines/pytorch/pytorch-native \
+    && /opt/jdk/bin/javac -cp /djl-api.jar -sourcepath ../pytorch-engine/src/main/java -h build/include -d /tmp/classes \
+       ../pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java \
+    && build-djl-jni.sh /djl/engines/pytorch/pytorch-native "$(python -c 'import os, torch; print(os.path.dirname(torch.__file__))')" \
+       /opt/jdk/include /opt/jdk/lib/server/libjvm.so /out cuda
+
+FROM ${JRE_IMAGE} AS jre
+
+FROM ${TORCH_RUNTIME_IMAGE} AS gpu-runtime
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+COPY --from=djl-jni /out/libdjl_torch.so /opt/djl/libdjl_torch.so
+# DJL loads libtorch and its JNI from one folder (PYTORCH_LIBRARY_PATH); CUDA's own libraries come with PyTorch
+RUN torch="$(python -c 'import os, torch; print(os.path.dirname(torch.__file__))')" \
+    && ln -s "$torch"/lib/*.so* /opt/djl/ \
+    && mkdir -p /opt/cuda-libs && for d in "$(dirname "$torch")"/nvidia/*/lib; do ln -sf "$d"/*.so* /opt/cuda-libs/; done \
+    && groupadd --system --gid 10001 mediaflow \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin mediaflow \
+    && mkdir -p /data/storage /app/cache && chown -R 10001:10001 /data /app/cache
+WORKDIR /app
+ENV PATH=/opt/java/openjdk/bin:$PATH \
+    LD_LIBRARY_PATH=/opt/cuda-libs \
+    PYTORCH_LIBRARY_PATH=/opt/djl \
+    PYTORCH_VERSION=2.7.1 \
+    PYTORCH_FLAVOR=cu128 \
+    MEDIAFLOW_DEVICE=auto \
+    MEDIAFLOW_STORAGE_ROOT=/data/storage \
+    JAVACPP_CACHE=/app/cache/javacpp \
+    ENGINE_CACHE_DIR=/app/cache/djl \
+    DJL_CACHE_DIR=/app/cache/djl-home \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Djna.library.path=/opt/cuda-libs"
+USER 10001:10001
+ENTRYPOINT ["java", "-jar", "/app/app.jar"]
+
+FROM gpu-runtime AS vision-worker-gpu
+COPY --from=build-gpu /layers-gpu/vision-worker/dependencies/ ./
+COPY --from=build-gpu /layers-gpu/vision-worker/spring-boot-loader/ ./
+COPY --from=build-gpu /layers-gpu/vision-worker/snapshot-dependencies/ ./
+COPY --from=build-gpu /layers-gpu/vision-worker/application/ ./
+COPY --from=build /src/vision-worker/src/test/resources/models/row-depth.pt /app/models/row-depth.pt
+EXPOSE 8083
+
+# The image worker with its resize and blur on the GPU (libtorch, docs/gpu.md); decode and WebP stay on the CPU.
+FROM gpu-runtime AS image-worker-gpu
+COPY --from=build /layers/image-worker/dependencies/ ./
+COPY --from=build /layers/image-worker/spring-boot-loader/ ./
+COPY --from=build /layers/image-worker/snapshot-dependencies/ ./
+COPY --from=build /layers/image-worker/application/ ./
+EXPOSE 8082

@@ -63,7 +63,7 @@ class DepthVitS(nn.Module):
             t = block(t)
             if i % 3 == 2:
                 features.append(self.norm(t)[:, 1:].transpose(1, 2).reshape(b, self.dim, self.grid, self.grid))
-        fused = torch.zeros(b, 64, self.grid, self.grid, device=x.device)
+        fused = torch.zeros(b, 64, self.grid, self.grid, device=x.device, dtype=x.dtype)
         size = self.grid
         for i, (project, fuse) in enumerate(zip(self.project, self.fuse)):
             level = F.interpolate(project(features[3 - i]), size=[size, size], mode="bilinear", align_corners=True)

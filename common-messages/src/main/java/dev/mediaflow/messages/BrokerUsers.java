@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One RabbitMQ user per service, each with only the permissions it needs (issue 12, section 2), so a leaked
  * password of one service cannot read another's queue. Every service declares the whole topology at start
- * (CONTRACT.md section 4): declaring needs "configure" on the {@code mediaflow.*} names and binding needs
+ * (docs/api.md, "Messages on RabbitMQ"): declaring needs "configure" on the {@code mediaflow.*} names and binding needs
  * "write" on the bound queues and "read" on the source exchanges, so those are shared. What differs is what
  * each may consume: the gateway no queue at all, queue-service the status events and the parking lot, each
  * worker its own task queue (plus its private, server-named pause/resume queue {@code spring.gen-*}).

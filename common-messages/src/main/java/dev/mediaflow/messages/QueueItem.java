@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A queue item exactly as CONTRACT.md section 3 lists it; absent values are null, never missing.
+ * A queue item exactly as docs/api.md lists it; absent values are null, never missing.
  * queue-service serves it from its record; the gateway builds one from a submission it still holds.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** CONTRACT.md section 5: where uploads and outputs live, relative to the storage root. */
+/** docs/api.md, "Where files land": where uploads and outputs live, relative to the storage root. */
 public final class StorageLayout {
 
     /**

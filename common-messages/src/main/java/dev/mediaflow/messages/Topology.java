@@ -2,7 +2,7 @@ package dev.mediaflow.messages;
 
 import java.time.Duration;
 
-/** Names of everything declared on RabbitMQ; see CONTRACT.md section 4. */
+/** Names of everything declared on RabbitMQ; see docs/api.md, "Messages on RabbitMQ". */
 public final class Topology {
 
     public static final String TASKS_EXCHANGE = "mediaflow.tasks";

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole RabbitMQ topology of CONTRACT.md section 4. Every service declares all of it at
+ * The whole RabbitMQ topology of docs/api.md, "Messages on RabbitMQ". Every service declares all of it at
  * start (declarations are idempotent), so any one of them can come up first.
  *
  * <pre>

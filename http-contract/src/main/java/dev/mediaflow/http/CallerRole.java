@@ -2,7 +2,7 @@ package dev.mediaflow.http;
 
 import java.util.Optional;
 
-/** The roles of CONTRACT.md section 2, with the one spelling used in the key configuration and in headers. */
+/** The roles of docs/api.md, "The basics", with the one spelling used in the key configuration and in headers. */
 public enum CallerRole {
     USER("user"),
     ADMIN("admin");

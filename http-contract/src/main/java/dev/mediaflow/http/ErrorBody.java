@@ -2,7 +2,7 @@ package dev.mediaflow.http;
 
 /**
  * The one shape of every HTTP error of every service: {@code {"error":"<short_code>","message":"<human text>"}}
- * (CONTRACT.md section 3). One record for the gateway and the internal services, so an error passed on by the
+ * (docs/api.md). One record for the gateway and the internal services, so an error passed on by the
  * gateway reads the same as one it made itself.
  */
 public record ErrorBody(String error, String message) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The gateway's internal credential (CONTRACT.md section 2): an HMAC-SHA256, keyed with the shared secret
+ * The gateway's internal credential (docs/api.md, "The basics"): an HMAC-SHA256, keyed with the shared secret
  * {@code MEDIAFLOW_INTERNAL_TOKEN}, over the owner, the role, the method, the path with its query and a
  * timestamp. Whoever reaches queue-service or a worker directly can set any identity header, but cannot
  * produce this signature; a captured one is worth little because it fits only that one request line and

@@ -3,7 +3,7 @@ package dev.mediaflow.http;
 /** The header names of the contract between clients, the gateway and the internal services. */
 public final class MediaflowHeaders {
 
-    /** A client's API key, on every {@code /api/**} call to the gateway (CONTRACT.md section 2). */
+    /** A client's API key, on every {@code /api/**} call to the gateway (docs/api.md, "The basics"). */
     public static final String API_KEY = "X-API-Key";
     /** The owner the gateway authenticated; an internal service believes it only with a valid signature. */
     public static final String OWNER = "X-Mediaflow-Owner";

@@ -101,4 +101,38 @@ class DockerfileTest {
             assertThat(stages()).containsKey(service);
         }
     }
+
+    @Test
+    void theGpuVisionWorkerRunsDjlOnPytorchsCudaLibtorchAtTheVersionDjlsJniIsWrittenFor() {
+        Map<String, List<String>> stages = stages();
+        String pom = DeployFiles.read("pom.xml");
+        String pytorch = between(pom, "<pytorch.version>", "</pytorch.version>");
+        String djl = between(pom, "<djl.version>", "</djl.version>");
+        assertThat(argDefault("TORCH_RUNTIME_IMAGE")).startsWith("pytorch/pytorch:" + pytorch + "-cuda").endsWith("-runtime");
+        assertThat(argDefault("TORCH_DEVEL_IMAGE")).isEqualTo(argDefault("TORCH_RUNTIME_IMAGE").replace("-runtime", "-devel"));
+        assertThat(argDefault("DJL_VERSION")).isEqualTo(djl);
+        // no CPU libtorch in the jar; DJL's JNI compiled against the image's own libtorch, by the script gpu-check uses
+        assertThat(String.join("\n", stages.get("build-gpu"))).contains("-Pgpu");
+        assertThat(String.join("\n", stages.get("djl-jni"))).contains("build-djl-jni.sh").contains("/out cuda");
+        List<String> runtime = stages.get("gpu-runtime");
+        assertThat(runtime).contains("USER 10001:10001").contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]");
+        assertThat(String.join("\n", runtime)).contains("PYTORCH_LIBRARY_PATH=/opt/djl").contains("PYTORCH_VERSION=" + pytorch)
+                .contains("MEDIAFLOW_DEVICE=auto");
+        List<String> worker = stages.get("vision-worker-gpu");
+        assertThat(worker.get(0)).isEqualTo("FROM gpu-runtime AS vision-worker-gpu");
+        assertThat(worker.stream().filter(l -> l.startsWith("COPY --from=build-gpu /layers-gpu/")).toList())
+                .containsExactlyElementsOf(LAYERS.stream()
+                        .map(layer -> "COPY --from=build-gpu /layers-gpu/vision-worker/" + layer + "/ ./").toList());
+        assertThat(DeployFiles.read("docker-compose.gpu.yml")).contains("target: vision-worker-gpu");
+        // the image worker's GPU image: its usual jar (libtorch comes from the base) on the same runtime
+        assertThat(stages.get("image-worker-gpu").get(0)).isEqualTo("FROM gpu-runtime AS image-worker-gpu");
+        assertThat(stages.get("image-worker-gpu").stream().filter(l -> l.startsWith("COPY --from=build /layers/")).toList())
+                .containsExactlyElementsOf(LAYERS.stream()
+                        .map(layer -> "COPY --from=build /layers/image-worker/" + layer + "/ ./").toList());
+    }
+
+    private static String between(String text, String open, String close) {
+        int from = text.indexOf(open) + open.length();
+        return text.substring(from, text.indexOf(close, from));
+    }
 }

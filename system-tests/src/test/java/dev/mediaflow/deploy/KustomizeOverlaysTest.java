@@ -254,8 +254,10 @@ class KustomizeOverlaysTest {
         objects.ofKind("Cluster").forEach(c -> images.add(stringAt(c, "spec.imageName")));
         assertThat(images).isNotEmpty().allSatisfy(image -> assertThat(image).matches(PINNED_IMAGE));
         for (String name : DEPLOYMENTS) {
+            // the GPU overlay runs the vision worker's CUDA image (Dockerfile target vision-worker-gpu)
+            String image = overlay.equals("gpu") && name.equals("vision-worker") ? name + "-gpu" : name;
             assertThat((String) container(objects.named("Deployment", name), name).get("image"))
-                    .isEqualTo("mediaflow/" + name + ":" + DeployFiles.projectVersion());
+                    .isEqualTo("mediaflow/" + image + ":" + DeployFiles.projectVersion());
         }
     }
 

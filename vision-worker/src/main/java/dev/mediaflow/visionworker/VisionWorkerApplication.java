@@ -1,6 +1,6 @@
 package dev.mediaflow.visionworker;
 
-import dev.mediaflow.visionworker.depth.DjlRuntime;
+import dev.mediaflow.worker.torch.DjlRuntime;
 import dev.mediaflow.http.server.InternalTrustFilterConfiguration;
 import dev.mediaflow.worker.WorkerConfiguration;
 import dev.mediaflow.worker.media.NativeCache;

@@ -242,7 +242,7 @@ public class TaskProcessor {
         }
     }
 
-    /** The error as the API shows it: never a server path (CONTRACT.md: no server path anywhere in the API). */
+    /** The error as the API shows it: never a server path (docs/api.md: no server path anywhere in the API). */
     private String describe(Throwable e) {
         String message;
         if (e instanceof FileSystemException fs && fs.getFile() != null) {

@@ -2,6 +2,7 @@ package dev.mediaflow.worker;
 
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.TopologyDeclarations;
+import dev.mediaflow.worker.torch.DeviceChoice;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param workerId  blank: kind, host name and process id
  * @param consumers concurrent consumers of the task queue, each with prefetch 1
  * @param stagingStaleAfter an attempt folder untouched this long belongs to a killed worker and is swept
+ * @param device    {@code MEDIAFLOW_DEVICE}: auto, cpu or gpu; where the worker's pixel or tensor work runs
+ *                  ({@link DeviceChoice})
  */
 @ConfigurationProperties("mediaflow")
 public record WorkerSettings(
@@ -27,12 +30,18 @@ public record WorkerSettings(
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue("7d") Duration doneFlagTtl,
         @DefaultValue("") String workerId,
-        @DefaultValue("1h") Duration stagingStaleAfter) {
+        @DefaultValue("1h") Duration stagingStaleAfter,
+        @DefaultValue("auto") String device) {
 
     public WorkerSettings {
         if (consumers < 1) {
             throw new IllegalArgumentException("mediaflow.consumers must be at least 1, was " + consumers);
         }
+        DeviceChoice.parse(device);
+    }
+
+    public DeviceChoice deviceChoice() {
+        return DeviceChoice.parse(device);
     }
 
     public List<Duration> retryDelayList() {

@@ -35,7 +35,7 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class SecurityConfig {
 
-    /** CONTRACT.md section 2 and 3: only admin pauses/resumes workers, runs cleanup and sees/replays the parking lot. */
+    /** docs/api.md: only admin pauses/resumes workers, runs cleanup and sees/replays the parking lot. */
     public static final String[] ADMIN_POST_ROUTES = {"/api/queue/worker/stop", "/api/queue/worker/start",
             "/api/v1/vision/files/cleanup", "/api/queue/dead/replay"};
     public static final String[] ADMIN_GET_ROUTES = {"/api/queue/dead"};

@@ -25,6 +25,10 @@ import java.time.Duration;
  * @param streamMaxLifetime   after this a live stream ends; the client reconnects with {@code Last-Event-ID}
  * @param publishedMemory     longest a published job is remembered while queue-service does not know it
  * @param tmpMaxAge           an upload temp file untouched this long was left by a crash and is removed
+ * @param immichUrl           {@code IMMICH_URL}: the Immich server assets are imported from; blank: no import
+ * @param immichApiKey        {@code IMMICH_API_KEY}: sent to Immich as {@code x-api-key}, never logged
+ * @param immichTimeout       longest wait for Immich to connect, answer, or send the next bytes of a file
+ * @param immichMaxAssets     most assets one import may name (an album's count included)
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -50,7 +54,11 @@ public record GatewayProperties(
         @DefaultValue("500") int maxStreams,
         @DefaultValue("10m") Duration streamMaxLifetime,
         @DefaultValue("7d") Duration publishedMemory,
-        @DefaultValue("1h") Duration tmpMaxAge) {
+        @DefaultValue("1h") Duration tmpMaxAge,
+        String immichUrl,
+        String immichApiKey,
+        @DefaultValue("30s") Duration immichTimeout,
+        @DefaultValue("500") int immichMaxAssets) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -64,10 +72,12 @@ public record GatewayProperties(
         positive("max-inflight-per-owner", maxInflightPerOwner);
         positive("max-streams-per-owner", maxStreamsPerOwner);
         positive("max-streams", maxStreams);
+        positive("immich-max-assets", immichMaxAssets);
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
         }
-        for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime}) {
+        for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime,
+                immichTimeout}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("mediaflow durations must be positive: " + d);
             }

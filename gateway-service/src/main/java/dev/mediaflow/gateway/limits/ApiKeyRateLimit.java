@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * CONTRACT.md section 2: each API key may make {@code MEDIAFLOW_RATE_LIMIT} requests per second,
+ * docs/api.md, "The basics": each API key may make {@code MEDIAFLOW_RATE_LIMIT} requests per second,
  * bursts up to twice that; past it 429 with {@code Retry-After}. Runs after authentication (order 0,
  * Spring Security's chain is at -100), so only authenticated {@code /api/**} calls are counted and
  * {@code /health*} and {@code /actuator/**} never are.

@@ -30,10 +30,21 @@ public class UploadAdmission {
         this.inflight = inflight;
     }
 
+    /** A client's multipart upload: its body is drained when refused (see above). */
     public <T> Mono<T> admit(Caller caller, long contentLength, Flux<PartEvent> parts, Supplier<Mono<T>> upload) {
-        return Mono.fromRunnable(() -> freeSpace.require(contentLength))
+        return admit(caller, contentLength, drain(parts), upload);
+    }
+
+    /**
+     * Any upload: {@code upload} runs only when both checks pass, holding the owner's reservation until it ends.
+     *
+     * @param expectedBytes what the upload announces, or -1 when unknown (then only the floor itself is checked)
+     * @param onRefused     run before the refusal is answered
+     */
+    public <T> Mono<T> admit(Caller caller, long expectedBytes, Mono<Void> onRefused, Supplier<Mono<T>> upload) {
+        return Mono.fromRunnable(() -> freeSpace.require(expectedBytes))
                 .then(inflight.reserve(caller))
-                .onErrorResume(refused -> drain(parts).then(Mono.error(refused)))
+                .onErrorResume(refused -> onRefused.then(Mono.error(refused)))
                 .flatMap(reservation -> Mono.usingWhen(Mono.just(reservation),
                         admitted -> upload.get(),
                         admitted -> Mono.fromRunnable(admitted::release),

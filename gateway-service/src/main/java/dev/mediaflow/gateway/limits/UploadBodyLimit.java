@@ -1,6 +1,7 @@
 package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.upload.StreamedFileWriter;
 import dev.mediaflow.gateway.upload.UploadService;
 import dev.mediaflow.http.ApiException;
 import org.springframework.core.Ordered;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * Content-Length) meets the same limit as a declared one, {@code MEDIAFLOW_MAX_UPLOAD_BYTES} plus
  * room for the multipart framing, and gets the same 413 at the first byte past it. Without this
  * only the file part was counted, and any other part could be of any size. Every
- * {@value #FREE_SPACE_CHECK_EVERY} bytes it also checks the free-disk floor, so a chunked upload
+ * {@value FreeSpaceFloor#CHECK_EVERY_BYTES} bytes it also checks the free-disk floor, so a chunked upload
  * of unknown size is stopped with 507 before it eats into it.
  *
  * <p>A body that ends short of its Content-Length fails the upload ({@link DeclaredLength}).
@@ -45,7 +46,6 @@ import java.util.concurrent.TimeoutException;
 public class UploadBodyLimit implements WebFilter {
 
     static final String UPLOAD_PATH = "/api/media/upload";
-    static final long FREE_SPACE_CHECK_EVERY = 4L * 1024 * 1024;
 
     private final long maxBodyBytes;
     private final long maxFileBytes;
@@ -72,8 +72,8 @@ public class UploadBodyLimit implements WebFilter {
         ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
             @Override
             public Flux<DataBuffer> getBody() {
-                return withinTime(count(DeclaredLength.required(super.getBody(),
-                        request.getHeaders().getContentLength())), deadline);
+                return withinTime(freeSpace.watch(count(DeclaredLength.required(super.getBody(),
+                        request.getHeaders().getContentLength()))), deadline);
             }
         };
         return chain.filter(exchange.mutate().request(counted).build());
@@ -94,24 +94,12 @@ public class UploadBodyLimit implements WebFilter {
     private Flux<DataBuffer> count(Flux<DataBuffer> body) {
         return Flux.defer(() -> {
             long[] total = {0};
-            long[] nextFreeSpaceCheck = {FREE_SPACE_CHECK_EVERY};
             return body.handle((buffer, sink) -> {
                 total[0] += buffer.readableByteCount();
                 if (total[0] > maxBodyBytes) {
                     DataBufferUtils.release(buffer);
-                    sink.error(new ApiException(HttpStatus.CONTENT_TOO_LARGE.value(), "payload_too_large",
-                            "the file is larger than the limit of " + maxFileBytes + " bytes"));
+                    sink.error(StreamedFileWriter.payloadTooLarge(maxFileBytes));
                     return;
-                }
-                if (total[0] >= nextFreeSpaceCheck[0]) {
-                    nextFreeSpaceCheck[0] = total[0] + FREE_SPACE_CHECK_EVERY;
-                    try {
-                        freeSpace.require(0);
-                    } catch (ApiException e) {
-                        DataBufferUtils.release(buffer);
-                        sink.error(e);
-                        return;
-                    }
                 }
                 sink.next(buffer);
             });

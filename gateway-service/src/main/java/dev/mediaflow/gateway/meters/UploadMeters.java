@@ -82,6 +82,11 @@ public class UploadMeters {
         return tally;
     }
 
+    /** Starts following one upload that is not a request of its own (one asset of an import); see {@link UploadTally#answered}. */
+    public UploadTally track() {
+        return new UploadTally(this);
+    }
+
     void count(Outcome outcome, MediaType type, long acceptedSize) {
         counters.get(key(outcome, type == null ? UNKNOWN : type.json())).increment();
         if (outcome == Outcome.ACCEPTED && acceptedSize >= 0) {

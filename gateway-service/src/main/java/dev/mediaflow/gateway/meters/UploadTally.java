@@ -36,7 +36,8 @@ public final class UploadTally {
         answered(599);
     }
 
-    void answered(int status) {
+    /** The upload ended with this HTTP status (its own, for one of several uploads answered together). */
+    public void answered(int status) {
         if (counted.compareAndSet(false, true)) {
             meters.count(UploadMeters.Outcome.of(status), type, acceptedSize);
         }

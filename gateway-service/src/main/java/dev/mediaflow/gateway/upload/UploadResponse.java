@@ -7,7 +7,7 @@ import dev.mediaflow.messages.Operation;
 import java.util.List;
 import java.util.UUID;
 
-/** The 202 body of CONTRACT.md section 3, key for key. */
+/** The 202 body of docs/api.md, key for key. */
 public record UploadResponse(
         boolean success,
         String message,

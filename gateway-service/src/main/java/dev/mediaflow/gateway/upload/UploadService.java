@@ -46,7 +46,8 @@ public class UploadService {
     private final MediaSniffer sniffer;
     private final ImageHeaderReader headers;
     private final JobDispatcher dispatcher;
-    private final MultipartUploadReader reader;
+    private final StreamedFileWriter writer;
+    private final MultipartUploadReader multipart;
 
     public UploadService(GatewayProperties properties, StorageRoot storage, MediaSniffer sniffer,
                          ImageHeaderReader headers, JobDispatcher dispatcher) {
@@ -55,21 +56,33 @@ public class UploadService {
         this.sniffer = sniffer;
         this.headers = headers;
         this.dispatcher = dispatcher;
-        this.reader = new MultipartUploadReader(properties.maxUploadBytes());
+        this.writer = new StreamedFileWriter(properties.maxUploadBytes());
+        this.multipart = new MultipartUploadReader(writer);
     }
 
     /**
-     * @param correlationId the request's {@link dev.mediaflow.messages.CorrelationId}, recorded with the job
-     * @param detected      told what the bytes are (photo or video) as soon as that is known, also when refused later
+     * A client's multipart upload: refused at once when its Content-Length says it is too large, else
+     * {@link #accept(Caller, UploadSource, String, Consumer)} with its parts.
      */
     public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength, String correlationId,
                                        Consumer<MediaType> detected) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
-            return Mono.error(MultipartUploadReader.payloadTooLarge(properties.maxUploadBytes()));
+            return Mono.error(StreamedFileWriter.payloadTooLarge(properties.maxUploadBytes()));
         }
+        return accept(caller, multipart.source(parts), correlationId, detected);
+    }
+
+    /**
+     * Any upload, whatever brought its bytes: into a temp file, checked, moved into place and dispatched.
+     *
+     * @param correlationId the request's {@link dev.mediaflow.messages.CorrelationId}, recorded with the job
+     * @param detected      told what the bytes are (photo or video) as soon as that is known, also when refused later
+     */
+    public Mono<UploadResponse> accept(Caller caller, UploadSource source, String correlationId,
+                                       Consumer<MediaType> detected) {
         return Mono.usingWhen(
                 Mono.fromSupplier(storage::newTempUploadFile),
-                temp -> reader.read(parts, temp)
+                temp -> source.receiveInto(temp)
                         .publishOn(Schedulers.boundedElastic())
                         .map(received -> storeAndDispatch(caller, received, correlationId, detected)),
                 UploadService::deleteQuietly,
@@ -84,6 +97,9 @@ public class UploadService {
     private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload, String correlationId,
                                             Consumer<MediaType> detected) {
         ReceivedFile file = upload.file();
+        if (file.size() == 0) {
+            throw ApiException.badRequest("the uploaded file is empty");
+        }
         StoredFormat format = detect(file.tempFile());
         detected.accept(format.mediaType());
         refuseTooManyPixels(file.tempFile(), format);
@@ -122,6 +138,11 @@ public class UploadService {
                 : "upload accepted; it will be queued as soon as the message broker is reachable";
         return new UploadResponse(true, message, mediaItemId, jobId, filename, file.size(), format.mediaType(),
                 priority, file.sha256(), options.operations(), status);
+    }
+
+    /** What every {@link UploadSource} writes its bytes through, so all meet the same size limit. */
+    public StreamedFileWriter writer() {
+        return writer;
     }
 
     private StoredFormat detect(Path file) {

@@ -1,45 +1,33 @@
 package dev.mediaflow.gateway.security;
 
 import dev.mediaflow.gateway.auth.SecurityConfig;
+import dev.mediaflow.gateway.compat.SeedAliases;
+import dev.mediaflow.gateway.support.GatewayRoutes;
+import dev.mediaflow.http.ApiRoute;
+import dev.mediaflow.http.QueueServiceRoutes;
 import dev.mediaflow.messages.Operation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.reactive.function.server.HandlerFunction;
-import org.springframework.web.reactive.function.server.RequestPredicate;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.result.method.RequestMappingInfo;
-import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
-import org.springframework.web.util.pattern.PathPattern;
-import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT.md section 2 for every route of the gateway: the routes are read from its own route table
+ * docs/api.md, "The basics" for every route of the gateway: the routes are read from its own route table
  * (annotated handlers and router functions), so a route added tomorrow is in this matrix without anyone
  * remembering to add it. Each route is called with no key and a wrong key (401), as a user when it is an admin
  * route (403, and nothing reaches queue-service), and as another owner where it names an item (404). The
@@ -52,17 +40,6 @@ class AuthMatrixTest extends SecuredGatewayTest {
     /** The contract's admin-only routes (section 2 and 3). */
     private static final Set<String> ADMIN_ROUTES = Set.of("POST /api/queue/worker/stop", "POST /api/queue/worker/start",
             "POST /api/v1/vision/files/cleanup", "GET /api/queue/dead", "POST /api/queue/dead/replay");
-    /** What {@code /api/queue/**} stands for (CONTRACT.md section 3), {id} being a queue item or media item. */
-    private static final List<String> QUEUE_ROUTES = List.of("GET /api/queue/items", "GET /api/queue/items/{id}",
-            "POST /api/queue/items/{id}/cancel", "POST /api/queue/items/{id}/retry", "GET /api/queue/items/{id}/events",
-            "GET /api/queue/stats", "GET /api/queue/metrics", "POST /api/queue/enqueue/{id}", "POST /api/queue/enqueue",
-            "POST /api/queue/cancel", "POST /api/queue/retry", "POST /api/queue/redo", "GET /api/queue/status/{id}",
-            "GET /api/queue/dead", "POST /api/queue/dead/replay", "GET /api/queue/worker/status",
-            "POST /api/queue/worker/stop", "POST /api/queue/worker/start");
-    /** Rewritten by the SeedAliases filter before routing, so they are not in the table themselves. */
-    private static final List<String> SEED_ALIASES = List.of("POST /api/v1/vision/analyze",
-            "GET /api/v1/vision/jobs/{id}", "DELETE /api/v1/vision/jobs/{id}/cancel");
-
     private static final UUID ALICES_ITEM = UUID.randomUUID();
 
     @Autowired
@@ -106,32 +83,26 @@ class AuthMatrixTest extends SecuredGatewayTest {
         }
     }
 
-    /** Every /api/** route of the gateway, read from its route table, with /api/queue/** expanded. */
+    /**
+     * Every /api/** route of the gateway, read from its route table, with /api/queue/** expanded to the routes
+     * behind it (served and announced) and the seed aliases added; every path variable but the two of the
+     * results routes is {id}.
+     */
     List<Route> routes() {
-        Set<Route> table = new LinkedHashSet<>();
-        RequestMappingHandlerMapping annotated = context.getBean("requestMappingHandlerMapping",
-                RequestMappingHandlerMapping.class);
-        for (RequestMappingInfo info : annotated.getHandlerMethods().keySet()) {
-            Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
-            for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
-                for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
-                    table.add(new Route(method.name(), pattern.getPatternString()));
-                }
-            }
-        }
-        for (RouterFunction<?> router : context.getBeanProvider(RouterFunction.class)) {
-            router.accept(new PredicateCollector(table));
-        }
         List<Route> apiRoutes = new ArrayList<>();
-        for (Route route : table) {
-            if (route.pattern().equals("/api/queue/**")) {
-                QUEUE_ROUTES.stream().map(Route::parse).forEach(apiRoutes::add);
-            } else if (route.pattern().startsWith("/api/")) {
-                apiRoutes.add(route);
+        for (ApiRoute route : GatewayRoutes.table(context)) {
+            if (route.path().equals("/api/queue/**")) {
+                QueueServiceRoutes.all().stream().map(AuthMatrixTest::withIdVariables).forEach(apiRoutes::add);
+            } else if (route.path().startsWith("/api/")) {
+                apiRoutes.add(new Route(route.method(), route.path()));
             }
         }
-        SEED_ALIASES.stream().map(Route::parse).forEach(apiRoutes::add);
+        SeedAliases.routes().stream().map(AuthMatrixTest::withIdVariables).forEach(apiRoutes::add);
         return apiRoutes;
+    }
+
+    private static Route withIdVariables(ApiRoute route) {
+        return new Route(route.method(), route.path().replaceAll("\\{[^/}]*}", "{id}"));
     }
 
     private WebTestClient.ResponseSpec call(Route route, String key) {
@@ -208,54 +179,5 @@ class AuthMatrixTest extends SecuredGatewayTest {
                     assertThat(c.verifiedOwner()).isEqualTo("bob");
                     assertThat(c.verifiedRole()).isEqualTo("user");
                 });
-    }
-
-    /** Collects the path patterns and methods of a router function's predicates. */
-    private static final class PredicateCollector implements RouterFunctions.Visitor {
-
-        private static final Pattern PATH = Pattern.compile("(/[^\\s()&|!]*)");
-        private static final Pattern METHOD = Pattern.compile("\\b(GET|POST|PUT|PATCH|DELETE)\\b");
-        private final Set<Route> table;
-
-        PredicateCollector(Set<Route> table) {
-            this.table = table;
-        }
-
-        @Override
-        public void startNested(RequestPredicate predicate) {
-        }
-
-        @Override
-        public void endNested(RequestPredicate predicate) {
-        }
-
-        @Override
-        public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
-            String text = predicate.toString();
-            List<String> methods = new ArrayList<>();
-            Matcher m = METHOD.matcher(text);
-            while (m.find()) {
-                methods.add(m.group(1));
-            }
-            Matcher p = PATH.matcher(text);
-            while (p.find()) {
-                for (String method : methods.isEmpty() ? List.of("ANY") : methods) {
-                    table.add(new Route(method, p.group(1)));
-                }
-            }
-        }
-
-        @Override
-        public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {
-        }
-
-        @Override
-        public void attributes(Map<String, Object> attributes) {
-        }
-
-        @Override
-        public void unknown(RouterFunction<?> routerFunction) {
-            throw new AssertionError("a router function this matrix cannot read: " + routerFunction);
-        }
     }
 }

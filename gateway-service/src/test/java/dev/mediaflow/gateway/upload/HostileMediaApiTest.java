@@ -21,7 +21,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT section 3, Upload, against files made to attack the decoders behind the gateway: each is refused
+ * docs/api.md, "Upload", against files made to attack the decoders behind the gateway: each is refused
  * with 422 from its header alone and leaves nothing on disk, and its honest twin is accepted. The limit is
  * the default 100 megapixels.
  */

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * CONTRACT.md section 2: a request that reaches an internal service without the gateway's credential is
+ * docs/api.md, "The basics": a request that reaches an internal service without the gateway's credential is
  * refused with 401, whatever identity headers it carries. Runs before every other filter. Open without a
  * credential: {@code /actuator/**} and {@code /health*}. A verified caller is left in the request attribute
  * {@link InternalIdentity#ATTRIBUTE}.

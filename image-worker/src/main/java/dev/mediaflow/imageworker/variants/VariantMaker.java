@@ -1,7 +1,6 @@
 package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.worker.media.DecodeLimits;
-import dev.mediaflow.worker.media.Pixels;
 import dev.mediaflow.worker.media.UnreadableMediaException;
 import dev.mediaflow.worker.media.MediaDecoder;
 import dev.mediaflow.imageworker.device.ImageDevice;
@@ -44,7 +43,7 @@ public class VariantMaker {
     private final CodecTimers codec;
 
     public VariantMaker() {
-        this(new ImageDevice("cpu", 0, "not detected"), DecodeLimits.DEFAULT);
+        this(ImageDevice.cpu("not detected"), DecodeLimits.DEFAULT);
     }
 
     public VariantMaker(ImageDevice device, DecodeLimits limits) {
@@ -52,7 +51,7 @@ public class VariantMaker {
     }
 
     /**
-     * @param device where a future GPU path would be switched on; today every variant is made on the CPU
+     * @param device where the variants are shrunk and blurred (decode and encode are on the CPU either way)
      * @param limits the memory and time one decode may take
      * @param codec  where the decode and each WebP encode are timed
      */
@@ -105,8 +104,8 @@ public class VariantMaker {
             long decoded = System.nanoTime();
             for (VariantSpec spec : specs) {
                 betweenSteps.run();
-                current = Pixels.fitWithin(current, spec.longestSide());
-                Mat output = spec.blurSigma() > 0 ? Pixels.gaussianBlur(current, spec.blurSigma()) : current;
+                current = device.ops().fitWithin(current, spec.longestSide());
+                Mat output = spec.blurSigma() > 0 ? device.ops().gaussianBlur(current, spec.blurSigma()) : current;
                 Path target = outputDir.resolve(spec.operation().fileName());
                 results.put(spec.operation(), WebpFiles.write(output, spec.webpQuality(), target, codec));
             }

@@ -5,7 +5,7 @@ import dev.mediaflow.messages.Operation;
 import java.util.Comparator;
 import java.util.List;
 
-/** How one image variant is made (CONTRACT section 5). {@code blurSigma} is in pixels of the variant's own size. */
+/** How one image variant is made (docs/api.md, "Where files land"). {@code blurSigma} is in pixels of the variant's own size. */
 public record VariantSpec(Operation operation, int longestSide, int webpQuality, double blurSigma) {
 
     public static final List<VariantSpec> ALL = List.of(

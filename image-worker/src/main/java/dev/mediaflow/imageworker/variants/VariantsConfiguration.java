@@ -2,6 +2,7 @@ package dev.mediaflow.imageworker.variants;
 
 import dev.mediaflow.imageworker.device.ImageDevice;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.worker.WorkerSettings;
 import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.meters.CodecTimers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,8 @@ import org.springframework.context.annotation.Configuration;
 public class VariantsConfiguration {
 
     @Bean
-    public ImageDevice imageDevice() {
-        return ImageDevice.detect();
+    public ImageDevice imageDevice(WorkerSettings settings) {
+        return ImageDevice.detect(settings.deviceChoice());
     }
 
     /** {@code mediaflow_decode_seconds} and {@code mediaflow_encode_seconds} with {@code kind="image"}. */

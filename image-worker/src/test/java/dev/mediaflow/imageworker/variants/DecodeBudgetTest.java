@@ -45,7 +45,7 @@ class DecodeBudgetTest {
     Path dir;
 
     private static VariantMaker withBudget(long megabytes) {
-        return new VariantMaker(new ImageDevice("cpu", 0, "test"),
+        return new VariantMaker(ImageDevice.cpu("test"),
                 new DecodeLimits(DataSize.ofMegabytes(megabytes), Duration.ofSeconds(60)));
     }
 

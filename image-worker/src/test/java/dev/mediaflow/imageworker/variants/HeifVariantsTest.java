@@ -181,7 +181,7 @@ class HeifVariantsTest {
 
     @Test
     void heicOverTheDecodeBudgetIsRefusedBeforeDecoding() {
-        VariantMaker small = new VariantMaker(new ImageDevice("cpu", 0, "test"),
+        VariantMaker small = new VariantMaker(ImageDevice.cpu("test"),
                 new DecodeLimits(DataSize.ofMegabytes(2), Duration.ofSeconds(60)));
 
         assertThatThrownBy(() -> small.make(heic, MediaType.PHOTO, IMAGE_OPS, dir.resolve("out"), NOTHING))
@@ -191,7 +191,7 @@ class HeifVariantsTest {
 
     @Test
     void aDecodePastTheTimeLimitIsAbandonedWithAClearMessage() {
-        VariantMaker hurried = new VariantMaker(new ImageDevice("cpu", 0, "test"),
+        VariantMaker hurried = new VariantMaker(ImageDevice.cpu("test"),
                 new DecodeLimits(DataSize.ofMegabytes(768), Duration.ofMillis(1)));
 
         assertThatThrownBy(() -> hurried.make(heic, MediaType.PHOTO, IMAGE_OPS, dir.resolve("out"), NOTHING))

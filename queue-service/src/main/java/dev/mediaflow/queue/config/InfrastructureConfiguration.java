@@ -13,7 +13,7 @@ import java.time.Clock;
 @Configuration(proxyBeanMethods = false)
 public class InfrastructureConfiguration {
 
-    /** The whole topology of CONTRACT.md section 4; every service declares it, so any may start first. */
+    /** The whole topology of docs/api.md, "Messages on RabbitMQ"; every service declares it, so any may start first. */
     @Bean
     Declarables mediaflowTopology(MediaflowProperties properties) {
         return TopologyDeclarations.all(properties.retryDelayList());

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** CONTRACT.md section 3: the parking lot, for admin only (it shows every owner's jobs). */
+/** docs/api.md: the parking lot, for admin only (it shows every owner's jobs). */
 @RestController
 @RequestMapping("/api/queue/dead")
 public class DeadTaskController {

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 import java.net.URI;
 import java.util.UUID;
 
-/** CONTRACT.md section 3: enqueue again, and cancel / retry by project. */
+/** docs/api.md: enqueue again, and cancel / retry by project. */
 @RestController
 @RequestMapping("/api/queue")
 public class QueueCommandController {

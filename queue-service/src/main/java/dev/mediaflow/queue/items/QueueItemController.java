@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 import java.util.UUID;
 
-/** CONTRACT.md section 3, "Queue items". */
+/** docs/api.md, "Queue items". */
 @RestController
 @RequestMapping("/api/queue")
 public class QueueItemController {

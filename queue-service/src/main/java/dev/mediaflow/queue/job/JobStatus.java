@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** A queue item's status as CONTRACT.md names it. */
+/** A queue item's status as docs/api.md names it. */
 public enum JobStatus {
     PENDING, QUEUED, PROCESSING, COMPLETED, FAILED, CANCELLED;
 

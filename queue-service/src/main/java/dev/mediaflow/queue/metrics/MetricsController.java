@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 
-/** CONTRACT.md section 3: {@code GET /api/queue/metrics}, over the caller's jobs (admin: all). */
+/** docs/api.md: {@code GET /api/queue/metrics}, over the caller's jobs (admin: all). */
 @RestController
 public class MetricsController {
 

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 import java.util.UUID;
 
-/** CONTRACT.md section 3: {@code GET /api/queue/items/{queueId}/events}. */
+/** docs/api.md: {@code GET /api/queue/items/{queueId}/events}. */
 @RestController
 public class JobEventsController {
 

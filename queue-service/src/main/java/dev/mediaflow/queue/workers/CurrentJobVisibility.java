@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
 import java.util.UUID;
 
 /**
- * Worker status is for everyone, but a job id names another owner's work (CONTRACT.md section 2: a user sees
+ * Worker status is for everyone, but a job id names another owner's work (docs/api.md, "The basics": a user sees
  * only what it owns). Admin sees every {@code currentJob}; a user sees it only when the job is its own, and
  * {@code null} otherwise, so the status cannot be used to learn other owners' job ids.
  */

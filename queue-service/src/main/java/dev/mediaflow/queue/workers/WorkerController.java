@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** CONTRACT.md section 3, "Workers": status for everyone, pause / resume for admin. */
+/** docs/api.md, "Workers and the AI service": status for everyone, pause / resume for admin. */
 @RestController
 @RequestMapping("/api/queue/worker")
 public class WorkerController {

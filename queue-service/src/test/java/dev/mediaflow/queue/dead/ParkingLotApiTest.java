@@ -20,7 +20,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** CONTRACT.md section 3: {@code GET /api/queue/dead} and {@code POST /api/queue/dead/replay}. */
+/** docs/api.md: {@code GET /api/queue/dead} and {@code POST /api/queue/dead/replay}. */
 class ParkingLotApiTest extends ApiTest {
 
     @Autowired

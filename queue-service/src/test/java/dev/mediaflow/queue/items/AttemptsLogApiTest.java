@@ -16,7 +16,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** CONTRACT.md section 3: {@code attempts_log} on every item, whatever order the events came in. */
+/** docs/api.md: {@code attempts_log} on every item, whatever order the events came in. */
 class AttemptsLogApiTest extends ApiTest {
 
     @Test

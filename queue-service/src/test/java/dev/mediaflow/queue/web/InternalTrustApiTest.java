@@ -17,7 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT.md section 2 against the real queue-service: whoever reaches it directly gets 401, whatever
+ * docs/api.md, "The basics" against the real queue-service: whoever reaches it directly gets 401, whatever
  * identity headers it sends, unless the gateway signed exactly this request a moment ago.
  */
 class InternalTrustApiTest extends ApiTest {

@@ -11,6 +11,8 @@ public record AiHealth(
         String model,
         @JsonProperty("model_status") String modelStatus,
         String device,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("device_reason") String deviceReason,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String precision,
         @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
 
     static final String SERVICE = "vision-worker";
@@ -21,6 +23,7 @@ public record AiHealth(
             case LOADING -> "loading";
             case FAILED -> "unhealthy";
         };
-        return new AiHealth(status, SERVICE, model.model(), model.status().json(), model.device(), model.message());
+        return new AiHealth(status, SERVICE, model.model(), model.status().json(), model.device(),
+                model.deviceReason(), model.precision(), model.message());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.torch.DeviceChoice;
 import dev.mediaflow.worker.media.DecodeLimits;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -1,5 +1,7 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.torch.DeviceChoice;
+import dev.mediaflow.worker.torch.DjlRuntime;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -135,9 +137,11 @@ public class DepthEstimator implements AutoCloseable {
         try {
             ModelLocation location = ModelLocation.resolve(settings.model());
             Engine engine = DjlRuntime.start();
-            Device device = chooseDevice(engine.getGpuCount());
+            DeviceDecision decision = chooseDevice(engine.getGpuCount());
+            Device device = decision.device();
             String deviceName = device.isGpu() ? "gpu" : "cpu";
-            status = new ModelStatus(location.name(), ModelStatus.State.LOADING, deviceName, null);
+            status = new ModelStatus(location.name(), ModelStatus.State.LOADING, deviceName, null,
+                    decision.reason(), null);
             DepthModel candidate = DepthModel.load(location.file(), device);
             long warmUp = warmUp(candidate);
             synchronized (this) {
@@ -147,11 +151,13 @@ public class DepthEstimator implements AutoCloseable {
                 }
                 model = candidate;
                 loadTime = Duration.ofNanos(System.nanoTime() - started);
-                status = new ModelStatus(location.name(), ModelStatus.State.LOADED, deviceName, null);
+                status = new ModelStatus(location.name(), ModelStatus.State.LOADED, deviceName, null,
+                        decision.reason(), candidate.precision());
             }
-            log.info("Depth model {} loaded on {} in {} ms (warm-up pass {} ms, input {} {}, batch {})",
-                    location.file(), deviceName, (System.nanoTime() - started) / 1_000_000, warmUp,
-                    settings.inputSize(), settings.fixedInput() ? "fixed square" : "short side", settings.batch());
+            log.info("Depth model {} loaded on {} ({}) in {} ms, {} (warm-up pass {} ms, input {} {}, batch {})",
+                    location.file(), deviceName, decision.reason(), (System.nanoTime() - started) / 1_000_000,
+                    candidate.precision(), warmUp, settings.inputSize(),
+                    settings.fixedInput() ? "fixed square" : "short side", settings.batch());
             ready.complete(null);
         } catch (Exception | LinkageError e) {
             String message = e instanceof IllegalArgumentException || e instanceof IllegalStateException
@@ -164,24 +170,24 @@ public class DepthEstimator implements AutoCloseable {
         }
     }
 
-    Device chooseDevice(int gpuCount) {
+    /** The device the model runs on, and why, in words for the log and the health answer. */
+    record DeviceDecision(Device device, String reason) {
+    }
+
+    DeviceDecision chooseDevice(int gpuCount) {
+        String seen = gpuCount > 0 ? "PyTorch " + Engine.getEngine(DjlRuntime.ENGINE).getVersion() + " sees "
+                + gpuCount + " GPU(s)" : "PyTorch sees no GPU (a CPU libtorch, or no CUDA device)";
         return switch (deviceChoice) {
-            case CPU -> Device.cpu();
+            case CPU -> new DeviceDecision(Device.cpu(), "MEDIAFLOW_DEVICE=cpu: depth runs on the CPU");
             case GPU -> {
                 if (gpuCount <= 0) {
                     throw new IllegalStateException("MEDIAFLOW_DEVICE=gpu, but PyTorch sees no GPU (DJL counts 0;"
                             + " the bundled pytorch-native-cpu has no CUDA): set MEDIAFLOW_DEVICE=auto or cpu");
                 }
-                yield Device.gpu();
+                yield new DeviceDecision(Device.gpu(), "MEDIAFLOW_DEVICE=gpu: " + seen + ", depth runs on gpu(0)");
             }
-            case AUTO -> {
-                if (gpuCount > 0) {
-                    log.info("MEDIAFLOW_DEVICE=auto: PyTorch sees {} GPU(s), depth runs on gpu(0)", gpuCount);
-                    yield Device.gpu();
-                }
-                log.info("MEDIAFLOW_DEVICE=auto: no GPU visible to PyTorch, depth runs on the CPU");
-                yield Device.cpu();
-            }
+            case AUTO -> new DeviceDecision(gpuCount > 0 ? Device.gpu() : Device.cpu(), "MEDIAFLOW_DEVICE=auto: "
+                    + seen + (gpuCount > 0 ? ", depth runs on gpu(0)" : ", depth runs on the CPU"));
         };
     }
 

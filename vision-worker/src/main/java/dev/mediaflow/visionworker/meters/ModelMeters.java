@@ -21,7 +21,9 @@ import java.util.List;
  *   <li>{@code mediaflow_device_info{device="cpu"|"gpu"}}: always 1, one series, on the device the model runs
  *       on (the one asked for while it loads);</li>
  *   <li>{@code mediaflow_gpu_memory_used_bytes}: memory in use on the GPU (all processes, as CUDA reports it);
- *       NaN on the CPU, where it means nothing.</li>
+ *       NaN on the CPU, where it means nothing;</li>
+ *   <li>{@code mediaflow_gpu_utilization_ratio}: share of time a kernel ran on GPU 0, 0..1, from NVML
+ *       ({@link GpuUtilisation}); NaN without an NVIDIA driver.</li>
  * </ul>
  */
 public class ModelMeters implements MeterBinder {
@@ -43,6 +45,10 @@ public class ModelMeters implements MeterBinder {
         Gauge.builder("mediaflow.gpu.memory.used", estimator, ModelMeters::gpuMemoryUsed)
                 .description("GPU memory in use (NaN on the CPU)")
                 .baseUnit("bytes").strongReference(true).register(registry);
+        GpuUtilisation gpu = GpuUtilisation.open();
+        Gauge.builder("mediaflow.gpu.utilization", () -> gpu == null ? Double.NaN : gpu.busy())
+                .description("share of time a kernel ran on GPU 0 (NaN without an NVIDIA driver)")
+                .baseUnit("ratio").strongReference(true).register(registry);
         MultiGauge device = MultiGauge.builder("mediaflow.device.info")
                 .description("1 on the device the depth model runs on")
                 .register(registry);

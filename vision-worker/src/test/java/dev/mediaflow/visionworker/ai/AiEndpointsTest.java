@@ -50,6 +50,9 @@ class AiEndpointsTest extends ServiceTest {
                 .jsonPath("$.model").isEqualTo("row-depth.pt")
                 .jsonPath("$.model_status").isEqualTo("loaded")
                 .jsonPath("$.device").isEqualTo("cpu")
+                .jsonPath("$.device_reason").value(r -> org.assertj.core.api.Assertions.assertThat((String) r)
+                        .startsWith("MEDIAFLOW_DEVICE=").contains("depth runs on the CPU"))
+                .jsonPath("$.precision").isEqualTo("fp32")
                 .jsonPath("$.message").doesNotExist();
     }
 
@@ -78,7 +81,7 @@ class AiEndpointsTest extends ServiceTest {
         assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("/").doesNotContain("127.0.0.1");
     }
 
-    // ---- the worker's port answers only the gateway (CONTRACT.md section 2) ----------------------
+    // ---- the worker's port answers only the gateway (docs/api.md, "The basics") ----------------------
 
     @Test
     void forgedIdentityHeadersAreRefused() {

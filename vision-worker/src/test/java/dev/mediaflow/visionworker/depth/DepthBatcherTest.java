@@ -1,5 +1,6 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.torch.DeviceChoice;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

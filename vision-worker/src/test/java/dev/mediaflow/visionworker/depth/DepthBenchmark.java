@@ -1,5 +1,6 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.torch.DjlRuntime;
 import ai.djl.Device;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;

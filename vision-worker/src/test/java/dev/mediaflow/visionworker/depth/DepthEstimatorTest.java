@@ -1,5 +1,7 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.torch.DeviceChoice;
+import dev.mediaflow.worker.torch.DjlRuntime;
 import ai.djl.engine.Engine;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +41,9 @@ class DepthEstimatorTest {
     void loadsOnTheCpuWhenNoGpuIsSeen() {
         assumeThat(Engine.getEngine(DjlRuntime.ENGINE).getGpuCount()).isZero();
 
-        assertThat(estimator.status()).isEqualTo(
-                new ModelStatus("row-depth.pt", ModelStatus.State.LOADED, "cpu", null));
+        assertThat(estimator.status()).isEqualTo(new ModelStatus("row-depth.pt", ModelStatus.State.LOADED, "cpu", null,
+                "MEDIAFLOW_DEVICE=auto: PyTorch sees no GPU (a CPU libtorch, or no CUDA device), depth runs on the CPU",
+                "fp32"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mediaflow.visionworker.depth;
 
+import dev.mediaflow.worker.torch.DeviceChoice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -70,6 +70,7 @@ class VisionWorkerMetersTest extends ServiceTest {
                     assertThat(g.value()).isEqualTo(1);
                 });
         assertThat(meters.get("mediaflow.gpu.memory.used").gauge().value()).as("nothing to say on a CPU").isNaN();
+        assertThat(meters.get("mediaflow.gpu.utilization").gauge().value()).as("no NVIDIA driver here").isNaN();
     }
 
     @Test

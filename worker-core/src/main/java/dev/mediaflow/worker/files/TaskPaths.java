@@ -6,7 +6,7 @@ import dev.mediaflow.messages.TaskMessage;
 import java.nio.file.Path;
 
 /**
- * The only paths a task may touch, derived from its own owner and media item (CONTRACT section 5):
+ * The only paths a task may touch, derived from its own owner and media item (docs/api.md, "Where files land"):
  * {@code uploads/<owner>/<mediaItemId>.<ext>} and {@code processed/<owner>/<mediaItemId>}. The paths
  * in the message must be exactly these; anything else (another owner's upload, another folder, a way
  * out of the root) is refused, so a forged task on the broker cannot read one owner's file into

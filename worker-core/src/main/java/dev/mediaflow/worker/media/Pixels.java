@@ -63,16 +63,26 @@ public final class Pixels {
 
     /** Scales down with INTER_AREA so the longest side is at most {@code longestSide}; never upscales. */
     public static Mat fitWithin(Mat src, int longestSide) {
-        int longest = Math.max(src.cols(), src.rows());
-        if (longest <= longestSide) {
+        int[] size = sizeWithin(src.cols(), src.rows(), longestSide);
+        if (size[0] == src.cols() && size[1] == src.rows()) {
             return src;
         }
-        double scale = (double) longestSide / longest;
-        int width = Math.max(1, (int) Math.round(src.cols() * scale));
-        int height = Math.max(1, (int) Math.round(src.rows() * scale));
         Mat dst = new Mat();
-        resize(src, dst, new Size(width, height), 0, 0, INTER_AREA);
+        resize(src, dst, new Size(size[0], size[1]), 0, 0, INTER_AREA);
         return dst;
+    }
+
+    /**
+     * {@code {width, height}} of a {@code cols x rows} picture shrunk so its longest side is at most
+     * {@code longestSide} (aspect kept, rounded, at least 1); the picture's own size when it already fits.
+     */
+    public static int[] sizeWithin(int cols, int rows, int longestSide) {
+        int longest = Math.max(cols, rows);
+        if (longest <= longestSide) {
+            return new int[] {cols, rows};
+        }
+        double scale = (double) longestSide / longest;
+        return new int[] {Math.max(1, (int) Math.round(cols * scale)), Math.max(1, (int) Math.round(rows * scale))};
     }
 
     public static Mat gaussianBlur(Mat src, double sigma) {

@@ -1,4 +1,4 @@
-package dev.mediaflow.visionworker.depth;
+package dev.mediaflow.worker.torch;
 
 import ai.djl.engine.Engine;
 import org.slf4j.Logger;

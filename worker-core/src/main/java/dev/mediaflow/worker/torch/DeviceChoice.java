@@ -1,4 +1,4 @@
-package dev.mediaflow.visionworker.depth;
+package dev.mediaflow.worker.torch;
 
 import java.util.Locale;
 
