@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.security;
 
+import dev.mediaflow.gateway.dashboard.DashboardContentSecurityPolicy;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
@@ -34,11 +35,12 @@ class DashboardAccessTest extends SecuredGatewayTest {
     }
 
     @Test
-    void everyStaticAssetIsServedWithoutAKey() throws IOException {
+    void everyStaticAssetIsServedWithoutAKeyUnderThePolicy() throws IOException {
         List<String> assets = assets();
         assertThat(assets).contains("/assets/dashboard.css", "/assets/js/main.js");
         for (String asset : assets) {
-            client.get().uri(asset).exchange().expectStatus().isOk();
+            client.get().uri(asset).exchange().expectStatus().isOk()
+                    .expectHeader().valueEquals("Content-Security-Policy", DashboardContentSecurityPolicy.POLICY);
         }
     }
 
