@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,11 +40,20 @@ public record QueueItem(
         Map<String, Result> results,
         @JsonProperty("attempts_log") List<Attempt> attemptsLog) {
 
-    /** A job this gateway accepted but queue-service has not recorded yet: nothing has run. */
+    /**
+     * A job this gateway accepted but queue-service has not recorded yet: nothing has run. A duplicate
+     * ({@link JobSubmission#duplicateOf()}) is completed from the start, with the results it reuses.
+     */
     public static QueueItem fromSubmission(JobSubmission s, String status) {
-        return new QueueItem(s.jobId(), s.mediaItemId(), status, s.priority(), 0, s.maxAttempts(), null,
-                s.createdAt(), null, null, null, s.originalFilename(), s.mediaType().json(), s.fileSize(), s.sha256(),
-                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), Map.of(), List.of());
+        Map<String, Result> results = new LinkedHashMap<>();
+        if (s.isDuplicate() && s.reusedResults() != null) {
+            s.reusedResults().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(r -> results.put(
+                    r.getKey(), Result.of(s.mediaItemId(), r.getKey(), r.getValue())));
+        }
+        return new QueueItem(s.jobId(), s.mediaItemId(), s.isDuplicate() ? "completed" : status, s.priority(), 0,
+                s.maxAttempts(), null, s.createdAt(), null, s.isDuplicate() ? s.createdAt() : null, null,
+                s.originalFilename(), s.mediaType().json(), s.fileSize(), s.sha256(),
+                s.operations().stream().map(Operation::json).toList(), s.projectId(), s.batchId(), results, List.of());
     }
 
     /**
@@ -65,5 +75,11 @@ public record QueueItem(
     /** One variant that exists; {@code model} only for depth maps. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String url, int width, int height, long bytes, String model) {
+
+        /** The result named {@code name} of a media item, served by the gateway's variant route. */
+        public static Result of(UUID mediaItemId, String name, VariantResult result) {
+            return new Result("/api/media/" + mediaItemId + "/variants/" + name, result.width(), result.height(),
+                    result.bytes(), result.model());
+        }
     }
 }

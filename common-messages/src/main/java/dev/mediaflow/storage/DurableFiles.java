@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The one way every service puts a file in place so that a crash never leaves half of it under its
@@ -77,6 +79,21 @@ public final class DurableFiles {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         }
         syncDirectory(parent);
+    }
+
+    /**
+     * Removes a folder and everything in it, deepest first; nothing when it does not exist. Not atomic: a
+     * failure leaves what it did not reach, and calling it again finishes the job.
+     */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** Makes renames in {@code dir} durable. */

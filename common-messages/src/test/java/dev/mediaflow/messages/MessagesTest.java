@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +39,28 @@ class MessagesTest {
         assertThat(back.submission()).isEqualTo(s);
         assertThat(s.tasks()).extracting(TaskMessage::worker).containsExactly(WorkerKind.IMAGE, WorkerKind.VISION);
         assertThat(s.taskFor(WorkerKind.VISION).operations()).containsExactly(Operation.DEPTH);
+    }
+
+    @Test
+    void aDuplicateRoundTripsWithTheResultsItReusesHasNoTasksAndShowsCompleted() {
+        JobSubmission s = new JobSubmission(UUID.randomUUID(), UUID.randomUUID(), "alice", "cat.jpg",
+                MediaType.PHOTO, 1234, "ab", "uploads/alice/x.jpg", "processed/alice/x",
+                List.of(Operation.THUMBNAIL, Operation.DEPTH), 7, 3, null, null, 1,
+                Instant.parse("2026-01-01T00:00:00Z"), null);
+        assertThat(new String(Json.write(s))).doesNotContain("duplicateOf", "reusedResults", "duplicate\"");
+        UUID earlier = UUID.randomUUID();
+        JobSubmission duplicate = s.asDuplicateOf(earlier, Map.of("thumbnail", VariantResult.of(320, 240, 9),
+                "depth", new VariantResult(64, 48, 99, "m")));
+
+        JobSubmission back = Json.read(Json.write(duplicate), JobSubmission.class);
+        assertThat(back).isEqualTo(duplicate);
+        assertThat(back.duplicateOf()).isEqualTo(earlier);
+        assertThat(back.tasks()).isEmpty();
+        QueueItem item = QueueItem.fromSubmission(back, "queued");
+        assertThat(item.status()).isEqualTo("completed");
+        assertThat(item.completedAt()).isEqualTo(s.createdAt());
+        assertThat(item.results().get("depth"))
+                .isEqualTo(new QueueItem.Result("/api/media/" + s.mediaItemId() + "/variants/depth", 64, 48, 99, "m"));
     }
 
     @Test

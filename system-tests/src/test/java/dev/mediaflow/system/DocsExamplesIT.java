@@ -54,7 +54,9 @@ class DocsExamplesIT {
             assertThat(Json.MAPPER.readTree(work.resolve("openapi.json").toFile()).path("paths").has("/api/media/upload"))
                     .isTrue();
             assertThat(output).contains("\"status\":\"completed\"").contains("\"replayedCount\"")
-                    .contains("\"canceledCount\"").contains("\"model_status\"");
+                    .contains("\"canceledCount\"").contains("\"model_status\"")
+                    // the repeated upload, the 002 job status and the batch enqueue (issue 15)
+                    .contains("\"duplicateOf\"").contains("\"type\":\"process_media\"").contains("\"jobIds\"");
         } finally {
             // the examples pause the workers on the way; whatever happened, the other tests get them running
             stack.client("dev-admin-key").post("/api/queue/worker/start");

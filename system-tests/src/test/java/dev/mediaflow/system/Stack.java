@@ -27,6 +27,12 @@ final class Stack implements AutoCloseable {
     /** depth grows with the row index: the bottom of a depth map is brighter than its top */
     static final String DEPTH_MODEL = "vision-worker/src/test/resources/models/row-depth.pt";
 
+    /**
+     * How long each service may take to start: 3 minutes, or {@code -Dmediaflow.it.start-minutes=N} on a
+     * machine shared with other builds, where a JVM can take longer than that to come up.
+     */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(Long.getLong("mediaflow.it.start-minutes", 3));
+
     final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     /** The gateway's internal credential for this run, as a Kubernetes Secret would pass it. */
     final String internalToken = UUID.randomUUID().toString() + UUID.randomUUID();
@@ -84,7 +90,7 @@ final class Stack implements AutoCloseable {
         CompletableFuture<?>[] health = all.stream()
                 .map(p -> CompletableFuture.runAsync(() -> {
                     try {
-                        p.awaitHealthy(Duration.ofMinutes(3));
+                        p.awaitHealthy(START_TIMEOUT);
                     } catch (Exception e) {
                         throw new IllegalStateException(e.getMessage(), e);
                     }

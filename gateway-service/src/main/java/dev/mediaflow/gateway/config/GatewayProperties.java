@@ -29,6 +29,8 @@ import java.time.Duration;
  * @param immichApiKey        {@code IMMICH_API_KEY}: sent to Immich as {@code x-api-key}, never logged
  * @param immichTimeout       longest wait for Immich to connect, answer, or send the next bytes of a file
  * @param immichMaxAssets     most assets one import may name (an album's count included)
+ * @param deleteWait          how long {@code DELETE /api/media/{id}} waits for workers to stop the item's running
+ *                            tasks before it removes the files anyway
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -58,7 +60,8 @@ public record GatewayProperties(
         String immichUrl,
         String immichApiKey,
         @DefaultValue("30s") Duration immichTimeout,
-        @DefaultValue("500") int immichMaxAssets) {
+        @DefaultValue("500") int immichMaxAssets,
+        @DefaultValue("30s") Duration deleteWait) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -75,6 +78,9 @@ public record GatewayProperties(
         positive("immich-max-assets", immichMaxAssets);
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
+        }
+        if (deleteWait.isNegative()) {
+            throw new IllegalArgumentException("mediaflow.delete-wait must not be negative: " + deleteWait);
         }
         for (Duration d : new Duration[]{authFailureWindow, uploadIdleTimeout, uploadTimeLimit, streamMaxLifetime,
                 immichTimeout}) {

@@ -2,22 +2,17 @@ package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
-import dev.mediaflow.gateway.proxy.QueueServiceClient;
+import dev.mediaflow.gateway.proxy.QueueServiceCalls;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
 import dev.mediaflow.http.ApiException;
-import dev.mediaflow.messages.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,15 +37,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class InflightJobLimit {
 
     private static final Logger log = LoggerFactory.getLogger(InflightJobLimit.class);
-    private static final URI STATS = URI.create("/api/queue/stats");
+    private static final String STATS = "/api/queue/stats";
     private static final List<String> IN_FLIGHT = List.of("queued", "processing", "pending");
 
     private final int maxPerOwner;
-    private final QueueServiceClient queueService;
+    private final QueueServiceCalls queueService;
     private final SubmissionSpool spool;
     private final Map<String, Integer> receiving = new ConcurrentHashMap<>();
 
-    public InflightJobLimit(GatewayProperties properties, QueueServiceClient queueService, SubmissionSpool spool) {
+    public InflightJobLimit(GatewayProperties properties, QueueServiceCalls queueService, SubmissionSpool spool) {
         this.maxPerOwner = properties.maxInflightPerOwner();
         this.queueService = queueService;
         this.spool = spool;
@@ -79,25 +74,15 @@ public class InflightJobLimit {
 
     /** queued + processing + pending of this owner as queue-service records them; 0 when it cannot say. */
     private Mono<Long> recorded(Caller caller) {
-        return queueService.forward(HttpMethod.GET, STATS, new HttpHeaders(), Flux.empty(), caller)
-                .flatMap(response -> DataBufferUtils.join(response.body())
-                        .map(buffer -> {
-                            try {
-                                byte[] bytes = new byte[buffer.readableByteCount()];
-                                buffer.read(bytes);
-                                return bytes;
-                            } finally {
-                                DataBufferUtils.release(buffer);
-                            }
-                        })
-                        .map(bytes -> {
-                            if (!response.status().is2xxSuccessful()) {
-                                throw new IllegalStateException("stats answered " + response.status());
-                            }
-                            Stats stats = Json.read(bytes, Stats.class);
-                            return IN_FLIGHT.stream().map(stats.stats()::get).filter(Objects::nonNull)
-                                    .mapToLong(Long::longValue).sum();
-                        }))
+        return queueService.call(HttpMethod.GET, STATS, caller)
+                .map(answer -> {
+                    if (!answer.isSuccess()) {
+                        throw new IllegalStateException("stats answered " + answer.status());
+                    }
+                    Stats stats = answer.read(Stats.class);
+                    return IN_FLIGHT.stream().map(stats.stats()::get).filter(Objects::nonNull)
+                            .mapToLong(Long::longValue).sum();
+                })
                 .onErrorResume(e -> {
                     log.warn("Cannot read {}'s jobs in flight from queue-service ({}); counting only what "
                             + "this gateway holds", caller.owner(), e.getMessage());

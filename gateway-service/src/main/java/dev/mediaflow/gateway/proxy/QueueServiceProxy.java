@@ -1,6 +1,8 @@
 package dev.mediaflow.gateway.proxy;
 
+import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.QueueItem;
+import dev.mediaflow.messages.SeedJobStatus;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.publish.JobDispatcher.PendingCancel;
@@ -27,11 +29,12 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code /api/queue/**} goes to queue-service. Two additions for jobs this gateway accepted that
+ * {@code /api/queue/**} and {@code GET /api/media/status} go to queue-service. Two additions for jobs this gateway accepted that
  * queue-service does not know yet (still spooled, or published while queue-service lags): such a
  * job is shown from the gateway's own record instead of a 404, also while queue-service is down;
  * and a job still in the spool is cancelled right here (pending -> cancelled).
@@ -40,6 +43,7 @@ import java.util.regex.Pattern;
 public class QueueServiceProxy {
 
     private static final Pattern ITEM_PATH = Pattern.compile("/api/queue/items/([0-9a-fA-F-]{36})");
+    private static final Pattern STATUS_PATH = Pattern.compile("/api/queue/status/([0-9a-fA-F-]{36})");
     private static final Pattern CANCEL_PATH = Pattern.compile("/api/queue/items/([0-9a-fA-F-]{36})/cancel");
 
     private final QueueServiceClient client;
@@ -59,7 +63,8 @@ public class QueueServiceProxy {
 
     @Bean
     public RouterFunction<ServerResponse> queueServiceRoutes() {
-        return RouterFunctions.route(RequestPredicates.path("/api/queue/**"), this::forward);
+        return RouterFunctions.route(RequestPredicates.path("/api/queue/**"), this::forward)
+                .andRoute(RequestPredicates.GET("/api/media/status"), this::forward);
     }
 
     Mono<ServerResponse> forward(ServerRequest request) {
@@ -76,19 +81,29 @@ public class QueueServiceProxy {
                         return cancel(cancelId.get(), caller, upstream);
                     }
                     Optional<UUID> itemId = idIn(request, HttpMethod.GET, ITEM_PATH);
-                    if (itemId.isEmpty()) {
-                        return upstream.flatMap(QueueServiceProxy::passOn);
+                    if (itemId.isPresent()) {
+                        return orKnownHere(upstream, itemId.get(), caller, item -> item);
                     }
-                    return upstream
-                            .flatMap(response -> response.status().value() == HttpStatus.NOT_FOUND.value()
-                                    ? knownHere(itemId.get(), caller)
-                                    .flatMap(item -> response.discardBody().then(ok(item)))
-                                    .switchIfEmpty(Mono.defer(() -> passOn(response)))
-                                    : passOn(response))
-                            .onErrorResume(QueueServiceUnavailableException.class, unavailable ->
-                                    knownHere(itemId.get(), caller).flatMap(QueueServiceProxy::ok)
-                                            .switchIfEmpty(Mono.error(unavailable)));
+                    Optional<UUID> statusId = idIn(request, HttpMethod.GET, STATUS_PATH);
+                    if (statusId.isPresent()) {
+                        return orKnownHere(upstream, statusId.get(), caller, SeedJobStatus::of);
+                    }
+                    return upstream.flatMap(QueueServiceProxy::passOn);
                 });
+    }
+
+    /** queue-service's answer, unless it does not know a job this gateway holds: then the gateway's view of it. */
+    private Mono<ServerResponse> orKnownHere(Mono<UpstreamResponse> upstream, UUID jobId, Caller caller,
+                                             Function<QueueItem, Object> shape) {
+        return upstream
+                .flatMap(response -> response.status().value() == HttpStatus.NOT_FOUND.value()
+                        ? knownHere(jobId, caller)
+                        .flatMap(item -> response.discardBody().then(ok(shape.apply(item))))
+                        .switchIfEmpty(Mono.defer(() -> passOn(response)))
+                        : passOn(response))
+                .onErrorResume(QueueServiceUnavailableException.class, unavailable ->
+                        knownHere(jobId, caller).flatMap(item -> ok(shape.apply(item)))
+                                .switchIfEmpty(Mono.error(unavailable)));
     }
 
     private Mono<QueueItem> knownHere(UUID jobId, Caller caller) {
@@ -118,15 +133,20 @@ public class QueueServiceProxy {
                             response.status().value() == HttpStatus.NOT_FOUND.value()
                                     ? publishedNotRecorded(jobId, caller)
                                     .flatMap(p -> response.discardBody().then(Mono.<ServerResponse>error(
-                                            p.cancelled() ? alreadyCancelled(jobId) : notRecordedYet(jobId))))
+                                            p.submission().isDuplicate() ? alreadyCompleted(jobId)
+                                                    : p.cancelled() ? alreadyCancelled(jobId) : notRecordedYet(jobId))))
                                     .switchIfEmpty(Mono.defer(() -> passOn(response)))
                                     : passOn(response));
                 });
     }
 
     private PendingCancel cancelInSpool(UUID jobId, Caller caller) {
-        if (spool.find(jobId).filter(s -> caller.mayRead(s.owner())).isEmpty()) {
+        Optional<JobSubmission> spooled = spool.find(jobId).filter(s -> caller.mayRead(s.owner()));
+        if (spooled.isEmpty()) {
             return PendingCancel.NOT_PENDING;
+        }
+        if (spooled.get().isDuplicate()) {
+            throw alreadyCompleted(jobId);
         }
         try {
             return dispatcher.cancelPending(jobId);
@@ -144,6 +164,11 @@ public class QueueServiceProxy {
 
     private static ApiException alreadyCancelled(UUID jobId) {
         return new ApiException(HttpStatus.CONFLICT.value(), "conflict", "queue item " + jobId + " is already cancelled");
+    }
+
+    /** A duplicate upload: it reused earlier results, nothing runs that could be cancelled. */
+    private static ApiException alreadyCompleted(UUID jobId) {
+        return new ApiException(HttpStatus.CONFLICT.value(), "conflict", "queue item " + jobId + " is already completed");
     }
 
     private static ApiException notRecordedYet(UUID jobId) {
@@ -166,8 +191,8 @@ public class QueueServiceProxy {
         }
     }
 
-    private static Mono<ServerResponse> ok(QueueItem item) {
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(item);
+    private static Mono<ServerResponse> ok(Object body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     }
 
     private static Mono<ServerResponse> passOn(UpstreamResponse response) {

@@ -10,30 +10,46 @@ import java.util.List;
  * The optional form fields of an upload, checked one by one as they arrive.
  *
  * @param priority null means "from the priority rule"
+ * @param force    {@code force=true}: process the upload even when it repeats a completed media item of the
+ *                 same owner (no dedup)
  */
 public record UploadOptions(List<Operation> operations, Integer priority, int maxAttempts,
-                            String projectId, String batchId) {
+                            String projectId, String batchId, boolean force) {
 
     static final int DEFAULT_MAX_ATTEMPTS = 3;
     private static final int MAX_ID_LENGTH = 200;
 
     public static UploadOptions defaults() {
-        return new UploadOptions(List.of(Operation.values()), null, DEFAULT_MAX_ATTEMPTS, null, null);
+        return new UploadOptions(List.of(Operation.values()), null, DEFAULT_MAX_ATTEMPTS, null, null, false);
     }
 
     /** Returns these options with one form field applied; unknown fields are ignored. */
     public UploadOptions with(String field, String rawValue) {
         String value = rawValue == null ? "" : rawValue.trim();
         return switch (field) {
-            case "operations" -> new UploadOptions(operations(value), priority, maxAttempts, projectId, batchId);
+            case "operations" -> new UploadOptions(operations(value), priority, maxAttempts, projectId, batchId, force);
             case "priority" -> new UploadOptions(operations, value.isEmpty() ? null
-                    : intIn("priority", value, PriorityRule.MIN, PriorityRule.MAX), maxAttempts, projectId, batchId);
+                    : intIn("priority", value, PriorityRule.MIN, PriorityRule.MAX), maxAttempts, projectId, batchId,
+                    force);
             case "maxAttempts" -> new UploadOptions(operations, priority, value.isEmpty() ? DEFAULT_MAX_ATTEMPTS
-                    : intIn("maxAttempts", value, 1, 10), projectId, batchId);
-            case "projectId" -> new UploadOptions(operations, priority, maxAttempts, id("projectId", value), batchId);
-            case "batchId" -> new UploadOptions(operations, priority, maxAttempts, projectId, id("batchId", value));
-            case "analysis_type" -> new UploadOptions(analysisType(value), priority, maxAttempts, projectId, batchId);
+                    : intIn("maxAttempts", value, 1, 10), projectId, batchId, force);
+            case "projectId" -> new UploadOptions(operations, priority, maxAttempts, id("projectId", value), batchId,
+                    force);
+            case "batchId" -> new UploadOptions(operations, priority, maxAttempts, projectId, id("batchId", value),
+                    force);
+            case "analysis_type" -> new UploadOptions(analysisType(value), priority, maxAttempts, projectId, batchId,
+                    force);
+            case "force" -> new UploadOptions(operations, priority, maxAttempts, projectId, batchId, bool("force", value));
             default -> this;
+        };
+    }
+
+    private static boolean bool(String field, String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false", "" -> false;
+            default -> throw ApiException.badRequest("field '" + field + "' must be true or false, got '"
+                    + abbreviate(value) + "'");
         };
     }
 

@@ -2,10 +2,12 @@ package dev.mediaflow.gateway.upload;
 
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.dedup.EarlierResults;
 import dev.mediaflow.gateway.publish.DispatchStatus;
 import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.http.ApiException;
+import dev.mediaflow.messages.InternalMediaApi;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.PriorityRule;
@@ -26,12 +28,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * Takes an upload from the wire to a queued (or spooled) job: stream to a temp file, check what it
- * is from its bytes, spool the job, move the file to {@code uploads/<owner>/<id>.<ext>}, publish the job.
+ * is from its bytes, reuse the results of an earlier upload of the same file ({@link EarlierResults}) unless
+ * {@code force=true}, spool the job, move the file to {@code uploads/<owner>/<id>.<ext>}, publish the job.
  * Whatever refuses the upload on the way leaves no byte of it on disk.
  */
 @Service
@@ -48,10 +52,12 @@ public class UploadService {
     private final JobDispatcher dispatcher;
     private final StreamedFileWriter writer;
     private final MultipartUploadReader multipart;
+    private final EarlierResults earlierResults;
 
     public UploadService(GatewayProperties properties, StorageRoot storage, MediaSniffer sniffer,
-                         ImageHeaderReader headers, JobDispatcher dispatcher) {
+                         ImageHeaderReader headers, JobDispatcher dispatcher, EarlierResults earlierResults) {
         this.properties = properties;
+        this.earlierResults = earlierResults;
         this.storage = storage;
         this.sniffer = sniffer;
         this.headers = headers;
@@ -113,31 +119,49 @@ public class UploadService {
     private UploadResponse dispatchJob(Caller caller, ReceivedFile file, StoredFormat format, UUID mediaItemId,
                                        UUID jobId, UploadOptions options, String correlationId) {
         String inputPath = StorageLayout.uploadPath(caller.owner(), mediaItemId, format.extension());
+        String outputDir = StorageLayout.outputDir(caller.owner(), mediaItemId);
         Path stored = storage.resolve(inputPath);
 
         int priority = options.priority() != null ? options.priority()
                 : PriorityRule.priority(format.mediaType(), file.size(), properties.maxUploadBytes());
         String filename = displayName(file.clientFilename(), format);
         JobSubmission submission = new JobSubmission(jobId, mediaItemId, caller.owner(), filename,
-                format.mediaType(), file.size(), file.sha256(), inputPath,
-                StorageLayout.outputDir(caller.owner(), mediaItemId), options.operations(), priority,
+                format.mediaType(), file.size(), file.sha256(), inputPath, outputDir, options.operations(), priority,
                 options.maxAttempts(), options.projectId(), options.batchId(), 1, Instant.now(), correlationId);
+        Optional<InternalMediaApi.Duplicate> earlier = options.force() ? Optional.empty()
+                : earlierResults.reuse(caller, file.sha256(), options.operations(), outputDir);
+        if (earlier.isPresent()) {
+            submission = submission.asDuplicateOf(earlier.get().mediaItemId(), earlier.get().results());
+        }
 
         DispatchStatus status;
         try {
             status = dispatcher.dispatch(submission, () -> moveIntoPlace(file.tempFile(), stored));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (earlier.isPresent()) {
+                earlierResults.remove(outputDir);
+            }
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
             deleteQuietly(stored).block();
             log.error("Cannot spool job {} for {}: {}", jobId, caller.owner(), e.toString());
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "storage_unavailable",
                     "the upload could not be recorded durably; try again later");
         }
-        log.info("Accepted {} {} ({} bytes, {}) from {} as media item {}, job {}: {}", format.mediaType().json(),
-                filename, file.size(), format.extension(), caller.owner(), mediaItemId, jobId, status.json());
+        UUID duplicateOf = earlier.map(InternalMediaApi.Duplicate::mediaItemId).orElse(null);
+        log.info("Accepted {} {} ({} bytes, {}) from {} as media item {}, job {}: {}{}", format.mediaType().json(),
+                filename, file.size(), format.extension(), caller.owner(), mediaItemId, jobId, status.json(),
+                duplicateOf == null ? "" : ", a duplicate of media item " + duplicateOf + " reusing its results");
+        if (duplicateOf != null) {
+            return new UploadResponse(true, "upload accepted; the same file was processed before, its results are "
+                    + "reused", mediaItemId, jobId, filename, file.size(), format.mediaType(), priority, file.sha256(),
+                    options.operations(), DispatchStatus.COMPLETED, duplicateOf);
+        }
         String message = status == DispatchStatus.QUEUED ? "upload accepted and queued for processing"
                 : "upload accepted; it will be queued as soon as the message broker is reachable";
         return new UploadResponse(true, message, mediaItemId, jobId, filename, file.size(), format.mediaType(),
-                priority, file.sha256(), options.operations(), status);
+                priority, file.sha256(), options.operations(), status, null);
     }
 
     /** What every {@link UploadSource} writes its bytes through, so all meet the same size limit. */

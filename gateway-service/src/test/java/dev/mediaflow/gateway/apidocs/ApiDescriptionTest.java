@@ -42,8 +42,6 @@ class ApiDescriptionTest extends GatewayIntegrationTest {
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     /** Routes of the contract (docs/api.md) that the gateway itself will serve, being built (issue 15). */
     static final List<ApiRoute> ANNOUNCED_HERE = Stream.of(
-            "GET /api/media/status",
-            "DELETE /api/media/{mediaItemId}",
             "POST /api/v1/vision/files/cleanup").map(ApiRoute::parse).toList();
     /** Served by Spring Boot Actuator and springdoc, outside the gateway's own route table; none needs a key. */
     static final List<ApiRoute> OPERATIONS = Stream.of(

@@ -132,6 +132,19 @@ class BrokerDownSpoolTest {
         client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-admin-key").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("pending");
+        // the seed's job status of the same job, from the same record
+        client.get().uri("/api/queue/status/" + jobId).header("X-API-Key", "dev-alice-key").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.success").isEqualTo(true)
+                .jsonPath("$.job.id").isEqualTo(jobId)
+                .jsonPath("$.job.type").isEqualTo("process_media")
+                .jsonPath("$.job.status").isEqualTo("pending")
+                .jsonPath("$.job.maxAttempts").isEqualTo(3)
+                .jsonPath("$.job.data.mediaItemId").isEqualTo(body.get("mediaItemId"))
+                .jsonPath("$.job.data.projectId").isEqualTo("proj-1");
+        client.get().uri("/api/queue/status/" + jobId).header("X-API-Key", "dev-bob-key").exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         // bob does not own it; with queue-service down the gateway cannot say more than "unavailable"
         client.get().uri("/api/queue/items/" + jobId).header("X-API-Key", "dev-bob-key").exchange()
                 .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)

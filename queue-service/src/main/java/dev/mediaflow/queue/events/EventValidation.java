@@ -3,7 +3,10 @@ package dev.mediaflow.queue.events;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.JobSubmission;
+import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
+
+import java.util.stream.Collectors;
 
 /** What an event must carry to be applied at all. */
 final class EventValidation {
@@ -27,6 +30,9 @@ final class EventValidation {
             require(s.maxAttempts() >= 1, "maxAttempts below 1");
             require(s.run() >= 1, "run below 1");
             require(s.createdAt() != null, "submission has no createdAt");
+            require(!s.isDuplicate() || s.reusedResults() != null && s.reusedResults().keySet()
+                            .equals(s.operations().stream().map(Operation::json).collect(Collectors.toSet())),
+                    "a duplicate must reuse a result for each of its operations");
         } else {
             require(event.worker() != null, event.type().routingKey() + " without worker kind");
             require(event.run() >= 1, "run below 1");

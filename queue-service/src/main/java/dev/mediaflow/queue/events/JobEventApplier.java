@@ -2,8 +2,10 @@ package dev.mediaflow.queue.events;
 
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobRow;
+import dev.mediaflow.queue.job.JobStatus;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.job.TaskStatus;
@@ -59,7 +61,15 @@ public class JobEventApplier {
         EventValidation.check(event);
         JobEvent timed = event.at() != null ? event : withTime(event);
         Mono<Optional<ItemSnapshot>> change = store.lockJob(timed.jobId())
-                .then(timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed))
+                .then(store.isDeleted(timed.jobId()))
+                .flatMap(deleted -> {
+                    if (deleted) {
+                        log.info("Ignoring {} of job {}: its media item was deleted", timed.type().routingKey(),
+                                timed.jobId());
+                        return Mono.just(Optional.<JobStatusSnapshot>empty());
+                    }
+                    return timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed);
+                })
                 .flatMap(snapshot -> snapshot.isEmpty()
                         ? Mono.just(Optional.<ItemSnapshot>empty())
                         : optional(snapshots.capture(snapshot.get())));
@@ -78,14 +88,26 @@ public class JobEventApplier {
     }
 
     private Mono<Optional<JobStatusSnapshot>> submitted(JobEvent event) {
-        return store.insertMediaItem(event.submission())
-                .then(store.insertJob(event.submission()))
+        JobSubmission submission = event.submission();
+        return store.insertMediaItem(submission)
+                .then(store.insertJob(submission))
                 .flatMap(inserted -> {
-                    if (inserted > 0) {
-                        log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(),
-                                event.mediaItemId(), event.owner(), event.submission().operations());
+                    if (inserted == 0) {
+                        return recompute(event.jobId(), false);
                     }
-                    return recompute(event.jobId(), inserted > 0);
+                    if (submission.isDuplicate()) {
+                        log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and "
+                                        + "reuses its results {}", event.jobId(), event.mediaItemId(), event.owner(),
+                                submission.duplicateOf(), submission.reusedResults().keySet());
+                        return store.saveResults(submission.mediaItemId(), submission.jobId(),
+                                        submission.reusedResults(), submission.createdAt())
+                                .then(store.findJob(submission.jobId()))
+                                .flatMap(job -> meters.jobSaved(job.withStatus(JobStatus.QUEUED), job))
+                                .then(recompute(event.jobId(), true));
+                    }
+                    log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(),
+                            event.mediaItemId(), event.owner(), submission.operations());
+                    return recompute(event.jobId(), true);
                 });
     }
 

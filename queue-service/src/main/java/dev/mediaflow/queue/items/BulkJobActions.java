@@ -75,7 +75,8 @@ public class BulkJobActions {
                 .reduce(0L, Long::sum);
     }
 
-    private static boolean changedMeanwhile(Throwable e) {
+    /** A job that left the state it was selected in, or went, meanwhile: skipped, not counted. */
+    static boolean changedMeanwhile(Throwable e) {
         return e instanceof ApiException api
                 && (api.status() == HttpStatus.CONFLICT.value() || api.status() == HttpStatus.NOT_FOUND.value());
     }

@@ -2,6 +2,7 @@ package dev.mediaflow.queue.items;
 
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.QueueItem;
+import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.store.JobStore;
@@ -58,8 +59,8 @@ public class DatabaseItems {
         MediaItemRow media = item.media();
         Map<String, QueueItem.Result> variants = new LinkedHashMap<>();
         for (ResultRow r : results) {
-            variants.put(r.name(), new QueueItem.Result(
-                    "/api/media/" + media.id() + "/variants/" + r.name(), r.width(), r.height(), r.bytes(), r.model()));
+            variants.put(r.name(), QueueItem.Result.of(media.id(), r.name(),
+                    new VariantResult(r.width(), r.height(), r.bytes(), r.model())));
         }
         return new QueueItem(job.id(), job.mediaItemId(), job.status().json(), job.priority(), job.attempts(),
                 job.maxAttempts(), job.lastError(), job.queuedAt(), job.startedAt(), job.completedAt(),

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** Checks every list parameter against its whitelist; anything else is a 400. */
-final class ItemQueryParser {
+public final class ItemQueryParser {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
@@ -43,7 +43,8 @@ final class ItemQueryParser {
         }
     }
 
-    private static int limit(String value) {
+    /** 1..500, default 50. */
+    public static int limit(String value) {
         if (value == null || value.isEmpty()) {
             return DEFAULT_LIMIT;
         }
@@ -54,7 +55,8 @@ final class ItemQueryParser {
         return limit;
     }
 
-    private static long offset(String value) {
+    /** 0 or more, default 0. */
+    public static long offset(String value) {
         if (value == null || value.isEmpty()) {
             return 0;
         }

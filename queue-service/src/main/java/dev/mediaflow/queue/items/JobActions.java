@@ -91,8 +91,9 @@ public class JobActions {
             JobRow next = job.nextRun();
             return store.saveJob(next)
                     .then(store.resetTasks(next))
-                    .then(store.findMediaItem(job.mediaItemId()))
-                    .switchIfEmpty(Mono.error(() -> new IllegalStateException("job " + queueId + " has no media item")))
+                    .then(store.findLiveMediaItem(job.mediaItemId()))
+                    // its media item is being deleted: the job is about to go, like every route for it
+                    .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + queueId)))
                     .flatMap(media -> outbox.add(tasks(media, next)))
                     .then(Mono.fromSupplier(() -> new JobStatusSnapshot(next, 0, clock.instant())));
         });

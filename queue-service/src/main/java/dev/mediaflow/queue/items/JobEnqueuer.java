@@ -1,7 +1,6 @@
 package dev.mediaflow.queue.items;
 
 import dev.mediaflow.messages.JobSubmission;
-import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.PriorityRule;
 import dev.mediaflow.observability.RequestCorrelation;
 import dev.mediaflow.queue.config.MediaflowProperties;
@@ -19,7 +18,6 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -48,32 +46,38 @@ public class JobEnqueuer {
     }
 
     public Mono<JobRow> enqueue(UUID mediaItemId, EnqueueRequest request, Caller caller) {
-        Mono<JobStatusSnapshot> change = RequestCorrelation.current().flatMap(correlationId -> {
-            int maxAttempts = request.validMaxAttempts();
-            List<Operation> operations = request.validOperations();
-            return store.findMediaItem(mediaItemId)
-                    .filter(media -> caller.canSee(media.owner()))
-                    .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
-                    .flatMap(media -> {
-                        JobSubmission submission = submission(media, operations, maxAttempts,
-                                correlationId.orElse(null));
-                        return store.insertJob(submission)
-                                .then(store.findJob(submission.jobId()))
-                                .flatMap(job -> outbox.add(JobActions.tasks(media, job))
-                                        .thenReturn(new JobStatusSnapshot(job, 0, clock.instant())));
-                    });
-        });
+        return Mono.fromSupplier(() -> new NewJob(request.validOperations(), request.validMaxAttempts(), null, null,
+                null)).flatMap(job -> enqueue(mediaItemId, job, caller));
+    }
+
+    /**
+     * Starts {@code job} for the media item, visible to {@code caller} and not being deleted (else 404), in one
+     * transaction with its task messages.
+     */
+    Mono<JobRow> enqueue(UUID mediaItemId, NewJob newJob, Caller caller) {
+        Mono<JobStatusSnapshot> change = RequestCorrelation.current().flatMap(correlationId ->
+                store.findLiveMediaItem(mediaItemId)
+                        .filter(media -> caller.canSee(media.owner()))
+                        .switchIfEmpty(Mono.error(() -> ApiException.notFound("no media item " + mediaItemId)))
+                        .flatMap(media -> {
+                            JobSubmission submission = submission(media, newJob, correlationId.orElse(null));
+                            return store.insertJob(submission)
+                                    .then(store.findJob(submission.jobId()))
+                                    .flatMap(job -> outbox.add(JobActions.tasks(media, job))
+                                            .thenReturn(new JobStatusSnapshot(job, 0, clock.instant())));
+                        }));
         return snapshots.commit(change)
                 .doOnNext(job -> log.info("Media item {} enqueued again by {} as job {} (operations {}, priority {})",
                         mediaItemId, caller.owner(), job.id(), job.operations(), job.priority()));
     }
 
     /** @param correlationId the enqueue request's: the new job's tasks go out with it, like an upload's */
-    private JobSubmission submission(MediaItemRow media, List<Operation> operations, int maxAttempts,
-                                     String correlationId) {
-        int priority = PriorityRule.priority(media.mediaType(), media.fileSize(), properties.maxUploadBytes());
+    private JobSubmission submission(MediaItemRow media, NewJob job, String correlationId) {
+        int priority = job.priority() != null ? job.priority()
+                : PriorityRule.priority(media.mediaType(), media.fileSize(), properties.maxUploadBytes());
         return new JobSubmission(UUID.randomUUID(), media.id(), media.owner(), media.originalFilename(),
-                media.mediaType(), media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(), operations,
-                priority, maxAttempts, null, null, 1, clock.instant(), correlationId);
+                media.mediaType(), media.fileSize(), media.sha256(), media.inputPath(), media.outputDir(),
+                job.operations(), priority, job.maxAttempts(), job.projectId(), job.batchId(), 1, clock.instant(),
+                correlationId);
     }
 }

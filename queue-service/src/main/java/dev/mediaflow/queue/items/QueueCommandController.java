@@ -14,17 +14,22 @@ import reactor.core.publisher.Mono;
 import java.net.URI;
 import java.util.UUID;
 
-/** docs/api.md: enqueue again, and cancel / retry by project. */
+/** docs/api.md: enqueue again (one item, or whole batches), redo some operations, and cancel / retry by project. */
 @RestController
 @RequestMapping("/api/queue")
 public class QueueCommandController {
 
     private final JobEnqueuer enqueuer;
     private final BulkJobActions bulk;
+    private final JobRedoer redoer;
+    private final BatchEnqueuer batches;
 
-    public QueueCommandController(JobEnqueuer enqueuer, BulkJobActions bulk) {
+    public QueueCommandController(JobEnqueuer enqueuer, BulkJobActions bulk, JobRedoer redoer,
+                                  BatchEnqueuer batches) {
         this.enqueuer = enqueuer;
         this.bulk = bulk;
+        this.redoer = redoer;
+        this.batches = batches;
     }
 
     @PostMapping("/enqueue/{mediaItemId}")
@@ -37,6 +42,24 @@ public class QueueCommandController {
                 .map(job -> ResponseEntity.accepted()
                         .location(URI.create("/api/queue/items/" + job.id()))
                         .body(new EnqueueResponse(true, job.id(), job.mediaItemId())));
+    }
+
+    @PostMapping("/redo")
+    public Mono<ResponseEntity<RedoResponse>> redo(@RequestBody Mono<RedoRequest> body,
+                                                   @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return body.switchIfEmpty(Mono.error(() -> ApiException.badRequest("a JSON body is required")))
+                .flatMap(request -> redoer.redo(request, caller))
+                .map(job -> ResponseEntity.accepted()
+                        .location(URI.create("/api/queue/items/" + job.id()))
+                        .body(new RedoResponse(true, job.id())));
+    }
+
+    @PostMapping("/enqueue")
+    public Mono<ResponseEntity<BatchEnqueueResponse>> enqueueBatches(@RequestBody Mono<BatchEnqueueRequest> body,
+                                                                     @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return body.switchIfEmpty(Mono.error(() -> ApiException.badRequest("a JSON body is required")))
+                .flatMap(request -> batches.enqueue(request, caller))
+                .map(response -> ResponseEntity.accepted().body(response));
     }
 
     @PostMapping("/cancel")

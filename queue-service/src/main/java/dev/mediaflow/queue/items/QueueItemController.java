@@ -1,6 +1,7 @@
 package dev.mediaflow.queue.items;
 
 import dev.mediaflow.messages.QueueItem;
+import dev.mediaflow.messages.SeedJobStatus;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,6 +30,12 @@ public class QueueItemController {
     @GetMapping("/items/{queueId}")
     public Mono<QueueItem> item(@PathVariable String queueId, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         return Mono.fromSupplier(() -> ItemQueryParser.queueId(queueId)).flatMap(id -> reader.item(id, caller));
+    }
+
+    /** The same item in the shape of the seed's job status ({@link SeedJobStatus}). */
+    @GetMapping("/status/{queueId}")
+    public Mono<SeedJobStatus> status(@PathVariable String queueId, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return item(queueId, caller).map(SeedJobStatus::of);
     }
 
     @GetMapping("/items")

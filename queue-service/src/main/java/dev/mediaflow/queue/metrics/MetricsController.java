@@ -28,13 +28,7 @@ public class MetricsController {
         return Mono.fromSupplier(() -> new MetricsFilter(caller.ownerFilter(),
                         projectId == null || projectId.isBlank() ? null : projectId,
                         TimeRange.parse(timeRange).since(clock.instant())))
-                .flatMap(filter -> store.summary(filter).zipWith(store.hourly(filter).collectList()))
-                .map(t -> {
-                    MetricsStore.Summary s = t.getT1();
-                    long finished = s.completed() + s.failed();
-                    double successRate = finished == 0 ? 0.0 : (double) s.completed() / finished;
-                    return new MetricsResponse(true, new MetricsResponse.Stats(successRate, s.avgMs(), s.minMs(),
-                            s.maxMs(), t.getT2()));
-                });
+                .flatMap(store::stats)
+                .map(stats -> new MetricsResponse(true, stats));
     }
 }

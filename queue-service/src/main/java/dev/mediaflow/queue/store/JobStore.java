@@ -54,8 +54,9 @@ public class JobStore {
     public Mono<Long> insertMediaItem(JobSubmission s) {
         return db.sql("""
                         INSERT INTO media_items (id, owner, original_filename, media_type, file_size, sha256,
-                                                 input_path, output_dir, created_at)
-                        VALUES (:id, :owner, :filename, :mediaType, :fileSize, :sha256, :inputPath, :outputDir, :createdAt)
+                                                 input_path, output_dir, created_at, duplicate_of)
+                        VALUES (:id, :owner, :filename, :mediaType, :fileSize, :sha256, :inputPath, :outputDir,
+                                :createdAt, :duplicateOf)
                         ON CONFLICT (id) DO NOTHING""")
                 .bindValues(params(
                         "id", s.mediaItemId(),
@@ -66,19 +67,24 @@ public class JobStore {
                         "sha256", nullable(s.sha256(), String.class),
                         "inputPath", s.inputPath(),
                         "outputDir", s.outputDir(),
-                        "createdAt", s.createdAt()))
+                        "createdAt", s.createdAt(),
+                        "duplicateOf", nullable(s.duplicateOf(), UUID.class)))
                 .fetch().rowsUpdated();
     }
 
+    /** A new job is queued; a duplicate ({@link JobSubmission#isDuplicate()}) is completed when it is submitted. */
     public Mono<Long> insertJob(JobSubmission s) {
         return db.sql("""
                         INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
-                                          operations, project_id, batch_id, queued_at, correlation_id, updated_at)
-                        VALUES (:id, :mediaItemId, :owner, 'queued', :run, :priority, 0, :maxAttempts,
-                                :operations, :projectId, :batchId, :queuedAt, :correlationId, now())
+                                          operations, project_id, batch_id, queued_at, completed_at, correlation_id,
+                                          updated_at)
+                        VALUES (:id, :mediaItemId, :owner, :status, :run, :priority, 0, :maxAttempts,
+                                :operations, :projectId, :batchId, :queuedAt, :completedAt, :correlationId, now())
                         ON CONFLICT (id) DO NOTHING""")
                 .bindValues(params(
                         "id", s.jobId(),
+                        "status", (s.isDuplicate() ? JobStatus.COMPLETED : JobStatus.QUEUED).json(),
+                        "completedAt", nullable(s.isDuplicate() ? s.createdAt() : null, Instant.class),
                         "mediaItemId", s.mediaItemId(),
                         "owner", s.owner(),
                         "run", s.run(),
@@ -209,6 +215,23 @@ public class JobStore {
                 .one();
     }
 
+    /** The media item unless its deletion has started: no new work may start for one being deleted. */
+    public Mono<MediaItemRow> findLiveMediaItem(UUID mediaItemId) {
+        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = :id"
+                        + " AND m.deleting_since IS NULL")
+                .bind("id", mediaItemId)
+                .map(JobStore::media)
+                .one();
+    }
+
+    /** Whether the job belonged to a deleted media item: its late events change nothing. */
+    public Mono<Boolean> isDeleted(UUID jobId) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM deleted_jobs WHERE job_id = :id) AS deleted")
+                .bind("id", jobId)
+                .map(row -> Boolean.TRUE.equals(row.get("deleted", Boolean.class)))
+                .one();
+    }
+
     public Flux<JobWithMedia> listItems(ItemQuery query) {
         String sql = "SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
                 + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id"
@@ -295,6 +318,25 @@ public class JobStore {
         }
         sql.append(" ORDER BY queued_at, id");
         return db.sql(sql.toString()).bindValues(params).mapValue(UUID.class).all();
+    }
+
+    /**
+     * The latest job (by queue time) of every media item with a job in those batches of the project, for one
+     * owner (null: all), leaving out media items being deleted; oldest media item first.
+     */
+    public Flux<JobRow> latestJobsOfBatches(String owner, String projectId, Collection<String> batchIds) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT DISTINCT ON (j.media_item_id) " + JOB_COLUMNS
+                + ", m.created_at AS m_created_at FROM jobs j JOIN media_items m ON m.id = j.media_item_id"
+                + " WHERE j.project_id = :projectId AND j.batch_id IN (:batchIds) AND m.deleting_since IS NULL");
+        Map<String, Object> params = new HashMap<>();
+        params.put("projectId", projectId);
+        params.put("batchIds", List.copyOf(batchIds));
+        if (owner != null) {
+            sql.append(" AND j.owner = :owner");
+            params.put("owner", owner);
+        }
+        sql.append(" ORDER BY j.media_item_id, j.queued_at DESC, j.id DESC) latest ORDER BY m_created_at, media_item_id");
+        return db.sql(sql.toString()).bindValues(params).map(JobStore::job).all();
     }
 
     // ---- versions: the order of a job's changes, for its Redis snapshot ------------------------

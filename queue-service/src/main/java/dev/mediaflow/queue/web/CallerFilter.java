@@ -9,7 +9,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Every {@code /api/**} call comes through the gateway, which names the owner and role and signs them;
+ * Every {@code /api/**} and {@code /internal/**} call comes through the gateway, which names the owner and role and signs them;
  * {@link dev.mediaflow.http.server.InternalTrustFilter} has checked the signature before this filter runs,
  * so the caller is read from the verified identity, never from the raw headers.
  */
@@ -18,7 +18,8 @@ public class CallerFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (!path.startsWith("/api/") && !path.startsWith("/internal/")) {
             return chain.filter(exchange);
         }
         InternalIdentity identity = exchange.getAttribute(InternalIdentity.ATTRIBUTE);

@@ -88,13 +88,59 @@ class MetricsApiTest extends ApiTest {
             Map<String, Object> response = Json.MAPPER.readValue(body, Map.class);
             assertThat(response).containsEntry("success", true);
             assertThat((Map<String, Object>) response.get("stats"))
-                    .containsOnlyKeys("successRate", "avgDuration", "minDuration", "maxDuration", "hourlyBreakdown")
+                    .containsOnlyKeys("successRate", "avgDuration", "minDuration", "maxDuration", "hourlyBreakdown",
+                            "operationBreakdown")
+                    .containsEntry("operationBreakdown", List.of())
                     .containsEntry("successRate", 0.0)
                     .containsEntry("avgDuration", null)
                     .containsEntry("minDuration", null)
                     .containsEntry("maxDuration", null)
                     .containsEntry("hourlyBreakdown", List.of());
         }
+    }
+
+    @Test
+    void perOperationEachJobCountsForEveryOperationItAskedForByTheTaskThatMadeIt() {
+        String owner = unique("owner");
+        String project = unique("project");
+        int at = secondsAgo(Duration.ofMinutes(30));
+        Events done = new Events(owner, List.of(Operation.THUMBNAIL, Operation.DEPTH), 1).project(project, "b1");
+        Events depthDied = new Events(owner, List.of(Operation.BLUR, Operation.DEPTH), 1).project(project, "b1");
+        Events otherProject = new Events(owner, List.of(Operation.THUMBNAIL), 1).project(unique("project"), "b1");
+        apply(done.submitted(), done.started(WorkerKind.IMAGE, 1, at - 5), done.imageSucceeded(1, 1, at),
+                done.started(WorkerKind.VISION, 1, at - 9), done.visionSucceeded(1, 1, at + 1));
+        apply(depthDied.submitted(), depthDied.started(WorkerKind.IMAGE, 1, at - 5),
+                depthDied.imageSucceeded(1, 1, at), depthDied.started(WorkerKind.VISION, 1, at - 9),
+                depthDied.failed(WorkerKind.VISION, 1, "model crashed", at + 2).withOutcome(900L, null),
+                depthDied.dead(WorkerKind.VISION, 1, "model crashed", at + 2));
+        apply(otherProject.submitted(), otherProject.imageSucceeded(1, 1, at));
+
+        as(owner, "user").get().uri("/api/queue/metrics?projectId=" + project).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.stats.successRate").isEqualTo(0.5)
+                .jsonPath("$.stats.operationBreakdown.length()").isEqualTo(3)
+                .jsonPath("$.stats.operationBreakdown[0].operation").isEqualTo("thumbnail")
+                .jsonPath("$.stats.operationBreakdown[0].completed").isEqualTo(1)
+                .jsonPath("$.stats.operationBreakdown[0].failed").isEqualTo(0)
+                .jsonPath("$.stats.operationBreakdown[0].successRate").isEqualTo(1.0)
+                .jsonPath("$.stats.operationBreakdown[0].avgDuration").isEqualTo(1500)
+                .jsonPath("$.stats.operationBreakdown[1].operation").isEqualTo("blur")
+                // the image task of the failed job succeeded: its blur is a completed operation
+                .jsonPath("$.stats.operationBreakdown[1].completed").isEqualTo(1)
+                .jsonPath("$.stats.operationBreakdown[1].failed").isEqualTo(0)
+                .jsonPath("$.stats.operationBreakdown[2].operation").isEqualTo("depth")
+                .jsonPath("$.stats.operationBreakdown[2].completed").isEqualTo(1)
+                .jsonPath("$.stats.operationBreakdown[2].failed").isEqualTo(1)
+                .jsonPath("$.stats.operationBreakdown[2].successRate").isEqualTo(0.5)
+                // a dead task has no duration (workers send none with task.dead): only the success counts
+                .jsonPath("$.stats.operationBreakdown[2].minDuration").isEqualTo(4200)
+                .jsonPath("$.stats.operationBreakdown[2].avgDuration").isEqualTo(4200);
+        as(owner, "user").get().uri("/api/queue/metrics").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.stats.operationBreakdown[0].operation").isEqualTo("thumbnail")
+                .jsonPath("$.stats.operationBreakdown[0].completed").isEqualTo(2);
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class Events {
     private String projectId = "project-1";
     private String batchId = "batch-1";
     private String correlationId;
+    private String sha256 = "ab".repeat(32);
+    private Instant createdAt = T0;
 
     public Events(String owner, List<Operation> operations, int maxAttempts) {
         this(UUID.randomUUID(), UUID.randomUUID(), owner, operations, maxAttempts);
@@ -67,11 +69,23 @@ public final class Events {
         return this;
     }
 
+    /** The upload's content hash (the default is the same for every job). */
+    public Events sha256(String hex) {
+        sha256 = hex;
+        return this;
+    }
+
+    /** Uploaded this many seconds after {@link #T0} (default: at it). */
+    public Events createdAfter(int seconds) {
+        createdAt = T0.plusSeconds(seconds);
+        return this;
+    }
+
     public JobSubmission submission() {
         return new JobSubmission(jobId, mediaItemId, owner, "holiday.jpg", MediaType.PHOTO, 1_234_567L,
-                "ab".repeat(32), StorageLayout.uploadPath(owner, mediaItemId, "jpg"),
+                sha256, StorageLayout.uploadPath(owner, mediaItemId, "jpg"),
                 StorageLayout.outputDir(owner, mediaItemId), operations, priority, maxAttempts, projectId, batchId,
-                1, T0, correlationId);
+                1, createdAt, correlationId);
     }
 
     public JobEvent submitted() {

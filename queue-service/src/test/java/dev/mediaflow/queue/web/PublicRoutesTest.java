@@ -11,6 +11,7 @@ import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,7 +43,7 @@ class PublicRoutesTest extends ApiTest {
         assertThat(served).isNotEmpty();
         assertThat(served).containsExactlyInAnyOrderElementsOf(
                 QueueServiceRoutes.SERVED.stream().map(ApiRoute::shape).toList());
-        assertThat(served).as("an announced route that is served belongs in SERVED")
-                .doesNotContainAnyElementsOf(QueueServiceRoutes.ANNOUNCED.stream().map(ApiRoute::shape).toList());
+        List<String> announced = QueueServiceRoutes.ANNOUNCED.stream().map(ApiRoute::shape).toList();
+        assertThat(served).as("an announced route that is served belongs in SERVED").noneMatch(announced::contains);
     }
 }
