@@ -123,7 +123,15 @@ ensure_test_tools() {
   if ! command -v heif-enc >/dev/null 2>&1 || ! command -v heif-convert >/dev/null 2>&1; then
     install_packages libheif-examples || return 1
   fi
-  ensure_promtool && ensure_docker_compose
+  ensure_promtool && ensure_docker_compose && ensure_chromium
+}
+
+# Debian's Chromium and its chromedriver for the dashboard's browser test (DashboardIT); Selenium is given
+# both paths, so it never downloads a browser or a driver of its own.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && return 0
+  install_packages --no-install-recommends chromium chromium-driver || return 1
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1
 }
 
 # Debian's docker-compose 1.29 only for `docker-compose config` (ComposeFileTest), which needs no engine:

@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code X-API-Key} on every {@code /api/**} call; stateless (no session, no CSRF: clients are scripts
- * and services, never a browser form).
+ * and services, and the dashboard sends the key as a header from script, never a cookie or a form).
+ * Only {@link #PUBLIC_PATHS} answer without a key; every other path, whether a route exists or not, is 401.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -38,6 +39,15 @@ public class SecurityConfig {
     public static final String[] ADMIN_POST_ROUTES = {"/api/queue/worker/stop", "/api/queue/worker/start",
             "/api/v1/vision/files/cleanup", "/api/queue/dead/replay"};
     public static final String[] ADMIN_GET_ROUTES = {"/api/queue/dead"};
+
+    /**
+     * What answers without a key: health and actuator, the API description and Swagger UI (docs/api.md),
+     * and the dashboard's page and static assets, which hold no data (every datum comes from
+     * {@code /api/**} with the key the user types in).
+     */
+    public static final String[] PUBLIC_PATHS = {"/health", "/health/**", "/actuator/**",
+            "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+            "/", "/index.html", "/assets/**"};
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
@@ -96,13 +106,14 @@ public class SecurityConfig {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(auth -> auth
-                        .pathMatchers("/health", "/health/**", "/actuator/**").permitAll()
+                        .pathMatchers(HttpMethod.GET, PUBLIC_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.HEAD, PUBLIC_PATHS).permitAll()
                         .pathMatchers(HttpMethod.POST, ADMIN_POST_ROUTES).hasRole(CallerRole.ADMIN.name())
                         .pathMatchers(HttpMethod.GET, ADMIN_GET_ROUTES).hasRole(CallerRole.ADMIN.name())
                         // the parking lot shows every owner's jobs, whatever the method
                         .pathMatchers("/api/queue/dead", "/api/queue/dead/**").hasRole(CallerRole.ADMIN.name())
                         .pathMatchers("/api/**").authenticated()
-                        .anyExchange().permitAll())
+                        .anyExchange().authenticated())
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
