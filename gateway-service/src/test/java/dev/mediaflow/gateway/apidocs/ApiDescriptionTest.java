@@ -41,8 +41,7 @@ class ApiDescriptionTest extends GatewayIntegrationTest {
 
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     /** Routes of the contract (docs/api.md) that the gateway itself will serve, being built (issue 15). */
-    static final List<ApiRoute> ANNOUNCED_HERE = Stream.of(
-            new String[0]).map(ApiRoute::parse).toList();
+    static final List<ApiRoute> ANNOUNCED_HERE = List.of();
     /** Served by Spring Boot Actuator and springdoc, outside the gateway's own route table; none needs a key. */
     static final List<ApiRoute> OPERATIONS = Stream.of(
             "GET /actuator/health",
@@ -71,8 +70,11 @@ class ApiDescriptionTest extends GatewayIntegrationTest {
         Set<String> announced = new TreeSet<>();
         Stream.concat(ANNOUNCED_HERE.stream(), QueueServiceRoutes.ANNOUNCED.stream()).map(ApiRoute::shape)
                 .forEach(announced::add);
-        assertThat(served).as("an announced route that is served belongs with the served ones")
-                .doesNotContainAnyElementsOf(ANNOUNCED_HERE.stream().map(ApiRoute::shape).toList());
+        List<String> announcedHere = ANNOUNCED_HERE.stream().map(ApiRoute::shape).toList();
+        if (!announcedHere.isEmpty()) {
+            assertThat(served).as("an announced route that is served belongs with the served ones")
+                    .doesNotContainAnyElementsOf(announcedHere);
+        }
 
         Set<String> expected = new TreeSet<>(served);
         expected.addAll(announced);

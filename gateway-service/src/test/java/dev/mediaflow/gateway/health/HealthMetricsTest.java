@@ -56,7 +56,11 @@ class HealthMetricsTest extends GatewayIntegrationTest {
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
                 .expectBody().jsonPath("$.uploads.byOutcome").exists().jsonPath("$.responses.byStatus").exists();
+        // only GET and HEAD of the public paths go without a key; with one, a write is still refused
         client.post().uri("/health/metrics").exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error").isEqualTo("unauthorized");
+        client.post().uri("/health/metrics").header("X-API-Key", ALICE).exchange()
                 .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
                 .expectBody().jsonPath("$.error").isEqualTo("method_not_allowed").jsonPath("$.message").isNotEmpty();
         client.get().uri("/health/metrics/uploads").exchange()
