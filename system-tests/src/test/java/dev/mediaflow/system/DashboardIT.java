@@ -258,7 +258,7 @@ class DashboardIT {
                 WebElement shown = browser.visible("#banner");
                 return shown != null && shown.getText().contains("Down now:") ? shown : null;
             });
-            assertThat(banner.getText()).contains("A service behind the gateway").contains("queue-service");
+            assertThat(banner.getText()).contains("A service behind the gateway").contains("queue_service_unavailable");
             assertThat(browser.visible("#view-queue")).as("the key itself was accepted").isNotNull();
         } finally {
             lone.close();
