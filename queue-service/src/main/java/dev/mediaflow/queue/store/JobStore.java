@@ -218,20 +218,11 @@ public class JobStore {
                 .one();
     }
 
-    /** The media item unless its deletion has started: no new work may start for one being deleted. */
-    public Mono<MediaItemRow> findLiveMediaItem(UUID mediaItemId) {
-        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = :id"
-                        + " AND m.deleting_since IS NULL")
-                .bind("id", mediaItemId)
-                .map(JobStore::media)
-                .one();
-    }
-
     /**
      * The media item with its row share-locked until the transaction ends, for a change that will need its
      * original (enqueue, retry, replay): an expiry waits for that change to commit and then sees its job, and a
-     * change after an expiry sees the item expired. Empty once its deletion has started, like
-     * {@link #findLiveMediaItem}.
+     * change after an expiry sees the item expired. Empty once its deletion has started: no new work may start
+     * for an item being deleted.
      */
     public Mono<MediaItemRow> findMediaItemForShare(UUID mediaItemId) {
         return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = :id"
