@@ -52,7 +52,8 @@ public final class HeifDecoder {
     }
 
     /** @param kind how messages name the format: "HEIC" or "AVIF" */
-    public static Mat decode(Path file, String kind, DecodeLimits limits) {
+    public static Mat decode(Path file, String kind, DecodeMemory.Scope scope) {
+        DecodeLimits limits = scope.limits();
         String what = kind + " " + file.getFileName();
         DecodeDeadline deadline = new DecodeDeadline(what, limits.timeout());
         AVFormatContext context = avformat_alloc_context();
@@ -63,7 +64,7 @@ public final class HeifDecoder {
                 throw failure(what, deadline, "FFmpeg cannot open it (" + errorText(opened) + ")");
             }
             try {
-                return new Decode(context, kind, what, limits, deadline).run();
+                return new Decode(context, kind, what, scope, deadline).run();
             } finally {
                 avformat_close_input(context);
             }
@@ -77,6 +78,7 @@ public final class HeifDecoder {
         private final String kind;
         private final String what;
         private final DecodeLimits limits;
+        private final DecodeMemory.Scope scope;
         private final DecodeDeadline deadline;
         private final Map<Integer, Tile> tilesByStream = new HashMap<>();
         private final List<Tile> tiles = new ArrayList<>();
@@ -88,18 +90,19 @@ public final class HeifDecoder {
         /** an AVIF sequence (avis) counts its frames against the budget, like other animations; one is decoded */
         private long frames = 1;
 
-        Decode(AVFormatContext context, String kind, String what, DecodeLimits limits, DecodeDeadline deadline) {
+        Decode(AVFormatContext context, String kind, String what, DecodeMemory.Scope scope, DecodeDeadline deadline) {
             this.context = context;
             this.kind = kind;
             this.what = what;
-            this.limits = limits;
+            this.limits = scope.limits();
+            this.scope = scope;
             this.deadline = deadline;
         }
 
         Mat run() {
             try {
                 chooseImage();
-                limits.checkBudget(what, new PixelFootprint(canvasWidth, canvasHeight, 3, 1, frames));
+                scope.reserve(what, new PixelFootprint(canvasWidth, canvasHeight, 3, 1, frames));
                 for (Tile tile : tiles) {
                     tile.open();
                 }

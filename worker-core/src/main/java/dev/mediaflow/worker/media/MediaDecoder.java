@@ -10,21 +10,33 @@ import java.nio.file.Path;
  * The one picture every worker starts from: a photo with its orientation applied, or a video's frame at 10% of
  * its duration, as 8-bit BGR no larger than the caller needs. Both workers use it, so the depth map and the
  * variants of a video come from the same frame. Every decode is bounded by {@link DecodeLimits} (bytes and
- * time): past them the input is refused with a {@link MediaTooLargeException} that fails the task cleanly.
+ * time): past them the input is refused with a {@link MediaTooLargeException} that fails the task cleanly. The
+ * decodes running through one decoder share one budget ({@link DecodeMemory}): a worker keeps one decoder for all
+ * its consumers, so more consumers do not mean more decode memory.
  * The caller closes the returned Mat.
  */
 public final class MediaDecoder {
 
-    private final DecodeLimits limits;
+    private final DecodeMemory memory;
     private final PhotoDecoder photos;
 
     public MediaDecoder() {
         this(DecodeLimits.DEFAULT);
     }
 
+    /**
+     * @param limits the limits of one decode; all decodes through this decoder also share {@code limits.maxBytes()}
+     *               between them ({@link DecodeMemory}), so one decoder per worker process bounds the process's
+     *               decode memory whatever the number of consumers calling it
+     */
     public MediaDecoder(DecodeLimits limits) {
-        this.limits = limits;
-        this.photos = new PhotoDecoder(limits);
+        this.memory = new DecodeMemory(limits);
+        this.photos = new PhotoDecoder(memory);
+    }
+
+    /** The memory the decodes through this decoder share. */
+    public DecodeMemory memory() {
+        return memory;
     }
 
     /**
@@ -43,9 +55,17 @@ public final class MediaDecoder {
      */
     public Mat decode(Path input, MediaType type, int neededLongestSide, Runnable frameGrabbed) throws IOException {
         int needed = neededLongestSide > 0 ? neededLongestSide : Integer.MAX_VALUE;
+        // the reservation lasts until the large intermediate pictures are freed and only the fitted result is left
+        try (DecodeMemory.Scope scope = memory.open()) {
+            return decode(input, type, needed, frameGrabbed, scope);
+        }
+    }
+
+    private Mat decode(Path input, MediaType type, int needed, Runnable frameGrabbed, DecodeMemory.Scope scope)
+            throws IOException {
         return switch (type) {
             case VIDEO -> {
-                Mat frame = VideoFrames.frameAt10Percent(input, limits);
+                Mat frame = VideoFrames.frameAt10Percent(input, scope);
                 try {
                     frameGrabbed.run();
                 } catch (RuntimeException | Error e) {
@@ -58,7 +78,7 @@ public final class MediaDecoder {
                 }
                 yield fitted;
             }
-            case PHOTO -> photos.decode(input, needed);
+            case PHOTO -> photos.decode(input, needed, scope);
         };
     }
 }

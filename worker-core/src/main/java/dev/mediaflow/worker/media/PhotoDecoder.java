@@ -29,24 +29,32 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.*;
  */
 public final class PhotoDecoder {
 
-    private final DecodeLimits limits;
+    private final DecodeMemory memory;
 
     public PhotoDecoder() {
-        this(DecodeLimits.DEFAULT);
+        this(new DecodeMemory(DecodeLimits.DEFAULT));
     }
 
-    public PhotoDecoder(DecodeLimits limits) {
-        this.limits = limits;
+    /** @param memory the decode memory this decoder shares with the other decoders of its process */
+    public PhotoDecoder(DecodeMemory memory) {
+        this.memory = memory;
     }
 
     /** @param neededLongestSide the result's longest side is at most this (Integer.MAX_VALUE: full size) */
     public Mat decode(Path input, int neededLongestSide) throws IOException {
+        try (DecodeMemory.Scope scope = memory.open()) {
+            return decode(input, neededLongestSide, scope);
+        }
+    }
+
+    /** As {@link #decode(Path, int)}, its decode counted in the caller's {@code scope}. */
+    Mat decode(Path input, int neededLongestSide, DecodeMemory.Scope scope) throws IOException {
         String name = String.valueOf(input.getFileName());
         byte[] bytes = Files.readAllBytes(input);
         ImageHeader header = ImageHeader.parse(bytes);
         if (header.format() == ImageFormat.HEIF || header.format() == ImageFormat.AVIF) {
             String kind = header.format() == ImageFormat.HEIF ? "HEIC" : "AVIF";
-            return fit(HeifDecoder.decode(input, kind, limits), neededLongestSide);
+            return fit(HeifDecoder.decode(input, kind, scope), neededLongestSide);
         }
         if (header.format() == ImageFormat.UNKNOWN) {
             throw new UnreadableMediaException("cannot decode image " + name
@@ -55,14 +63,14 @@ public final class PhotoDecoder {
         int flags = readFlags(header, neededLongestSide);
         PixelFootprint footprint = PhotoFootprints.of(bytes, header, reductionOf(flags));
         if (footprint != null) {
-            limits.checkBudget(header.format() + " " + name, footprint);
+            scope.reserve(header.format() + " " + name, footprint);
         }
         bytes = null; // the encoded file need not stay reachable while the pixels are decoded
         // imread streams from the file: no native copy of the encoded bytes next to the pixels
         Mat raw = imread(input.toAbsolutePath().toString(), flags);
         if (raw.empty()) {
             raw.close();
-            return fit(fallback(input, header), neededLongestSide);
+            return fit(fallback(input, header, scope), neededLongestSide);
         }
         Mat bgr = Pixels.toBgr8Within(raw, neededLongestSide);
         if (bgr != raw) {
@@ -120,9 +128,9 @@ public final class PhotoDecoder {
         }
     }
 
-    private Mat fallback(Path input, ImageHeader header) {
+    private static Mat fallback(Path input, ImageHeader header, DecodeMemory.Scope scope) {
         try {
-            return VideoFrames.firstFrame(input, limits);
+            return VideoFrames.firstFrame(input, scope);
         } catch (UnreadableMediaException e) {
             throw new UnreadableMediaException("cannot decode image " + input.getFileName() + ": corrupt or truncated "
                     + header.format() + " data", e);

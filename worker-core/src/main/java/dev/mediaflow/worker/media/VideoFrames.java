@@ -33,12 +33,19 @@ public final class VideoFrames {
      * @throws UnreadableMediaException when FFmpeg cannot open the file or finds no video frame
      */
     public static Mat frameAt10Percent(Path video, DecodeLimits limits) {
-        return grab(video, true, "video", limits);
+        try (DecodeMemory.Scope scope = new DecodeMemory(limits).open()) {
+            return frameAt10Percent(video, scope);
+        }
+    }
+
+    /** The frame at 10%, its decode counted in {@code scope}. */
+    public static Mat frameAt10Percent(Path video, DecodeMemory.Scope scope) {
+        return grab(video, true, "video", scope);
     }
 
     /** The first frame of anything FFmpeg can read (also still images); used when OpenCV cannot decode a photo. */
-    public static Mat firstFrame(Path file, DecodeLimits limits) {
-        return grab(file, false, "image", limits);
+    public static Mat firstFrame(Path file, DecodeMemory.Scope scope) {
+        return grab(file, false, "image", scope);
     }
 
     public static long tenPercentTimestamp(long durationMicros, double frameRate) {
@@ -50,7 +57,8 @@ public final class VideoFrames {
         return at < frameMicros ? 0 : at;
     }
 
-    private static Mat grab(Path file, boolean tenPercent, String what, DecodeLimits limits) {
+    private static Mat grab(Path file, boolean tenPercent, String what, DecodeMemory.Scope scope) {
+        DecodeLimits limits = scope.limits();
         String name = String.valueOf(file.getFileName());
         DecodeDeadline deadline = new DecodeDeadline(what + " " + name, limits.timeout());
         FfmpegInterrupt interrupt = null;
@@ -63,7 +71,7 @@ public final class VideoFrames {
             grabber.start();
             interrupt = FfmpegInterrupt.install(grabber.getFormatContext(), deadline);
             // the frame as decoded (YUV) and as converted to BGR, before any frame is decoded
-            limits.checkBudget(what + " " + name, new PixelFootprint(grabber.getImageWidth(),
+            scope.reserve(what + " " + name, new PixelFootprint(grabber.getImageWidth(),
                     grabber.getImageHeight(), 3, 1, 2));
             Frame frame = null;
             long at = tenPercent ? tenPercentTimestamp(grabber.getLengthInTime(), grabber.getVideoFrameRate()) : 0;
