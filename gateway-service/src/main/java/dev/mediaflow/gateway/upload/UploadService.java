@@ -156,7 +156,7 @@ public class UploadService {
         if (duplicateOf != null) {
             return new UploadResponse(true, "upload accepted; the same file was processed before, its results are "
                     + "reused", mediaItemId, jobId, filename, file.size(), format.mediaType(), priority, file.sha256(),
-                    options.operations(), DispatchStatus.COMPLETED, duplicateOf);
+                    options.operations(), status, duplicateOf);
         }
         String message = status == DispatchStatus.QUEUED ? "upload accepted and queued for processing"
                 : "upload accepted; it will be queued as soon as the message broker is reachable";
