@@ -66,6 +66,19 @@ public final class DurableFiles {
      * @return the number of bytes written
      */
     public static long writeStaged(Path target, byte[] bytes) throws IOException {
+        return writeWithoutSync(target, bytes);
+    }
+
+    /**
+     * Writes {@code bytes} as {@code target} atomically (temporary name, then rename), replacing an existing file,
+     * without syncing anything: a reader never sees half a file, a process crash loses nothing (the page cache
+     * survives it), and only a power cut may lose the file or leave it empty. For records that are either synced
+     * later when they must outlive a power cut ({@link #sync}) or whose loss is tolerated; each fsync spared is a
+     * journal commit the caller does not wait for.
+     *
+     * @return the number of bytes written
+     */
+    public static long writeWithoutSync(Path target, byte[] bytes) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = parent.resolve(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
@@ -134,6 +147,17 @@ public final class DurableFiles {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    /**
+     * Makes a file written by {@link #writeWithoutSync} durable after the fact: fsync of the file, then of its
+     * directory (which holds the rename).
+     */
+    public static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        syncDirectory(file.toAbsolutePath().getParent());
     }
 
     /** Makes renames in {@code dir} durable. */
