@@ -30,6 +30,9 @@ public final class DurableFiles {
     /** What a temporary file's name ends with, for sweepers. */
     public static final String TEMP_SUFFIX = ".tmp";
 
+    /** {@link #moveIntoPlace}'s directory syncs, shared by concurrent moves into the same directory. */
+    private static final DirectorySyncs GROUPED_SYNCS = new DirectorySyncs(DurableFiles::syncDirectory);
+
     private DurableFiles() {
     }
 
@@ -112,7 +115,9 @@ public final class DurableFiles {
 
     /**
      * Moves a complete file (written elsewhere on the same file system) to {@code target}: fsync, atomic
-     * rename, fsync of the target's directory.
+     * rename, fsync of the target's directory. Moves into the same directory at the same time share that last
+     * fsync ({@link DirectorySyncs}: each still returns only after a sync that began after its rename), so the
+     * directories should be few (one per owner, not one per item).
      *
      * @param replace whether an existing {@code target} is replaced; without it an existing target fails
      *                the move ({@link java.nio.file.FileAlreadyExistsException})
@@ -131,7 +136,7 @@ public final class DurableFiles {
         } else {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         }
-        syncDirectory(parent);
+        GROUPED_SYNCS.sync(parent);
     }
 
     /**
