@@ -30,6 +30,9 @@ public final class DurableFiles {
     /** What a temporary file's name ends with, for sweepers. */
     public static final String TEMP_SUFFIX = ".tmp";
 
+    /** {@link #moveIntoPlace}'s directory syncs, shared by concurrent moves into the same directory. */
+    private static final DirectorySyncs GROUPED_SYNCS = new DirectorySyncs(DurableFiles::syncDirectory);
+
     private DurableFiles() {
     }
 
@@ -66,6 +69,19 @@ public final class DurableFiles {
      * @return the number of bytes written
      */
     public static long writeStaged(Path target, byte[] bytes) throws IOException {
+        return writeWithoutSync(target, bytes);
+    }
+
+    /**
+     * Writes {@code bytes} as {@code target} atomically (temporary name, then rename), replacing an existing file,
+     * without syncing anything: a reader never sees half a file, a process crash loses nothing (the page cache
+     * survives it), and only a power cut may lose the file or leave it empty. For records that are either synced
+     * later when they must outlive a power cut ({@link #sync}) or whose loss is tolerated; each fsync spared is a
+     * journal commit the caller does not wait for.
+     *
+     * @return the number of bytes written
+     */
+    public static long writeWithoutSync(Path target, byte[] bytes) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = parent.resolve(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
@@ -99,7 +115,9 @@ public final class DurableFiles {
 
     /**
      * Moves a complete file (written elsewhere on the same file system) to {@code target}: fsync, atomic
-     * rename, fsync of the target's directory.
+     * rename, fsync of the target's directory. Moves into the same directory at the same time share that last
+     * fsync ({@link DirectorySyncs}: each still returns only after a sync that began after its rename), so the
+     * directories should be few (one per owner, not one per item).
      *
      * @param replace whether an existing {@code target} is replaced; without it an existing target fails
      *                the move ({@link java.nio.file.FileAlreadyExistsException})
@@ -118,7 +136,7 @@ public final class DurableFiles {
         } else {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         }
-        syncDirectory(parent);
+        GROUPED_SYNCS.sync(parent);
     }
 
     /**
@@ -134,6 +152,17 @@ public final class DurableFiles {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    /**
+     * Makes a file written by {@link #writeWithoutSync} durable after the fact: fsync of the file, then of its
+     * directory (which holds the rename).
+     */
+    public static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        syncDirectory(file.toAbsolutePath().getParent());
     }
 
     /** Makes renames in {@code dir} durable. */

@@ -63,6 +63,17 @@ class DurableFilesTest {
     }
 
     @Test
+    void writeWithoutSyncReplacesAtomicallyAndSyncLaterNeedsTheFile() throws IOException {
+        Path target = dir.resolve("spool/job.json");
+        assertThat(DurableFiles.writeWithoutSync(target, "one".getBytes())).isEqualTo(3);
+        assertThat(DurableFiles.writeWithoutSync(target, "three".getBytes())).isEqualTo(5);
+        DurableFiles.sync(target);
+        assertThat(target).hasContent("three");
+        assertThat(names(target.getParent())).containsExactly("job.json");
+        assertThatThrownBy(() -> DurableFiles.sync(dir.resolve("spool/gone.json"))).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
     void aFailedStagedWriteThrowsAndLeavesNoTemporaryFile() throws IOException {
         Path target = dir.resolve("taken");
         Files.createDirectories(target.resolve("not-empty"));

@@ -55,22 +55,36 @@ public class JobDispatcher {
 
     /**
      * Spools a new job, stores its upload, and publishes the job (blocking). The spool record comes
-     * before the stored upload, so a crash in between can never leave a stored upload that no job
-     * knows: the drainer sets aside a record whose upload is missing (it was never acknowledged).
+     * before the stored upload, so a crash of the gateway in between can never leave a stored upload that
+     * no job knows: the drainer sets aside a record whose upload is missing (it was never acknowledged).
+     * The record is written without a sync and synced only when the broker did not confirm the job
+     * (pending): a confirmed job is durable in the broker, whose confirm comes after its own fsync, so before
+     * the 202 the durable things are always the upload (synced by {@code input}) and either the broker's copy
+     * or the synced record. Only a power cut between the store and the confirm, i.e. before any answer, may
+     * lose the record and leave that never-acknowledged upload without a job.
      * Throws {@link IOException} only when the job could not be spooled, i.e. it must not be
      * acknowledged to the client; an exception of {@code input} removes the record again.
      */
     public DispatchStatus dispatch(JobSubmission submission, InputStore input) throws IOException {
         inFlight.add(submission.jobId());
         try {
-            spool.write(submission);
+            spool.stage(submission);
             try {
                 input.store();
             } catch (RuntimeException e) {
                 spool.delete(submission.jobId());
                 throw e;
             }
-            return publishSpooled(submission, true) ? DispatchStatus.QUEUED : DispatchStatus.PENDING;
+            if (publishSpooled(submission, true)) {
+                return DispatchStatus.QUEUED;
+            }
+            try {
+                spool.makeDurable(submission.jobId());
+            } catch (IOException e) {
+                spool.delete(submission.jobId());
+                throw e;
+            }
+            return DispatchStatus.PENDING;
         } finally {
             inFlight.remove(submission.jobId());
         }

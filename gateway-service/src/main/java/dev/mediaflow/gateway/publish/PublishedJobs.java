@@ -53,7 +53,7 @@ public class PublishedJobs {
 
     void remember(JobSubmission submission, boolean cancelled) {
         try {
-            DurableFiles.write(fileOf(submission.jobId()), Json.write(new Published(submission, cancelled)));
+            DurableFiles.writeWithoutSync(fileOf(submission.jobId()), Json.write(new Published(submission, cancelled)));
         } catch (IOException | RuntimeException e) {
             log.warn("Cannot remember published job {} (a lagging queue-service may answer 404 for it): {}",
                     submission.jobId(), e.toString());
