@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * sync of its own; while one fsync runs, every caller that arrives meanwhile waits and the next fsync covers all of
  * them. Concurrent uploads into one owner's folder are the case: each waited for its own journal commit.
  *
- * <p>One group per directory, kept for the life of the process: for directories whose number is bounded (one per
- * owner), not for one folder per item.
+ * <p>One group per directory while it is in use: a group with no caller left is dropped, so a process that moves
+ * files into ever new directories does not keep one group per directory it ever saw. A caller that still holds a
+ * dropped group stays correct (it syncs for itself); at worst two groups of one directory each run their fsync.
  */
 final class DirectorySyncs {
 
@@ -32,7 +33,19 @@ final class DirectorySyncs {
 
     /** Returns once an fsync of {@code dir} that started after this call has completed. */
     void sync(Path dir) throws IOException {
-        groups.computeIfAbsent(dir, d -> new Group()).sync(dir);
+        Group group = groups.computeIfAbsent(dir, d -> new Group());
+        try {
+            group.sync(dir);
+        } finally {
+            if (group.idle()) {
+                groups.remove(dir, group);
+            }
+        }
+    }
+
+    /** How many directories have a group now (for tests: idle groups are dropped). */
+    int groups() {
+        return groups.size();
     }
 
     private final class Group {
@@ -41,8 +54,27 @@ final class DirectorySyncs {
         /** Every ticket up to this one is covered by a completed fsync. */
         private long covered;
         private boolean running;
+        /** Callers inside {@link #sync} now. */
+        private int callers;
+
+        synchronized boolean idle() {
+            return callers == 0;
+        }
 
         void sync(Path dir) throws IOException {
+            synchronized (this) {
+                callers++;
+            }
+            try {
+                syncCovering(dir);
+            } finally {
+                synchronized (this) {
+                    callers--;
+                }
+            }
+        }
+
+        private void syncCovering(Path dir) throws IOException {
             long ticket;
             long covers;
             synchronized (this) {

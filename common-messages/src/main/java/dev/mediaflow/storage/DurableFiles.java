@@ -116,8 +116,7 @@ public final class DurableFiles {
     /**
      * Moves a complete file (written elsewhere on the same file system) to {@code target}: fsync, atomic
      * rename, fsync of the target's directory. Moves into the same directory at the same time share that last
-     * fsync ({@link DirectorySyncs}: each still returns only after a sync that began after its rename), so the
-     * directories should be few (one per owner, not one per item).
+     * fsync ({@link DirectorySyncs}: each still returns only after a sync that began after its rename).
      *
      * @param replace whether an existing {@code target} is replaced; without it an existing target fails
      *                the move ({@link java.nio.file.FileAlreadyExistsException})

@@ -71,6 +71,35 @@ class DirectorySyncsTest {
         assertThat(attempts).hasValue(3);
     }
 
+    @Test
+    void aDirectoryNoCallerSyncsAnyMoreKeepsNoGroup() throws Exception {
+        List<Path> synced = new CopyOnWriteArrayList<>();
+        DirectorySyncs directory = new DirectorySyncs(synced::add);
+        for (int i = 0; i < 100; i++) {
+            directory.sync(Path.of("/item-" + i));
+        }
+        assertThat(synced).hasSize(100);
+        assertThat(directory.groups()).as("one folder per item must not leave one group per folder behind").isZero();
+
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                Path dir = Path.of("/owner-" + (i % 3));
+                done.add(callers.submit(() -> {
+                    directory.sync(dir);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(directory.groups()).isZero();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
