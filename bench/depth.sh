@@ -2,9 +2,10 @@
 # depth: no stack needed. A JPEG of about 1, 4 and 12 MP (and the 12 MP one once more with the depth map at full
 #   size, MEDIAFLOW_DEPTH_MAX_OUTPUT_SIDE=4000) goes through the vision worker's depth pipeline on the CPU, batch 1,
 #   stage by stage (vision-worker's test class DepthOverheadBenchmark): decode, preprocess, forward, postprocess
-#   (output to a float Mat, 16-bit normalisation), resize to the depth map's size, 16-bit PNG encode; medians of
-#   BENCH_DEPTH_ITERATIONS (default 5) after one untimed pass. Overhead = (everything but the forward) / forward;
-#   the goal is 10 % at most. The model: a random-weight model of Depth Anything V2 Small's size and shape (ViT-S,
+#   (output to a float Mat, 16-bit normalisation), resize to the depth map's size, 16-bit PNG encode, and in the
+#   same pass the PNG encode as it was before issue 14 (OpenCV level 3, adaptive filter) on the same map; medians
+#   of BENCH_DEPTH_ITERATIONS (default 5) after one untimed pass. Overhead = (everything but the forward) /
+#   forward, with today's encode and with the previous one; the goal is 10 % at most. The model: a random-weight model of Depth Anything V2 Small's size and shape (ViT-S,
 #   made once by vision-worker/src/test/python/make_bench_model.py into the git-ignored
 #   vision-worker/target/bench-models/; needs torch in BENCH_PYTHON, default /usr/bin/python3), or the shipped
 #   test model (row-depth.pt, a forward pass of a few ms) where torch is missing: the table says which.
@@ -42,7 +43,7 @@ bench_depth() {
   echo
   echo "Medians in ms. Load average (1/5/15 min) before: $la; after: $(load)."
   echo
-  echo "| source JPEG | depth map | model input | decode | preprocess | forward | postprocess | resize | PNG encode | all but forward | overhead | PNG KiB |"
-  echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| source JPEG | depth map | model input | decode | preprocess | forward | postprocess | resize | PNG encode | PNG encode before | all but forward | overhead | overhead with the encode before | PNG KiB | PNG KiB before |"
+  echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   echo "$rows"
 }

@@ -24,8 +24,10 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
  * For each source size, a JPEG file goes through what {@code DepthTaskHandler} does, stage by stage, batch 1:
  * decode (the worker's {@link MediaDecoder}, no larger than the max output side), preprocess, forward, then
  * the postprocessing split into its parts: the output copied into a float Mat plus the 16-bit normalisation
- * ("postprocess"), the bilinear resize to the depth map's size ("resize"), and the 16-bit PNG encode. Each is
- * the median of the timed iterations (one untimed first). Overhead = (sum of the other stages) / forward.
+ * ("postprocess"), the bilinear resize to the depth map's size ("resize"), and the 16-bit PNG encode; in the
+ * same pass, the PNG encode as it was before issue 14 ({@link PreviousDepthPng}, not part of the pipeline), so
+ * that both are measured side by side. Each is the median of the timed iterations (one untimed first).
+ * Overhead = (sum of the other stages) / forward, with the current encode and with the previous one.
  *
  * <p>Arguments: {@code model inputSize fixed iterations WxH[:maxOutputSide]...}. Prints one markdown row per
  * size on standard output (the table header is bench/depth.sh's).
@@ -59,7 +61,10 @@ public final class DepthOverheadBenchmark {
     }
 
     /** Stages, in order, as columns. */
-    private static final String[] STAGES = {"decode", "preprocess", "forward", "postprocess", "resize", "png"};
+    private static final String[] STAGES = {"decode", "preprocess", "forward", "postprocess", "resize", "png", "png before"};
+    private static final int FORWARD = 2;
+    private static final int PNG = 5;
+    private static final int PNG_BEFORE = 6;
 
     private static void run(DepthModel model, DepthPreprocessor preprocessor, MediaDecoder decoder, Path jpeg,
                             int width, int height, int maxSide, int iterations) throws Exception {
@@ -67,6 +72,7 @@ public final class DepthOverheadBenchmark {
         String mapSize = "";
         String inputSize = "";
         long pngBytes = 0;
+        long pngBeforeBytes = 0;
         for (int i = 0; i <= iterations; i++) {
             long[] t = new long[STAGES.length];
             long t0 = System.nanoTime();
@@ -94,7 +100,10 @@ public final class DepthOverheadBenchmark {
                         long t6 = System.nanoTime();
                         t[3] += t6 - t5;
                         png = DepthPostprocessor.encodePng(depth16);
-                        t[5] = System.nanoTime() - t6;
+                        long t7 = System.nanoTime();
+                        t[PNG] = t7 - t6;
+                        pngBeforeBytes = PreviousDepthPng.encode(depth16).length;
+                        t[PNG_BEFORE] = System.nanoTime() - t7;
                     }
                 }
             }
@@ -109,7 +118,7 @@ public final class DepthOverheadBenchmark {
         double rest = 0;
         for (int s = 0; s < STAGES.length; s++) {
             ms[s] = median(samples, s);
-            if (s != 2) {
+            if (s != FORWARD && s != PNG_BEFORE) {
                 rest += ms[s];
             }
         }
@@ -118,8 +127,9 @@ public final class DepthOverheadBenchmark {
         for (double m : ms) {
             row.append(String.format(Locale.ROOT, " %.1f |", m));
         }
-        row.append(String.format(Locale.ROOT, " %.1f | **%.1f %%** | %d |", rest, 100 * rest / ms[2],
-                pngBytes / 1024));
+        double restBefore = rest - ms[PNG] + ms[PNG_BEFORE];
+        row.append(String.format(Locale.ROOT, " %.1f | **%.1f %%** | %.1f %% | %d | %d |", rest,
+                100 * rest / ms[FORWARD], 100 * restBefore / ms[FORWARD], pngBytes / 1024, pngBeforeBytes / 1024));
         System.out.println(row);
     }
 
