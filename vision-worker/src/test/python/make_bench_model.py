@@ -76,10 +76,14 @@ class DepthVitS(nn.Module):
 def main() -> None:
     out = sys.argv[1] if len(sys.argv) > 1 else "vits-518.pt"
     torch.manual_seed(0)
-    model = torch.jit.script(DepthVitS().eval())
+    # traced, not scripted: a script of F.interpolate made by a newer torch names ops (e.g. lanczos) that the
+    # bundled libtorch does not know; the trace holds only the ops this model runs
+    with torch.no_grad():
+        model = torch.jit.trace(DepthVitS().eval(), torch.zeros(1, 3, SIZE, SIZE))
     params = sum(p.numel() for p in model.parameters())
     with torch.no_grad():
         assert model(torch.zeros(1, 3, SIZE, SIZE)).shape == (1, SIZE, SIZE)
+        assert model(torch.zeros(4, 3, SIZE, SIZE)).shape == (4, SIZE, SIZE)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.jit.save(model, out)
     print(f"wrote {out} ({params / 1e6:.1f} M parameters)")

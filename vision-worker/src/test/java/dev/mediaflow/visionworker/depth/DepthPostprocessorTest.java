@@ -3,7 +3,13 @@ package dev.mediaflow.visionworker.depth;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,5 +80,40 @@ class DepthPostprocessorTest {
     void refusesNonFiniteOutput() {
         assertThatThrownBy(() -> DepthPostprocessor.toDepthMap(new float[] {0, Float.NaN, 1, 2}, 0, 2, 2, 2, 2))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("non-finite");
+    }
+
+    /**
+     * The faster encode (level 1, RLE, SUB filter) changes the file, never the picture: a model-like map (a smooth
+     * field with texture, 518x518 scaled to 2048x1536) decodes to exactly the pixels of the encode before it, and
+     * an independent decoder (the JDK's ImageIO) reads it as 16-bit grayscale with the same values.
+     */
+    @Test
+    void fastPngHoldsTheSamePixelsAsTheEncodeBefore() throws IOException {
+        int side = 518;
+        float[] output = new float[side * side];
+        Random noise = new Random(7);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                output[y * side + x] = (float) (y + 40 * Math.sin(x / 37.0) * Math.cos(y / 23.0)
+                        + (x > 300 && y < 200 ? 0 : noise.nextGaussian()));
+            }
+        }
+        try (Mat floats = DepthPostprocessor.floatMat(output, 0, side, side);
+             Mat resized = DepthPostprocessor.resizeBilinear(floats, 2048, 1536);
+             Mat depth16 = DepthPostprocessor.normalise16(resized)) {
+            int[] expected = TestPictures.values16(depth16);
+            byte[] fast = DepthPostprocessor.encodePng(depth16);
+            byte[] before = PreviousDepthPng.encode(depth16);
+
+            try (Mat now = TestPictures.decode16(fast); Mat then = TestPictures.decode16(before)) {
+                assertThat(TestPictures.values16(now)).isEqualTo(TestPictures.values16(then)).isEqualTo(expected);
+            }
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(fast));
+            assertThat(image.getType()).isEqualTo(BufferedImage.TYPE_USHORT_GRAY);
+            Raster raster = image.getRaster();
+            assertThat(raster.getWidth()).isEqualTo(2048);
+            assertThat(raster.getHeight()).isEqualTo(1536);
+            assertThat(raster.getPixels(0, 0, 2048, 1536, (int[]) null)).isEqualTo(expected);
+        }
     }
 }

@@ -1,0 +1,153 @@
+package dev.mediaflow.visionworker.depth;
+
+import dev.mediaflow.messages.MediaType;
+import dev.mediaflow.worker.media.DecodeLimits;
+import dev.mediaflow.worker.media.MediaDecoder;
+import dev.mediaflow.worker.torch.DjlRuntime;
+import ai.djl.Device;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
+/**
+ * Not a test: the depth pipeline's overhead over the forward pass (issue 14, section 5), run by bench/depth.sh.
+ * For each source size, a JPEG file goes through what {@code DepthTaskHandler} does, stage by stage, batch 1:
+ * decode (the worker's {@link MediaDecoder}, no larger than the max output side), preprocess, forward, then
+ * the postprocessing split into its parts: the output copied into a float Mat plus the 16-bit normalisation
+ * ("postprocess"), the bilinear resize to the depth map's size ("resize"), and the 16-bit PNG encode; in the
+ * same pass, the PNG encode as it was before issue 14 ({@link PreviousDepthPng}, not part of the pipeline), so
+ * that both are measured side by side. Each is the median of the timed iterations (one untimed first).
+ * Overhead = (sum of the other stages) / forward, with the current encode and with the previous one.
+ *
+ * <p>Arguments: {@code model inputSize fixed iterations WxH[:maxOutputSide]...}. Prints one markdown row per
+ * size on standard output (the table header is bench/depth.sh's).
+ */
+public final class DepthOverheadBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        Path modelFile = Path.of(args[0]);
+        DepthPreprocessor preprocessor = new DepthPreprocessor(Integer.parseInt(args[1]), Boolean.parseBoolean(args[2]));
+        int iterations = Integer.parseInt(args[3]);
+        DjlRuntime.start();
+        Path dir = Files.createTempDirectory("depth-bench");
+        MediaDecoder decoder = new MediaDecoder(DecodeLimits.DEFAULT);
+        try (DepthModel model = DepthModel.load(modelFile, Device.cpu())) {
+            for (int i = 4; i < args.length; i++) {
+                String[] spec = args[i].split(":");
+                String[] wh = spec[0].split("x");
+                int width = Integer.parseInt(wh[0]);
+                int height = Integer.parseInt(wh[1]);
+                int maxSide = spec.length > 1 ? Integer.parseInt(spec[1]) : DepthSettings.of("").maxOutputSide();
+                Path jpeg = dir.resolve(width + "x" + height + ".jpg");
+                Files.write(jpeg, jpeg(width, height));
+                run(model, preprocessor, decoder, jpeg, width, height, maxSide, iterations);
+                Files.delete(jpeg);
+            }
+        } finally {
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Stages, in order, as columns. */
+    private static final String[] STAGES = {"decode", "preprocess", "forward", "postprocess", "resize", "png", "png before"};
+    private static final int FORWARD = 2;
+    private static final int PNG = 5;
+    private static final int PNG_BEFORE = 6;
+
+    private static void run(DepthModel model, DepthPreprocessor preprocessor, MediaDecoder decoder, Path jpeg,
+                            int width, int height, int maxSide, int iterations) throws Exception {
+        List<long[]> samples = new ArrayList<>();
+        String mapSize = "";
+        String inputSize = "";
+        long pngBytes = 0;
+        long pngBeforeBytes = 0;
+        for (int i = 0; i <= iterations; i++) {
+            long[] t = new long[STAGES.length];
+            long t0 = System.nanoTime();
+            PreparedImage prepared;
+            try (Mat picture = decoder.decode(jpeg, MediaType.PHOTO, maxSide)) {
+                long t1 = System.nanoTime();
+                t[0] = t1 - t0;
+                prepared = preprocessor.prepare(picture);
+                t[1] = System.nanoTime() - t1;
+            }
+            long t2 = System.nanoTime();
+            DepthModel.Output output = model.forward(prepared.chw(), 1, prepared.width(), prepared.height());
+            long t3 = System.nanoTime();
+            t[2] = t3 - t2;
+            byte[] png;
+            try (Mat floats = DepthPostprocessor.floatMat(output.values(), output.offset(0), output.width(),
+                    output.height())) {
+                long t4 = System.nanoTime();
+                try (Mat resized = DepthPostprocessor.resizeBilinear(floats, prepared.sourceWidth(),
+                        prepared.sourceHeight())) {
+                    long t5 = System.nanoTime();
+                    t[4] = t5 - t4;
+                    t[3] = t4 - t3;
+                    try (Mat depth16 = DepthPostprocessor.normalise16(resized)) {
+                        long t6 = System.nanoTime();
+                        t[3] += t6 - t5;
+                        png = DepthPostprocessor.encodePng(depth16);
+                        long t7 = System.nanoTime();
+                        t[PNG] = t7 - t6;
+                        pngBeforeBytes = PreviousDepthPng.encode(depth16).length;
+                        t[PNG_BEFORE] = System.nanoTime() - t7;
+                    }
+                }
+            }
+            mapSize = prepared.sourceWidth() + "x" + prepared.sourceHeight();
+            inputSize = prepared.width() + "x" + prepared.height();
+            pngBytes = png.length;
+            if (i > 0) {
+                samples.add(t);
+            }
+        }
+        double[] ms = new double[STAGES.length];
+        double rest = 0;
+        for (int s = 0; s < STAGES.length; s++) {
+            ms[s] = median(samples, s);
+            if (s != FORWARD && s != PNG_BEFORE) {
+                rest += ms[s];
+            }
+        }
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s (%.1f MP) | %s | %s |",
+                width + "x" + height, width * (double) height / 1e6, mapSize, inputSize));
+        for (double m : ms) {
+            row.append(String.format(Locale.ROOT, " %.1f |", m));
+        }
+        double restBefore = rest - ms[PNG] + ms[PNG_BEFORE];
+        row.append(String.format(Locale.ROOT, " %.1f | **%.1f %%** | %.1f %% | %d | %d |", rest,
+                100 * rest / ms[FORWARD], 100 * restBefore / ms[FORWARD], pngBytes / 1024, pngBeforeBytes / 1024));
+        System.out.println(row);
+    }
+
+    private static double median(List<long[]> samples, int stage) {
+        double[] ms = samples.stream().mapToDouble(s -> s[stage] / 1e6).sorted().toArray();
+        return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+    }
+
+    private static byte[] jpeg(int width, int height) {
+        try (Mat picture = TestPictures.jpegLike(width, height, 42); BytePointer out = new BytePointer();
+             IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, 90)) {
+            imencode(".jpg", picture, out, params);
+            byte[] bytes = new byte[(int) out.limit()];
+            out.get(bytes);
+            return bytes;
+        }
+    }
+
+    private DepthOverheadBenchmark() {
+    }
+}
