@@ -1,0 +1,120 @@
+# bench/queue.sh: sourced by bench/run. Queue overhead (issue 14, section 3).
+# queue: jobs per second from upload to `completed` for no-op jobs, next to RabbitMQ PerfTest on the same broker.
+#   (b) mediaflow: the stack with MEDIAFLOW_BENCH_NOOP=true (and the per-key rate and in-flight limits raised for
+#       the run), BENCH_QUEUE_JOBS (default 600) jobs with operations=noop, each an 8x8 PNG of its own with
+#       force=true, over BENCH_QUEUE_CONNECTIONS (default 8) connections (bench/QueueClient.java), after 100 jobs of
+#       warm-up; jobs/s from the first upload to the poll that sees the last job final. The image worker completes
+#       a noop task without reading the file, so what is measured is the gateway, the broker, queue-service,
+#       PostgreSQL and Redis.
+#   (a) PerfTest (com.rabbitmq:perf-test, fetched from Maven Central into data/bench/perftest): persistent
+#       messages of 1 kB with publisher confirms (one outstanding per producer, as mediaflow's publishers wait for
+#       each confirm), 4 producers and 2 consumers (manual acks, prefetch 1: the image worker's default consumers
+#       on 2 cores), on the same broker in a vhost of its own, for BENCH_QUEUE_PERFTEST_SECONDS (default 20).
+#   Prints both rates, the ratio of jobs/s to PerfTest's messages/s, and per job: messages published and delivered
+#   in the stack's vhost (management API), PostgreSQL transactions, rows written and table scans (pg_stat_database,
+#   pg_stat_user_tables of database mediaflow: without pg_stat_statements, which needs a restart, a scan is the
+#   nearest count of read statements), and Redis calls (INFO commandstats; the server is shared, so the same
+#   counters over an idle window of the same length after the run are printed as well).
+
+# --- queue ------------------------------------------------------------------------------------------
+QUEUE_PERFTEST_VERSION=2.22.1
+QUEUE_PERFTEST_VHOST=mediaflow-bench-perftest
+MGMT=http://127.0.0.1:15672/api
+
+perftest_fetch() {
+  local dir="$OUT/perftest"
+  [ -f "$dir/lib/perf-test-$QUEUE_PERFTEST_VERSION.jar" ] && return 0
+  say "fetching PerfTest $QUEUE_PERFTEST_VERSION from Maven Central"
+  mkdir -p "$dir"
+  cat >"$dir/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>perftest-fetch</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies><dependency><groupId>com.rabbitmq</groupId><artifactId>perf-test</artifactId>
+    <version>$QUEUE_PERFTEST_VERSION</version></dependency></dependencies>
+</project>
+POM
+  ./mvnw -B -q -f "$dir/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/lib" >&2
+}
+
+# queue_counters: one line of key=value: the stack's vhost at the broker, the database, Redis
+queue_counters() {
+  local vhost pg redis
+  vhost=$(curl -sf -u guest:guest "$MGMT/vhosts/%2F" | python3 -c '
+import json,sys; s=json.load(sys.stdin).get("message_stats",{})
+print("published=%d delivered=%d" % (s.get("publish",0), s.get("deliver_get",0)))')
+  pg=$(PGPASSWORD="${POSTGRES_PASSWORD:-mediaflow}" psql -h 127.0.0.1 -U "${POSTGRES_USER:-mediaflow}" -d mediaflow -Atq -F' ' -c "
+    SELECT 'xacts=' || (xact_commit + xact_rollback), 'rows_written=' || (SELECT COALESCE(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables),
+           'scans=' || (SELECT COALESCE(sum(COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0)), 0) FROM pg_stat_user_tables)
+    FROM pg_stat_database WHERE datname = 'mediaflow'")
+  redis=$(redis-cli INFO commandstats | python3 -c '
+import sys,re; print("redis_calls=%d" % sum(int(m.group(1)) for m in re.finditer(r"calls=(\d+)", sys.stdin.read())))')
+  echo "$vhost $pg $redis"
+}
+
+# queue_delta BEFORE AFTER KEY JOBS: (after - before) / jobs, two decimals
+queue_delta() {
+  echo "scale=2; ($(field "$2" "$3") - $(field "$1" "$3")) / $4" | bc -l
+}
+
+perftest_side() {
+  local seconds=${BENCH_QUEUE_PERFTEST_SECONDS:-20} log="$OUT/perftest/last.log"
+  curl -sf -u guest:guest -X PUT "$MGMT/vhosts/$QUEUE_PERFTEST_VHOST" >/dev/null
+  curl -sf -u guest:guest -X PUT -H 'content-type: application/json' \
+    -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/$QUEUE_PERFTEST_VHOST/guest" >/dev/null
+  java -cp "$OUT/perftest/lib/*" com.rabbitmq.perf.PerfTest \
+    --uri "amqp://guest:guest@127.0.0.1:5672/$QUEUE_PERFTEST_VHOST" \
+    --producers 4 --consumers 2 --size 1000 --flag persistent --confirm 1 --qos 1 \
+    --queue bench-perftest --time "$seconds" >"$log" 2>&1 || { say "PerfTest failed: $(tail -5 "$log")"; exit 1; }
+  curl -sf -u guest:guest -X DELETE "$MGMT/vhosts/$QUEUE_PERFTEST_VHOST" >/dev/null || true
+  # the summary: "sending rate avg: N msg/s" and "receiving rate avg: N msg/s"
+  echo "sent_per_s=$(sed -n 's/.*sending rate avg: \([0-9.]*\) msg\/s.*/\1/p' "$log" | tail -1)" \
+       "received_per_s=$(sed -n 's/.*receiving rate avg: \([0-9.]*\) msg\/s.*/\1/p' "$log" | tail -1)"
+}
+
+bench_queue() {
+  need_tools bc:bc python3:python3 curl:curl psql:postgresql-client redis-cli:redis-tools
+  local jobs=${BENCH_QUEUE_JOBS:-600} conns=${BENCH_QUEUE_CONNECTIONS:-8} r p la la2 idle0 idle1 c0 c1 seconds
+  perftest_fetch
+  export MEDIAFLOW_BENCH_NOOP=true MEDIAFLOW_RATE_LIMIT=100000 MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000
+  stack_up
+  say "queue: 100 no-op jobs of warm-up"
+  java bench/QueueClient.java "$BASE" "$KEY" 100 "$conns" >/dev/null
+  sleep 2
+  say "queue: $jobs no-op jobs over $conns connections"
+  la=$(load)
+  c0=$(queue_counters)
+  r=$(java bench/QueueClient.java "$BASE" "$KEY" "$jobs" "$conns")
+  sleep 1  # the last events' Redis writes follow their commit
+  c1=$(queue_counters)
+  seconds=$(field "$r" seconds)
+  idle0=$(queue_counters)
+  # the idle window: as long as the run, stack idle (its periodic work, and whatever else uses the shared servers)
+  sleep "$(printf '%.0f' "$seconds")"
+  idle1=$(queue_counters)
+  say "queue: PerfTest, ${BENCH_QUEUE_PERFTEST_SECONDS:-20} s"
+  la2=$(load)
+  p=$(perftest_side)
+  local per_s sent recv
+  per_s=$(field "$r" per_s)
+  recv=$(field "$p" received_per_s)
+  sent=$(field "$p" sent_per_s)
+  echo
+  echo "### queue: no-op jobs vs RabbitMQ PerfTest ($CORES cores, $jobs jobs over $conns connections; PerfTest 4 producers, 2 consumers, persistent, confirms; commit $REVISION)"
+  echo
+  echo "| side | rate | load average before |"
+  echo "| --- | ---: | --- |"
+  echo "| mediaflow no-op jobs, upload to completed | $per_s jobs/s ($(field "$r" failed) failed, $(field "$r" seconds) s) | $la |"
+  echo "| PerfTest | $sent msg/s sent, $recv msg/s received | $la2 |"
+  echo
+  echo "Ratio jobs/s / PerfTest msg/s received: $(echo "scale=4; $per_s / $recv" | bc -l)"
+  echo
+  echo "| per job | during the run | idle window of the same length |"
+  echo "| --- | ---: | ---: |"
+  local k
+  for k in published delivered xacts rows_written scans redis_calls; do
+    echo "| $k | $(queue_delta "$c0" "$c1" $k "$jobs") | $(queue_delta "$idle0" "$idle1" $k "$jobs") |"
+  done
+  echo
+  echo "(The run's counters include the client's $(field "$r" polls) stats polls; the idle column is divided by the same $jobs jobs.)"
+  stack_down
+}
