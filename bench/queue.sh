@@ -20,6 +20,21 @@
 QUEUE_PERFTEST_VERSION=2.22.1
 QUEUE_PERFTEST_VHOST=mediaflow-bench-perftest
 MGMT=http://127.0.0.1:15672/api
+PG_LOG=${BENCH_PG_LOG:-/var/log/postgresql/postgresql-15-main.log}
+
+# statement logging on the stack's database only; new sessions take it, so before the stack starts
+pg_statement_log() { # on|off
+  local sql="ALTER DATABASE mediaflow RESET log_min_duration_statement"
+  [ "$1" = on ] && sql="ALTER DATABASE mediaflow SET log_min_duration_statement = 0"
+  su postgres -c "psql -q -c \"$sql\"" >&2
+}
+pg_log_size() { stat -c %s "$PG_LOG" 2>/dev/null || echo 0; }
+# pg_statements FROM TO: statements executed in database mediaflow in that byte range of the log (simple queries
+# such as BEGIN and COMMIT, and the execute step of extended-protocol ones; parse and bind are not counted)
+pg_statements() {
+  tail -c +"$(($1 + 1))" "$PG_LOG" | head -c "$(($2 - $1))" \
+    | grep -E '@mediaflow .*duration: [0-9.]+ ms +(statement|execute [^:]*):' -c || true
+}
 
 perftest_fetch() {
   local dir="$OUT/perftest"
@@ -47,13 +62,18 @@ print("published=%d delivered=%d" % (s.get("publish",0), s.get("deliver_get",0))
            'scans=' || (SELECT COALESCE(sum(COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0)), 0) FROM pg_stat_user_tables)
     FROM pg_stat_database WHERE datname = 'mediaflow'")
   redis=$(redis-cli INFO commandstats | python3 -c '
-import sys,re; print("redis_calls=%d" % sum(int(m.group(1)) for m in re.finditer(r"calls=(\d+)", sys.stdin.read())))')
+import sys,re
+calls={m.group(1): int(m.group(2)) for m in re.finditer(r"cmdstat_([a-z|]+):calls=(\d+)", sys.stdin.read())}
+print("redis_calls=%d redis_scripts=%d" % (sum(calls.values()), calls.get("evalsha",0)+calls.get("eval",0)),
+      " ".join("redis_%s=%d" % (k.replace("|","_"), v) for k, v in sorted(calls.items())))')
   echo "$vhost $pg $redis"
 }
 
 # queue_delta BEFORE AFTER KEY JOBS: (after - before) / jobs, two decimals
 queue_delta() {
-  echo "scale=2; ($(field "$2" "$3") - $(field "$1" "$3")) / $4" | bc -l
+  local a b
+  a=$(field "$1" "$3") b=$(field "$2" "$3")
+  echo "scale=2; (${b:-0} - ${a:-0}) / $4" | bc -l
 }
 
 perftest_side() {
@@ -76,21 +96,30 @@ bench_queue() {
   local jobs=${BENCH_QUEUE_JOBS:-600} conns=${BENCH_QUEUE_CONNECTIONS:-8} r p la la2 idle0 idle1 c0 c1 seconds
   perftest_fetch
   export MEDIAFLOW_BENCH_NOOP=true MEDIAFLOW_RATE_LIMIT=100000 MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000
+  pg_statement_log on
   stack_up
+  curl -sf -X POST -H "X-API-Key: ${BENCH_ADMIN_KEY:-dev-admin-key}" "$BASE/api/queue/worker/start" >/dev/null
   say "queue: 100 no-op jobs of warm-up"
   java bench/QueueClient.java "$BASE" "$KEY" 100 "$conns" >/dev/null
   sleep 2
   say "queue: $jobs no-op jobs over $conns connections"
   la=$(load)
   c0=$(queue_counters)
+  local log0 log1
+  log0=$(pg_log_size)
   r=$(java bench/QueueClient.java "$BASE" "$KEY" "$jobs" "$conns")
   sleep 1  # the last events' Redis writes follow their commit
   c1=$(queue_counters)
+  log1=$(pg_log_size)
   seconds=$(field "$r" seconds)
   idle0=$(queue_counters)
+  local ilog0 ilog1
+  ilog0=$(pg_log_size)
   # the idle window: as long as the run, stack idle (its periodic work, and whatever else uses the shared servers)
   sleep "$(printf '%.0f' "$seconds")"
   idle1=$(queue_counters)
+  ilog1=$(pg_log_size)
+  pg_statement_log off
   say "queue: PerfTest, ${BENCH_QUEUE_PERFTEST_SECONDS:-20} s"
   la2=$(load)
   p=$(perftest_side)
@@ -110,9 +139,19 @@ bench_queue() {
   echo
   echo "| per job | during the run | idle window of the same length |"
   echo "| --- | ---: | ---: |"
+  echo "| pg_statements | $(echo "scale=2; $(pg_statements "$log0" "$log1") / $jobs" | bc -l) | $(echo "scale=2; $(pg_statements "$ilog0" "$ilog1") / $jobs" | bc -l) |"
   local k
-  for k in published delivered xacts rows_written scans redis_calls; do
+  for k in published delivered xacts rows_written scans redis_calls redis_scripts; do
     echo "| $k | $(queue_delta "$c0" "$c1" $k "$jobs") | $(queue_delta "$idle0" "$idle1" $k "$jobs") |"
+  done
+  # the Redis commands that the run used at least once per 10 jobs, by name
+  for k in $(echo "$c1" | tr ' ' '\n' | sed -n 's/^\(redis_[a-z_]*\)=.*/\1/p'); do
+    case $k in redis_calls|redis_scripts) continue ;; esac
+    local d
+    d=$(queue_delta "$c0" "$c1" "$k" "$jobs")
+    if [ "$(echo "$d >= 0.1" | bc -l)" = 1 ]; then
+      echo "| $k | $d | $(queue_delta "$idle0" "$idle1" "$k" "$jobs") |"
+    fi
   done
   echo
   echo "(The run's counters include the client's $(field "$r" polls) stats polls; the idle column is divided by the same $jobs jobs.)"
