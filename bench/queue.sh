@@ -76,6 +76,40 @@ queue_delta() {
   echo "scale=2; (${b:-0} - ${a:-0}) / $4" | bc -l
 }
 
+# queue_redis_pass JOBS CONNS: prints redis_sent=N redis_in_scripts=N per job, from MONITOR during JOBS jobs
+queue_redis_pass() {
+  local jobs=$1 mon="$OUT/queue-monitor.log" pid s pids=""
+  for s in gateway-service queue-service image-worker vision-worker; do pids+=" $(service_pid $s)"; done
+  redis-cli MONITOR >"$mon" &
+  pid=$!
+  sleep 0.5
+  java bench/QueueClient.java "$BASE" "$KEY" "$jobs" "$2" >/dev/null
+  sleep 1
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  ss -tnpH 'dport = :6379' | PIDS="$pids" JOBS="$jobs" MON="$mon" python3 -c '
+import os, re, sys
+pids = set(os.environ["PIDS"].split())
+ports = set()
+for line in sys.stdin:
+    m = re.search(r":(\d+)\s+\S+:6379\s+users:.*pid=(\d+)", line)
+    if m and m.group(2) in pids:
+        ports.add(m.group(1))
+sent = inner = 0
+ours = False
+for line in open(os.environ["MON"], errors="replace"):
+    m = re.match(r"[\d.]+ \[\d+ ([^\]]+)\]", line)
+    if not m:
+        continue
+    if m.group(1) == "lua":
+        inner += ours
+    else:
+        ours = m.group(1).rsplit(":", 1)[-1] in ports
+        sent += ours
+jobs = int(os.environ["JOBS"])
+print("redis_sent=%.2f redis_in_scripts=%.2f" % (sent / jobs, inner / jobs))'
+}
+
 perftest_side() {
   local seconds=${BENCH_QUEUE_PERFTEST_SECONDS:-20} log="$OUT/perftest/last.log"
   curl -sf -u guest:guest -X PUT "$MGMT/vhosts/$QUEUE_PERFTEST_VHOST" >/dev/null
@@ -120,6 +154,9 @@ bench_queue() {
   idle1=$(queue_counters)
   ilog1=$(pg_log_size)
   pg_statement_log off
+  say "queue: ${BENCH_QUEUE_COUNTED:-100} jobs with Redis MONITOR on"
+  local rt
+  rt=$(queue_redis_pass "${BENCH_QUEUE_COUNTED:-100}" "$conns")
   say "queue: PerfTest, ${BENCH_QUEUE_PERFTEST_SECONDS:-20} s"
   la2=$(load)
   p=$(perftest_side)
@@ -139,6 +176,8 @@ bench_queue() {
   echo
   echo "| per job | during the run | idle window of the same length |"
   echo "| --- | ---: | ---: |"
+  echo "| redis round trips: commands the stack's connections sent (MONITOR pass) | $(field "$rt" redis_sent) | |"
+  echo "| redis commands their scripts ran (MONITOR pass) | $(field "$rt" redis_in_scripts) | |"
   echo "| pg_statements | $(echo "scale=2; $(pg_statements "$log0" "$log1") / $jobs" | bc -l) | $(echo "scale=2; $(pg_statements "$ilog0" "$ilog1") / $jobs" | bc -l) |"
   local k
   for k in published delivered xacts rows_written scans redis_calls redis_scripts; do
