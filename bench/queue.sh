@@ -10,11 +10,19 @@
 #       messages of 1 kB with publisher confirms (one outstanding per producer, as mediaflow's publishers wait for
 #       each confirm), 4 producers and 2 consumers (manual acks, prefetch 1: the image worker's default consumers
 #       on 2 cores), on the same broker in a vhost of its own, for BENCH_QUEUE_PERFTEST_SECONDS (default 20).
-#   Prints both rates, the ratio of jobs/s to PerfTest's messages/s, and per job: messages published and delivered
-#   in the stack's vhost (management API), PostgreSQL transactions, rows written and table scans (pg_stat_database,
-#   pg_stat_user_tables of database mediaflow: without pg_stat_statements, which needs a restart, a scan is the
-#   nearest count of read statements), and Redis calls (INFO commandstats; the server is shared, so the same
-#   counters over an idle window of the same length after the run are printed as well).
+#   Prints both rates and their ratio, and per job: messages published and delivered in the stack's vhost
+#   (management API); PostgreSQL statements (the run sets log_min_duration_statement=0 on database mediaflow alone,
+#   as the postgres superuser, before the stack starts, and counts the statements the server's log shows for it:
+#   pg_stat_statements would need a restart of the shared server), transactions, rows written and table scans
+#   (pg_stat_database, pg_stat_user_tables); Redis commands (INFO commandstats, which counts the commands run inside
+#   scripts too, so the scripts called are printed apart, with the commands by name). The broker and Redis are
+#   shared with other work, so each counter is also taken over an idle window as long as the run, after it.
+#   Then BENCH_QUEUE_COUNTED (default 100) more jobs, untimed, while `redis-cli MONITOR` records Redis: the
+#   commands that the stack's own connections sent (their ports from `ss`): its round trips, and the commands their
+#   scripts ran, per job. MONITOR slows Redis down, which is why this pass is not the timed one.
+#   BENCH_QUEUE_BASELINE=DIR: the same measurement, in the same run, with the four service jars in DIR (and its
+#   file REVISION naming their commit), e.g. those of a build before a change; the build's jars are put back.
+#   The workers are resumed first (a pause flag left in Redis by an earlier run would hold every task).
 
 # --- queue ------------------------------------------------------------------------------------------
 QUEUE_PERFTEST_VERSION=2.22.1
@@ -125,13 +133,10 @@ perftest_side() {
        "received_per_s=$(sed -n 's/.*receiving rate avg: \([0-9.]*\) msg\/s.*/\1/p' "$log" | tail -1)"
 }
 
-bench_queue() {
-  need_tools bc:bc python3:python3 curl:curl psql:postgresql-client redis-cli:redis-tools
-  local jobs=${BENCH_QUEUE_JOBS:-600} conns=${BENCH_QUEUE_CONNECTIONS:-8} r p la la2 idle0 idle1 c0 c1 seconds
-  perftest_fetch
-  export MEDIAFLOW_BENCH_NOOP=true MEDIAFLOW_RATE_LIMIT=100000 MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000
-  pg_statement_log on
-  stack_up
+# queue_side: warm-up, the timed run, the idle window, the MONITOR pass, on the running stack; prints one line
+#   of key=value: the client's, then run_<counter>=per job, idle_<counter>=per job, the MONITOR pass's, la=
+queue_side() {
+  local jobs=$1 conns=$2 r c0 c1 i0 i1 log0 log1 ilog0 ilog1 rt la k
   curl -sf -X POST -H "X-API-Key: ${BENCH_ADMIN_KEY:-dev-admin-key}" "$BASE/api/queue/worker/start" >/dev/null
   say "queue: 100 no-op jobs of warm-up"
   java bench/QueueClient.java "$BASE" "$KEY" 100 "$conns" >/dev/null
@@ -139,60 +144,115 @@ bench_queue() {
   say "queue: $jobs no-op jobs over $conns connections"
   la=$(load)
   c0=$(queue_counters)
-  local log0 log1
   log0=$(pg_log_size)
   r=$(java bench/QueueClient.java "$BASE" "$KEY" "$jobs" "$conns")
   sleep 1  # the last events' Redis writes follow their commit
   c1=$(queue_counters)
   log1=$(pg_log_size)
-  seconds=$(field "$r" seconds)
-  idle0=$(queue_counters)
-  local ilog0 ilog1
+  i0=$(queue_counters)
   ilog0=$(pg_log_size)
   # the idle window: as long as the run, stack idle (its periodic work, and whatever else uses the shared servers)
-  sleep "$(printf '%.0f' "$seconds")"
-  idle1=$(queue_counters)
+  sleep "$(printf '%.0f' "$(field "$r" seconds)")"
+  i1=$(queue_counters)
   ilog1=$(pg_log_size)
-  pg_statement_log off
   say "queue: ${BENCH_QUEUE_COUNTED:-100} jobs with Redis MONITOR on"
-  local rt
   rt=$(queue_redis_pass "${BENCH_QUEUE_COUNTED:-100}" "$conns")
+  local out="$r $rt la=${la// /_}"
+  out+=" run_pg_statements=$(echo "scale=2; $(pg_statements "$log0" "$log1") / $jobs" | bc -l)"
+  out+=" idle_pg_statements=$(echo "scale=2; $(pg_statements "$ilog0" "$ilog1") / $jobs" | bc -l)"
+  for k in $(echo "$c1" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=.*/\1/p'); do
+    out+=" run_$k=$(queue_delta "$c0" "$c1" "$k" "$jobs") idle_$k=$(queue_delta "$i0" "$i1" "$k" "$jobs")"
+  done
+  echo "$out"
+}
+
+# queue_jars FROM_DIR TO_DIR: copies the four service jars of FROM_DIR (or of the build, "target") into TO_DIR
+# (or into the build); the build's jars are what scripts/local starts
+queue_jars() {
+  local s from to
+  for s in gateway-service queue-service image-worker vision-worker; do
+    from="$1/$s-$(queue_version).jar" to="$2/$s-$(queue_version).jar"
+    [ "$1" = target ] && from="$ROOT/$s/target/$s-$(queue_version).jar"
+    [ "$2" = target ] && to="$ROOT/$s/target/$s-$(queue_version).jar"
+    cp "$from" "$to"
+  done
+}
+queue_version() { sed -n "s/^VERSION=//p" "$ROOT/scripts/local" | head -1; }
+
+bench_queue() {
+  need_tools bc:bc python3:python3 curl:curl psql:postgresql-client redis-cli:redis-tools ss:iproute2
+  local jobs=${BENCH_QUEUE_JOBS:-600} conns=${BENCH_QUEUE_CONNECTIONS:-8} p la2 base=${BENCH_QUEUE_BASELINE:-}
+  local sides=() labels=()
+  perftest_fetch
+  export MEDIAFLOW_BENCH_NOOP=true MEDIAFLOW_RATE_LIMIT=100000 MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000
+  pg_statement_log on
+  stack_up
+  sides+=("$(queue_side "$jobs" "$conns")")
+  labels+=("$REVISION")
+  if [ -n "$base" ]; then
+    # the same run, the jars of an earlier build (BENCH_QUEUE_BASELINE: a folder with the four service jars and a
+    # file REVISION), so that before and after meet the same machine; the build's jars are put back after
+    say "queue: the baseline jars of $base"
+    stack_down
+    mkdir -p "$OUT/queue-current"
+    queue_jars target "$OUT/queue-current"
+    queue_jars "$base" target
+    local build=$BUILD
+    BUILD=0
+    stack_up
+    sides+=("$(queue_side "$jobs" "$conns")") || true
+    labels+=("$(cat "$base/REVISION")")
+    stack_down
+    queue_jars "$OUT/queue-current" target
+    BUILD=$build
+  fi
+  pg_statement_log off
   say "queue: PerfTest, ${BENCH_QUEUE_PERFTEST_SECONDS:-20} s"
   la2=$(load)
   p=$(perftest_side)
-  local per_s sent recv
-  per_s=$(field "$r" per_s)
+  local recv sent i k line
   recv=$(field "$p" received_per_s)
   sent=$(field "$p" sent_per_s)
   echo
-  echo "### queue: no-op jobs vs RabbitMQ PerfTest ($CORES cores, $jobs jobs over $conns connections; PerfTest 4 producers, 2 consumers, persistent, confirms; commit $REVISION)"
+  echo "### queue: no-op jobs vs RabbitMQ PerfTest ($CORES cores, $jobs jobs over $conns connections; PerfTest 4 producers, 2 consumers, persistent, confirms)"
   echo
-  echo "| side | rate | load average before |"
-  echo "| --- | ---: | --- |"
-  echo "| mediaflow no-op jobs, upload to completed | $per_s jobs/s ($(field "$r" failed) failed, $(field "$r" seconds) s) | $la |"
-  echo "| PerfTest | $sent msg/s sent, $recv msg/s received | $la2 |"
-  echo
-  echo "Ratio jobs/s / PerfTest msg/s received: $(echo "scale=4; $per_s / $recv" | bc -l)"
-  echo
-  echo "| per job | during the run | idle window of the same length |"
-  echo "| --- | ---: | ---: |"
-  echo "| redis round trips: commands the stack's connections sent (MONITOR pass) | $(field "$rt" redis_sent) | |"
-  echo "| redis commands their scripts ran (MONITOR pass) | $(field "$rt" redis_in_scripts) | |"
-  echo "| pg_statements | $(echo "scale=2; $(pg_statements "$log0" "$log1") / $jobs" | bc -l) | $(echo "scale=2; $(pg_statements "$ilog0" "$ilog1") / $jobs" | bc -l) |"
-  local k
-  for k in published delivered xacts rows_written scans redis_calls redis_scripts; do
-    echo "| $k | $(queue_delta "$c0" "$c1" $k "$jobs") | $(queue_delta "$idle0" "$idle1" $k "$jobs") |"
+  echo "| side | rate | ratio to PerfTest msg/s | load average before |"
+  echo "| --- | ---: | ---: | --- |"
+  for i in "${!sides[@]}"; do
+    line=${sides[$i]}
+    echo "| mediaflow ${labels[$i]}: no-op jobs, upload to completed | $(field "$line" per_s) jobs/s ($(field "$line" failed) failed, $(field "$line" seconds) s) | $(echo "scale=4; $(field "$line" per_s) / $recv" | bc -l) | $(field "$line" la | tr _ ' ') |"
   done
-  # the Redis commands that the run used at least once per 10 jobs, by name
-  for k in $(echo "$c1" | tr ' ' '\n' | sed -n 's/^\(redis_[a-z_]*\)=.*/\1/p'); do
+  echo "| PerfTest | $sent msg/s sent, $recv msg/s received | 1 | $la2 |"
+  echo
+  local head="| per job" rule="| ---"
+  for i in "${!sides[@]}"; do head+=" | ${labels[$i]} run | idle"; rule+=" | ---: | ---:"; done
+  echo "$head |"
+  echo "$rule |"
+  row() { # LABEL KEY [IDLE]
+    local out="| $1" l
+    for l in "${sides[@]}"; do
+      out+=" | $(field "$l" "$2") | $( [ -n "${3:-}" ] && field "$l" "$3")"
+    done
+    echo "$out |"
+  }
+  row "messages published (stack's vhost)" run_published idle_published
+  row "messages delivered" run_delivered idle_delivered
+  row "PostgreSQL statements (log)" run_pg_statements idle_pg_statements
+  row "PostgreSQL transactions" run_xacts idle_xacts
+  row "rows written" run_rows_written idle_rows_written
+  row "table scans" run_scans idle_scans
+  row "Redis round trips: commands the stack's connections sent (MONITOR pass)" redis_sent
+  row "Redis commands their scripts ran (MONITOR pass)" redis_in_scripts
+  row "Redis commands, INFO commandstats (scripts' included)" run_redis_calls idle_redis_calls
+  row "Redis scripts called (EVALSHA, EVAL)" run_redis_scripts idle_redis_scripts
+  # by name, those of the first side used at least once per 10 jobs
+  for k in $(echo "${sides[0]}" | tr ' ' '\n' | sed -n 's/^run_\(redis_[a-z_]*\)=.*/\1/p'); do
     case $k in redis_calls|redis_scripts) continue ;; esac
-    local d
-    d=$(queue_delta "$c0" "$c1" "$k" "$jobs")
-    if [ "$(echo "$d >= 0.1" | bc -l)" = 1 ]; then
-      echo "| $k | $d | $(queue_delta "$idle0" "$idle1" "$k" "$jobs") |"
+    if [ "$(echo "$(field "${sides[0]}" "run_$k") >= 0.1" | bc -l)" = 1 ]; then
+      row "&nbsp;&nbsp;${k#redis_}" "run_$k" "idle_$k"
     fi
   done
   echo
-  echo "(The run's counters include the client's $(field "$r" polls) stats polls; the idle column is divided by the same $jobs jobs.)"
+  echo "(Each side's counters include its client's stats polls, one per 100 ms; the idle columns are the stack left alone for as long as its run, divided by the same $jobs jobs.)"
   stack_down
 }
