@@ -140,13 +140,13 @@ queue_side() {
   curl -sf -X POST -H "X-API-Key: ${BENCH_ADMIN_KEY:-dev-admin-key}" "$BASE/api/queue/worker/start" >/dev/null
   say "queue: 100 no-op jobs of warm-up"
   java bench/QueueClient.java "$BASE" "$KEY" 100 "$conns" >/dev/null
-  sleep 2
+  sleep 6  # the management API's message counters are sampled every 5 s
   say "queue: $jobs no-op jobs over $conns connections"
   la=$(load)
   c0=$(queue_counters)
   log0=$(pg_log_size)
   r=$(java bench/QueueClient.java "$BASE" "$KEY" "$jobs" "$conns")
-  sleep 1  # the last events' Redis writes follow their commit
+  sleep 6  # the last events' Redis writes follow their commit; the broker's counters lag up to 5 s
   c1=$(queue_counters)
   log1=$(pg_log_size)
   i0=$(queue_counters)
@@ -189,6 +189,7 @@ bench_queue() {
   stack_up
   sides+=("$(queue_side "$jobs" "$conns")")
   labels+=("$REVISION")
+  echo "${labels[0]} ${sides[0]}" >"$OUT/queue-sides.txt"
   if [ -n "$base" ]; then
     # the same run, the jars of an earlier build (BENCH_QUEUE_BASELINE: a folder with the four service jars and a
     # file REVISION), so that before and after meet the same machine; the build's jars are put back after
@@ -202,6 +203,7 @@ bench_queue() {
     stack_up
     sides+=("$(queue_side "$jobs" "$conns")") || true
     labels+=("$(cat "$base/REVISION")")
+    echo "${labels[1]} ${sides[1]}" >>"$OUT/queue-sides.txt"
     stack_down
     queue_jars "$OUT/queue-current" target
     BUILD=$build
@@ -231,7 +233,7 @@ bench_queue() {
   row() { # LABEL KEY [IDLE]
     local out="| $1" l
     for l in "${sides[@]}"; do
-      out+=" | $(field "$l" "$2") | $( [ -n "${3:-}" ] && field "$l" "$3")"
+      out+=" | $(field "$l" "$2") | $( [ -z "${3:-}" ] || field "$l" "$3")"
     done
     echo "$out |"
   }
