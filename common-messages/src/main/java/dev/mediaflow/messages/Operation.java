@@ -13,7 +13,17 @@ public enum Operation {
     THUMBNAIL("thumbnail", WorkerKind.IMAGE, "thumbnail.webp"),
     BLUR("blur", WorkerKind.IMAGE, "blur.webp"),
     LOW_QUALITY("low-quality", WorkerKind.IMAGE, "low-quality.webp"),
-    DEPTH("depth", WorkerKind.VISION, "depth.png");
+    DEPTH("depth", WorkerKind.VISION, "depth.png"),
+    /**
+     * The queue benchmark's job (issue 14, section 3): an image task that the worker completes without reading
+     * the file, so that a job's cost is the pipeline's alone. Clients may ask for it only where a service turns
+     * its benchmark switch on ({@code MEDIAFLOW_BENCH_NOOP}); everywhere else {@link #fromRequest} refuses it as
+     * unknown. Messages always carry it, so that a job submitted under the switch completes anyway.
+     */
+    NOOP("noop", WorkerKind.IMAGE, "noop");
+
+    /** The four operations of the contract: what a job gets when it names none. */
+    private static final List<Operation> STANDARD = List.of(THUMBNAIL, BLUR, LOW_QUALITY, DEPTH);
 
     private final String json;
     private final WorkerKind worker;
@@ -42,26 +52,56 @@ public enum Operation {
         return fileName.endsWith(".png") ? "image/png" : "image/webp";
     }
 
+    /** The four operations of the contract (thumbnail, blur, low-quality, depth), without the benchmark's. */
+    public static List<Operation> standard() {
+        return STANDARD;
+    }
+
+    /** Any operation a message or a stored row may name, {@link #NOOP} included. */
     public static Operation fromJson(String value) {
         for (Operation op : values()) {
             if (op.json.equals(value)) {
                 return op;
             }
         }
-        throw new IllegalArgumentException("unknown operation '" + value
+        throw unknown(value);
+    }
+
+    /**
+     * An operation a client asked for: {@link #NOOP} only when {@code benchNoop} (the service's benchmark switch),
+     * else refused with the very message of any unknown name, so that nothing tells it exists.
+     */
+    public static Operation fromRequest(String value, boolean benchNoop) {
+        Operation op = fromJson(value);
+        if (op == NOOP && !benchNoop) {
+            throw unknown(value);
+        }
+        return op;
+    }
+
+    private static IllegalArgumentException unknown(String value) {
+        return new IllegalArgumentException("unknown operation '" + value
                 + "' (expected thumbnail, blur, low-quality or depth)");
     }
 
-    /** Parses a comma list such as {@code "thumbnail, blur"}; blank means all four. Order follows the enum. */
+    /** {@link #parseList(String, boolean)} of a stored list: {@link #NOOP} is read like any other. */
     public static List<Operation> parseList(String commaList) {
+        return parseList(commaList, true);
+    }
+
+    /**
+     * Parses a comma list such as {@code "thumbnail, blur"}; blank means the {@link #standard()} four. Order follows
+     * the enum. {@code benchNoop}: whether {@link #NOOP} may be named (see {@link #fromRequest}).
+     */
+    public static List<Operation> parseList(String commaList, boolean benchNoop) {
         if (commaList == null || commaList.isBlank()) {
-            return List.of(values());
+            return STANDARD;
         }
         Set<Operation> ops = EnumSet.noneOf(Operation.class);
         for (String part : commaList.split(",")) {
             String name = part.trim().toLowerCase(Locale.ROOT);
             if (!name.isEmpty()) {
-                ops.add(fromJson(name));
+                ops.add(fromRequest(name, benchNoop));
             }
         }
         if (ops.isEmpty()) {

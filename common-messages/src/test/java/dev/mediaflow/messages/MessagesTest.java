@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class MessagesTest {
 
@@ -23,6 +24,22 @@ class MessagesTest {
         assertThatThrownBy(() -> Operation.parseList("thumbnail,sepia"))
                 .hasMessageContaining("sepia");
         assertThatThrownBy(() -> Operation.parseList(" , ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void noopIsRefusedLikeAnUnknownNameUnlessTheBenchmarkSwitchIsOn() {
+        assertThat(Operation.parseList(null, false)).containsExactlyElementsOf(Operation.standard())
+                .doesNotContain(Operation.NOOP);
+        String unknown = catchThrowable(() -> Operation.parseList("sepia", false)).getMessage();
+        String noop = catchThrowable(() -> Operation.parseList("noop", false)).getMessage();
+        assertThat(noop).isEqualTo(unknown.replace("sepia", "noop"));
+        assertThatThrownBy(() -> Operation.fromRequest("noop", false)).hasMessage(noop);
+
+        assertThat(Operation.parseList("noop", true)).containsExactly(Operation.NOOP);
+        assertThat(Operation.fromRequest("noop", true).worker()).isEqualTo(WorkerKind.IMAGE);
+        // a message or a stored row always reads it: a job submitted under the switch completes anyway
+        assertThat(Operation.fromJson("noop")).isEqualTo(Operation.NOOP);
+        assertThat(Operation.parseList("noop")).containsExactly(Operation.NOOP);
     }
 
     @Test

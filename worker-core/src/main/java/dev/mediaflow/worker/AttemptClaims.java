@@ -31,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * first copy delivered claims the attempt for good, and every other copy of it, now or later, is told
  * {@link #OTHER_COPY} and dropped, so a task is never run twice for being aged. A redelivery of the copy that
  * claimed it (a crash, a hand-back) is the same copy and runs as before. This costs no extra Redis call.
+ *
+ * <p>{@link #start} asks, in one script and so in one round trip, what a task needs before it runs: the job's cancel
+ * flag, the run's done flag, then the claim (issue 14, section 3: three calls were three round trips per task).
  */
 public class AttemptClaims {
 
@@ -49,6 +52,29 @@ public class AttemptClaims {
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return deaths
             """, Long.class);
+    /**
+     * KEYS: cancel flag, done flag, attempt. ARGV: run, holder, ttl ms, copy. Returns {'cancelled'},
+     * {'bad-cancel', value}, {'done', event}, {'other-copy'} or {'claimed', deaths}; the claim is {@link #CLAIM}'s.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> START = RedisScript.of("""
+            local cancelled = redis.call('GET', KEYS[1])
+            if cancelled then
+              local highest = tonumber(cancelled)
+              if not highest then return {'bad-cancel', cancelled} end
+              if tonumber(ARGV[1]) <= highest then return {'cancelled'} end
+            end
+            local done = redis.call('GET', KEYS[2])
+            if done then return {'done', done} end
+            local copy = redis.call('HGET', KEYS[3], 'copy')
+            if copy and copy ~= ARGV[4] then return {'other-copy'} end
+            local holder = redis.call('HGET', KEYS[3], 'holder')
+            local deaths = tonumber(redis.call('HGET', KEYS[3], 'deaths') or '0') or 0
+            if holder and holder ~= '' and holder ~= ARGV[2] then deaths = deaths + 1 end
+            redis.call('HSET', KEYS[3], 'holder', ARGV[2], 'deaths', tostring(deaths), 'copy', ARGV[4])
+            redis.call('PEXPIRE', KEYS[3], ARGV[3])
+            return {'claimed', tostring(deaths)}
+            """, List.class);
     private static final RedisScript<Long> RELEASE = RedisScript.of("""
             if redis.call('HGET', KEYS[1], 'holder') == ARGV[1] then
               redis.call('HSET', KEYS[1], 'holder', '')
@@ -94,6 +120,42 @@ public class AttemptClaims {
         }
         held.add(key);
         return deaths == null ? 0 : deaths;
+    }
+
+    /**
+     * Whether the task may run, and if so its claim, in one round trip: the cancel flag of its job (the highest
+     * cancelled run), the done flag of its run, then {@link #claim(TaskMessage, int)}'s claim. A cancelled or done
+     * task claims nothing.
+     *
+     * @throws InfrastructureException when Redis fails, or the cancel flag is not a run number
+     */
+    public TaskStart start(TaskMessage task, int copy) {
+        String key = key(task);
+        List<?> answer;
+        try {
+            answer = redis.execute(START, List.of(keys.cancel(task.jobId()),
+                            keys.taskDone(task.jobId(), task.worker(), task.run()), key),
+                    Integer.toString(task.run()), instance, Long.toString(ttl.toMillis()), Integer.toString(copy));
+        } catch (RuntimeException e) {
+            throw new InfrastructureException("Redis failed at starting the task", e);
+        }
+        if (answer == null || answer.isEmpty()) {
+            throw new InfrastructureException("Redis failed at starting the task",
+                    new IllegalStateException("no answer"));
+        }
+        return switch (String.valueOf(answer.get(0))) {
+            case "cancelled" -> TaskStart.cancelled();
+            case "bad-cancel" -> throw new InfrastructureException("the cancel flag of job " + task.jobId()
+                    + " is not a run number", new NumberFormatException(String.valueOf(answer.get(1))));
+            case "done" -> TaskStart.done(String.valueOf(answer.get(1)));
+            case "other-copy" -> TaskStart.otherCopy();
+            case "claimed" -> {
+                held.add(key);
+                yield TaskStart.claimed(Long.parseLong(String.valueOf(answer.get(1))));
+            }
+            default -> throw new InfrastructureException("Redis failed at starting the task",
+                    new IllegalStateException("unexpected answer " + answer));
+        };
     }
 
     /** This process is done with the attempt (whatever the outcome); best effort. */

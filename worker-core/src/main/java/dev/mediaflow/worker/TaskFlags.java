@@ -43,7 +43,12 @@ public class TaskFlags {
      * A flag that holds no event reads as not done, and the task simply runs again.
      */
     public Optional<JobEvent> done(TaskMessage task) {
-        String value = call("the done check", () -> redis.opsForValue().get(keys.taskDone(task.jobId(), task.worker(), task.run())));
+        return doneEvent(call("the done check",
+                () -> redis.opsForValue().get(keys.taskDone(task.jobId(), task.worker(), task.run()))));
+    }
+
+    /** A done flag's value as its event; empty when there is none or it holds no event. */
+    static Optional<JobEvent> doneEvent(String value) {
         if (value == null) {
             return Optional.empty();
         }

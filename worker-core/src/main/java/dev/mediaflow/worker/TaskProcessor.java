@@ -97,21 +97,29 @@ public class TaskProcessor {
         } catch (RefusedTaskException e) {
             return refused(task, e.getMessage());
         }
-        if (flags.cancelled(task)) {
+        // the cancel flag, the done flag and the claim: one round trip
+        TaskStart start = claims.start(task, copy);
+        if (start.kind() == TaskStart.Kind.CANCELLED) {
             log.info("Job {} was cancelled; skipping its {} task", task.jobId(), task.worker().json());
             events.publish(event(EventType.TASK_CANCELLED, task));
             meters.count(TaskOutcome.CANCELLED);
             return Outcome.ACK;
         }
-        Optional<JobEvent> done = flags.done(task);
-        if (done.isPresent()) {
-            // the first task.succeeded may never have been applied; sending it again is harmless
-            events.publish(done.get());
-            log.info("Job {} {} task run {} already done; its task.succeeded sent again", task.jobId(),
-                    task.worker().json(), task.run());
-            return Outcome.ACK;
+        long deaths;
+        if (start.kind() == TaskStart.Kind.DONE) {
+            Optional<JobEvent> done = TaskFlags.doneEvent(start.done());
+            if (done.isPresent()) {
+                // the first task.succeeded may never have been applied; sending it again is harmless
+                events.publish(done.get());
+                log.info("Job {} {} task run {} already done; its task.succeeded sent again", task.jobId(),
+                        task.worker().json(), task.run());
+                return Outcome.ACK;
+            }
+            // a flag that holds no event reads as not done: the task runs again, claimed as before
+            deaths = claims.claim(task, copy);
+        } else {
+            deaths = start.kind() == TaskStart.Kind.OTHER_COPY ? AttemptClaims.OTHER_COPY : start.deaths();
         }
-        long deaths = claims.claim(task, copy);
         if (deaths == AttemptClaims.OTHER_COPY) {
             log.info("Job {} {} task attempt {} was taken by another copy; this copy ({}) is dropped", task.jobId(),
                     task.worker().json(), task.attempt(), copy);

@@ -494,6 +494,37 @@ class TaskProcessorTest {
     }
 
     @Test
+    void aCancelFlagThatIsNoRunNumberHandsTheTaskBackBeforeItStartsOrClaimsAnything() {
+        TaskMessage task = task(1, 3);
+        redis.opsForValue().set(keys.cancel(task.jobId()), "not a run");
+
+        assertThatThrownBy(() -> processor.process(Json.write(task))).isInstanceOf(InfrastructureException.class)
+                .hasMessageContaining("not a run number");
+
+        assertThat(handler.calls.get()).isZero();
+        assertThat(rabbit.receive(eventsQueue, 300)).as("no event").isNull();
+        assertThat(redis.hasKey(keys.attempt(task.jobId(), task.worker(), task.run(), task.attempt()))).isFalse();
+        redis.delete(keys.cancel(task.jobId()));
+    }
+
+    @Test
+    void aDoneFlagThatHoldsNoEventLetsTheTaskRunAgainClaimedAsBefore() {
+        TaskMessage task = task(1, 3);
+        redis.opsForValue().set(keys.taskDone(task.jobId(), task.worker(), task.run()), "garbage");
+        handler.script.add(ctx -> {
+            Files.writeString(ctx.outputDir().resolve("thumbnail.webp"), "webp");
+            return Map.of("thumbnail", VariantResult.of(32, 24, 4));
+        });
+
+        assertThat(processor.process(Json.write(task))).isEqualTo(TaskProcessor.Outcome.ACK);
+
+        assertThat(handler.calls.get()).isEqualTo(1);
+        assertThat(eventTypes(2)).containsExactly(EventType.TASK_STARTED, EventType.TASK_SUCCEEDED);
+        assertThat(redis.opsForHash().get(keys.attempt(task.jobId(), task.worker(), task.run(), task.attempt()),
+                "deaths")).isEqualTo("0");
+    }
+
+    @Test
     void aFailedDoneFlagAfterASuccessIsNeitherARetryNorADeadLetter() {
         TaskMessage task = task(3, 3);
         handler.script.add(ctx -> {

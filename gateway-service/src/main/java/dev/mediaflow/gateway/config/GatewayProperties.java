@@ -35,6 +35,9 @@ import java.time.Duration;
  *                            ({@code 30d}, {@code 12h}); blank keeps them forever; checked at start by
  *                            {@code files.FileTtl}, which stops the gateway on a bad value
  * @param fileCleanupInterval how often the scheduled file cleanup runs while a TTL is set
+ * @param benchNoop           {@code MEDIAFLOW_BENCH_NOOP}: uploads may ask for the operation {@code noop}, a job the
+ *                            image worker completes without reading the file (the queue benchmark, bench/queue.sh);
+ *                            off, {@code noop} is refused like any unknown operation
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -67,7 +70,8 @@ public record GatewayProperties(
         @DefaultValue("500") int immichMaxAssets,
         @DefaultValue("30s") Duration deleteWait,
         String fileTtl,
-        @DefaultValue("1h") Duration fileCleanupInterval) {
+        @DefaultValue("1h") Duration fileCleanupInterval,
+        @DefaultValue("false") boolean benchNoop) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {

@@ -134,7 +134,7 @@ public class ResultsController {
 
     private static Operation parseVariant(String name) {
         try {
-            return Operation.fromJson(name);
+            return Operation.fromRequest(name, false);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("unknown variant '" + name
                     + "' (expected thumbnail, blur, low-quality or depth)");

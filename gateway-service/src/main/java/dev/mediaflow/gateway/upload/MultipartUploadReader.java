@@ -21,9 +21,12 @@ final class MultipartUploadReader {
     static final Set<String> FILE_FIELDS = Set.of("media", "file", "image");
 
     private final StreamedFileWriter writer;
+    private final boolean benchNoop;
 
-    MultipartUploadReader(StreamedFileWriter writer) {
+    /** @param benchNoop whether {@code operations} may name the queue benchmark's {@code noop} */
+    MultipartUploadReader(StreamedFileWriter writer, boolean benchNoop) {
         this.writer = writer;
+        this.benchNoop = benchNoop;
     }
 
     /** The upload in these part events, as a source for {@link UploadService#accept}. */
@@ -46,7 +49,7 @@ final class MultipartUploadReader {
                                 .doOnNext(file::set).then();
                     }
                     if (event instanceof FormPartEvent field) {
-                        options.set(options.get().with(field.name(), field.value()));
+                        options.set(options.get().with(field.name(), field.value(), benchNoop));
                     }
                     return all.doOnNext(e -> DataBufferUtils.release(e.content())).then();
                 }))

@@ -20,14 +20,22 @@ public record UploadOptions(List<Operation> operations, Integer priority, int ma
     private static final int MAX_ID_LENGTH = 200;
 
     public static UploadOptions defaults() {
-        return new UploadOptions(List.of(Operation.values()), null, DEFAULT_MAX_ATTEMPTS, null, null, false);
+        return new UploadOptions(Operation.standard(), null, DEFAULT_MAX_ATTEMPTS, null, null, false);
     }
 
     /** Returns these options with one form field applied; unknown fields are ignored. */
     public UploadOptions with(String field, String rawValue) {
+        return with(field, rawValue, false);
+    }
+
+    /**
+     * {@link #with(String, String)}, where {@code benchNoop} (the gateway's {@code MEDIAFLOW_BENCH_NOOP}) lets
+     * {@code operations} name the benchmark's {@code noop}.
+     */
+    public UploadOptions with(String field, String rawValue, boolean benchNoop) {
         String value = rawValue == null ? "" : rawValue.trim();
         return switch (field) {
-            case "operations" -> new UploadOptions(operations(value), priority, maxAttempts, projectId, batchId, force);
+            case "operations" -> new UploadOptions(operations(value, benchNoop), priority, maxAttempts, projectId, batchId, force);
             case "priority" -> new UploadOptions(operations, value.isEmpty() ? null
                     : intIn("priority", value, PriorityRule.MIN, PriorityRule.MAX), maxAttempts, projectId, batchId,
                     force);
@@ -53,9 +61,9 @@ public record UploadOptions(List<Operation> operations, Integer priority, int ma
         };
     }
 
-    private static List<Operation> operations(String value) {
+    private static List<Operation> operations(String value, boolean benchNoop) {
         try {
-            return Operation.parseList(value);
+            return Operation.parseList(value, benchNoop);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("field 'operations': " + e.getMessage());
         }
@@ -66,7 +74,7 @@ public record UploadOptions(List<Operation> operations, Integer priority, int ma
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "depth" -> List.of(Operation.DEPTH);
             case "variants" -> List.of(Operation.THUMBNAIL, Operation.BLUR, Operation.LOW_QUALITY);
-            case "comprehensive", "" -> List.of(Operation.values());
+            case "comprehensive", "" -> Operation.standard();
             default -> throw ApiException.badRequest("field 'analysis_type' must be depth, variants or comprehensive, got '"
                     + abbreviate(value) + "'");
         };

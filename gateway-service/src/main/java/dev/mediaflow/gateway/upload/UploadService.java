@@ -63,7 +63,7 @@ public class UploadService {
         this.headers = headers;
         this.dispatcher = dispatcher;
         this.writer = new StreamedFileWriter(properties.maxUploadBytes());
-        this.multipart = new MultipartUploadReader(writer);
+        this.multipart = new MultipartUploadReader(writer, properties.benchNoop());
     }
 
     /**

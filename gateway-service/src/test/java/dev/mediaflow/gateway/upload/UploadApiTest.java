@@ -160,6 +160,21 @@ class UploadApiTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void theBenchmarksNoopIsRefusedLikeAnUnknownOperationWhileItsSwitchIsOff() {
+        String unknown = refusedOperation("sharpen");
+        String noop = refusedOperation("noop");
+
+        assertThat(noop).isEqualTo(unknown.replace("sharpen", "noop"));
+    }
+
+    private String refusedOperation(String name) {
+        return (String) upload(ALICE, Multipart.file("p.jpg", TestFiles.image("jpg", 50, 50), "image/jpeg")
+                .field("operations", name))
+                .expectStatus().isBadRequest()
+                .expectBody(JSON_MAP).returnResult().getResponseBody().get("message");
+    }
+
+    @Test
     void aMissingFileIsABadRequest() {
         upload(ALICE, Multipart.noFile().field("operations", "thumbnail"))
                 .expectStatus().isBadRequest()

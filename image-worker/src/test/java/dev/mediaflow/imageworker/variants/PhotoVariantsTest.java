@@ -57,6 +57,19 @@ class PhotoVariantsTest {
     }
 
     @Test
+    void theBenchmarksNoopReadsNothingAndMakesNothing() throws IOException {
+        Path notAnImage = Files.write(dir.resolve("in.jpg"), new byte[]{1, 2, 3});
+        List<Integer> progress = new ArrayList<>();
+
+        Map<Operation, VariantResult> results = maker.make(notAnImage, MediaType.PHOTO, List.of(Operation.NOOP),
+                dir.resolve("out"), NOTHING, progress::add);
+
+        assertThat(results).isEmpty();
+        assertThat(progress).isEmpty();
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void everyDecodeResizeAndEncodeIsReportedAsProgressInOrder() throws IOException {
         Path input = TestMedia.jpeg(dir.resolve("in.jpg"), 800, 600);
         List<Integer> progress = new ArrayList<>();

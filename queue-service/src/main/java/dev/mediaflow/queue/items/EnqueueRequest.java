@@ -24,6 +24,6 @@ public record EnqueueRequest(Integer maxAttempts, List<String> operations) {
 
     /** In the order of {@link Operation}, without duplicates; absent means all four. */
     List<Operation> validOperations() {
-        return operations == null ? List.of(Operation.values()) : RequestFields.operations(operations);
+        return operations == null ? Operation.standard() : RequestFields.operations(operations);
     }
 }

@@ -18,7 +18,7 @@ final class RequestFields {
     private RequestFields() {
     }
 
-    /** In the order of {@link Operation}, without duplicates; at least one. */
+    /** In the order of {@link Operation}, without duplicates; at least one; never the benchmark's {@code noop}. */
     static List<Operation> operations(List<String> names) {
         if (names == null || names.isEmpty()) {
             throw ApiException.badRequest("operations must name at least one of thumbnail, blur, low-quality, depth");
@@ -26,7 +26,7 @@ final class RequestFields {
         Set<Operation> valid = EnumSet.noneOf(Operation.class);
         for (String name : names) {
             try {
-                valid.add(Operation.fromJson(name));
+                valid.add(Operation.fromRequest(name, false));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }

@@ -4,6 +4,8 @@ import dev.mediaflow.queue.items.DatabaseItems;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.store.JobWithMedia;
+import dev.mediaflow.queue.store.MediaItemRow;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -55,6 +57,20 @@ public class JobSnapshots {
                         .then(items.one(jobId, null))
                         .map(item -> new ItemSnapshot(jobId, version, change.job().owner(), item, change.progress(),
                                 change.at())));
+    }
+
+    /**
+     * {@link #capture} for a change that already bumped the job's version in its last write
+     * ({@link JobStore#saveJobVersioned}) and holds the job as stored and its media item: only the results and the
+     * attempts log are read, while Redis marks the change pending.
+     */
+    public Mono<ItemSnapshot> captureSaved(JobStatusSnapshot change, long version, MediaItemRow media) {
+        UUID jobId = change.job().id();
+        // the mark in Redis and the reads in PostgreSQL at the same time: both only need to be done before commit
+        return Mono.zip(cache.markPending(jobId, version).thenReturn(Boolean.TRUE),
+                        items.view(new JobWithMedia(change.job(), media)), (marked, item) -> item)
+                .map(item -> new ItemSnapshot(jobId, version, change.job().owner(), item, change.progress(),
+                        change.at()));
     }
 
     /** After commit: the snapshot that {@link #capture} took. */

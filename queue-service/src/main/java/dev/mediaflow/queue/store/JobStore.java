@@ -105,12 +105,37 @@ public class JobStore {
                 .one();
     }
 
-    public Mono<TaskRow> findTaskForUpdate(UUID jobId, WorkerKind worker) {
-        return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = :jobId AND worker = :worker FOR UPDATE")
-                .bind("jobId", jobId)
-                .bind("worker", worker.json())
-                .map(JobStore::task)
+    /**
+     * What a task event needs first, in one round trip: whether the job belonged to a deleted media item, and the
+     * job (row locked until the transaction ends) with its media item, if it exists yet. Run after
+     * {@link #lockJob}, so it sees every change committed before the lock was taken.
+     */
+    public Mono<JobForEvent> findJobForEvent(UUID jobId) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM deleted_jobs WHERE job_id = :id) AS deleted, x.* FROM (SELECT 1) one"
+                        + " LEFT JOIN LATERAL (SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id = :id FOR UPDATE OF j)"
+                        + " x ON true")
+                .bind("id", jobId)
+                .map(row -> new JobForEvent(Boolean.TRUE.equals(row.get("deleted", Boolean.class)),
+                        row.get("id", UUID.class) == null ? null : jobWithMedia(row)))
                 .one();
+    }
+
+    /** The job with its media item, the job's row locked until the transaction ends. */
+    public Mono<JobWithMedia> findJobWithMediaForUpdate(UUID jobId) {
+        return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id = :id FOR UPDATE OF j")
+                .bind("id", jobId)
+                .map(JobStore::jobWithMedia)
+                .one();
+    }
+
+    /** Every task row of the job, locked until the transaction ends, in the order of {@link #findTasks}. */
+    public Flux<TaskRow> findTasksForUpdate(UUID jobId) {
+        return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = :jobId ORDER BY worker FOR UPDATE")
+                .bind("jobId", jobId)
+                .map(JobStore::task)
+                .all();
     }
 
     public Flux<TaskRow> findTasks(UUID jobId) {
@@ -120,32 +145,44 @@ public class JobStore {
                 .all();
     }
 
+    private static final String SAVE_TASK = """
+            INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
+                               worker_id, started_at, finished_at, duration_ms, updated_at)
+            VALUES (:jobId, :worker, :run, :attempt, :status, :progress, :lastError, :errorRank,
+                    :workerId, :startedAt, :finishedAt, :durationMs, now())
+            ON CONFLICT (job_id, worker) DO UPDATE SET
+                run = excluded.run, attempt = excluded.attempt, status = excluded.status,
+                progress = excluded.progress, last_error = excluded.last_error,
+                error_rank = excluded.error_rank, worker_id = excluded.worker_id,
+                started_at = excluded.started_at, finished_at = excluded.finished_at,
+                duration_ms = excluded.duration_ms, updated_at = now()""";
+
     public Mono<Long> saveTask(TaskRow t) {
-        return db.sql("""
-                        INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
-                                           worker_id, started_at, finished_at, duration_ms, updated_at)
-                        VALUES (:jobId, :worker, :run, :attempt, :status, :progress, :lastError, :errorRank,
-                                :workerId, :startedAt, :finishedAt, :durationMs, now())
-                        ON CONFLICT (job_id, worker) DO UPDATE SET
-                            run = excluded.run, attempt = excluded.attempt, status = excluded.status,
-                            progress = excluded.progress, last_error = excluded.last_error,
-                            error_rank = excluded.error_rank, worker_id = excluded.worker_id,
-                            started_at = excluded.started_at, finished_at = excluded.finished_at,
-                            duration_ms = excluded.duration_ms, updated_at = now()""")
-                .bindValues(params(
-                        "jobId", t.jobId(),
-                        "worker", t.worker().json(),
-                        "run", t.run(),
-                        "attempt", t.attempt(),
-                        "status", t.status().db(),
-                        "progress", t.progress(),
-                        "lastError", nullable(t.lastError(), String.class),
-                        "errorRank", t.errorRank(),
-                        "workerId", nullable(t.workerId(), String.class),
-                        "startedAt", nullable(t.startedAt(), Instant.class),
-                        "finishedAt", nullable(t.finishedAt(), Instant.class),
-                        "durationMs", nullable(t.durationMs(), Long.class)))
-                .fetch().rowsUpdated();
+        return db.sql(SAVE_TASK).bindValues(taskParams(t)).fetch().rowsUpdated();
+    }
+
+    /**
+     * {@link #saveTask}, returning the row as PostgreSQL stored it (its times at the database's precision), so
+     * that what is derived from it next equals what a later read would give, without that read.
+     */
+    public Mono<TaskRow> saveTaskReturning(TaskRow t) {
+        return db.sql(SAVE_TASK + " RETURNING " + TASK_COLUMNS).bindValues(taskParams(t)).map(JobStore::task).one();
+    }
+
+    private static Map<String, Object> taskParams(TaskRow t) {
+        return params(
+                "jobId", t.jobId(),
+                "worker", t.worker().json(),
+                "run", t.run(),
+                "attempt", t.attempt(),
+                "status", t.status().db(),
+                "progress", t.progress(),
+                "lastError", nullable(t.lastError(), String.class),
+                "errorRank", t.errorRank(),
+                "workerId", nullable(t.workerId(), String.class),
+                "startedAt", nullable(t.startedAt(), Instant.class),
+                "finishedAt", nullable(t.finishedAt(), Instant.class),
+                "durationMs", nullable(t.durationMs(), Long.class));
     }
 
     /** Writes the derived and status fields of a job. */
@@ -165,6 +202,38 @@ public class JobStore {
                         "completedAt", nullable(j.completedAt(), Instant.class),
                         "durationMs", nullable(j.durationMs(), Long.class)))
                 .fetch().rowsUpdated();
+    }
+
+    /**
+     * {@link #saveJob} and the version bump of {@link #bumpVersion} in one statement: returns the new version and
+     * the job as stored.
+     */
+    public Mono<VersionedJob> saveJobVersioned(JobRow j) {
+        return db.sql("""
+                        UPDATE jobs j SET status = :status, run = :run, attempts = :attempts, last_error = :lastError,
+                                          started_at = :startedAt, completed_at = :completedAt,
+                                          duration_ms = :durationMs, version = j.version + 1, updated_at = now()
+                        WHERE j.id = :id RETURNING j.version, """ + JOB_COLUMNS)
+                .bindValues(params(
+                        "id", j.id(),
+                        "status", j.status().json(),
+                        "run", j.run(),
+                        "attempts", j.attempts(),
+                        "lastError", nullable(j.lastError(), String.class),
+                        "startedAt", nullable(j.startedAt(), Instant.class),
+                        "completedAt", nullable(j.completedAt(), Instant.class),
+                        "durationMs", nullable(j.durationMs(), Long.class)))
+                .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
+                .one();
+    }
+
+    /** {@link #bumpVersion}, returning the job as stored too. */
+    public Mono<VersionedJob> bumpVersionReturning(UUID jobId) {
+        return db.sql("UPDATE jobs j SET version = j.version + 1, updated_at = now() WHERE j.id = :id RETURNING j.version, "
+                        + JOB_COLUMNS)
+                .bind("id", jobId)
+                .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
+                .one();
     }
 
     /** An expired media item takes no results: they would name files that were removed (a very late success). */

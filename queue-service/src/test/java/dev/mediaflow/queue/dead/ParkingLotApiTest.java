@@ -30,7 +30,7 @@ class ParkingLotApiTest extends ApiTest {
 
     @Test
     void adminSeesTheDeadTaskAndAReplayRunsOnlyItAgainAsANewRunThatCompletes() {
-        Events e = new Events(unique("owner"), List.of(Operation.values()), 2);
+        Events e = new Events(unique("owner"), Operation.standard(), 2);
         apply(Stories.failed(e));
 
         Map<String, Object> parked = deadItem(e.jobId);

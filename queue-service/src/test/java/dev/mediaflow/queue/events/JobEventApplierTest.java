@@ -3,8 +3,11 @@ package dev.mediaflow.queue.events;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Operation;
+import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.items.JobActions;
+import dev.mediaflow.queue.status.ItemSnapshot;
+import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.IntegrationTest;
 import dev.mediaflow.queue.support.Rows;
@@ -17,12 +20,15 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobEventApplierTest extends IntegrationTest {
 
@@ -34,10 +40,12 @@ class JobEventApplierTest extends IntegrationTest {
     JobActions actions;
     @Autowired
     DatabaseClient db;
+    @Autowired
+    JobStatusCache cache;
 
     @Test
     void completedJobEndsInTheSameRowsWhateverTheOrderAndDuplicates() {
-        Rows inOrder = applyAll(new Events("alice", List.of(Operation.values()), 3), Stories::completed,
+        Rows inOrder = applyAll(new Events("alice", Operation.standard(), 3), Stories::completed,
                 Function.identity());
 
         assertThat(inOrder.job()).containsEntry("status", "completed").containsEntry("attempts", 2)
@@ -52,7 +60,7 @@ class JobEventApplierTest extends IntegrationTest {
 
     @Test
     void deadTaskFailsTheJobWithItsErrorWhateverTheOrderAndDuplicates() {
-        Rows inOrder = applyAll(new Events("alice", List.of(Operation.values()), 2), Stories::failed,
+        Rows inOrder = applyAll(new Events("alice", Operation.standard(), 2), Stories::failed,
                 Function.identity());
 
         assertThat(inOrder.job()).containsEntry("status", "failed").containsEntry("attempts", 2)
@@ -66,7 +74,7 @@ class JobEventApplierTest extends IntegrationTest {
 
     @Test
     void aCopysFailureNeverFailsAJobWhoseTaskSucceededWhateverTheOrderAndDuplicates() {
-        Rows inOrder = applyAll(new Events("alice", List.of(Operation.values()), 3),
+        Rows inOrder = applyAll(new Events("alice", Operation.standard(), 3),
                 Stories::copyFailsWhileTheOriginalSucceeds, Function.identity());
 
         assertThat(inOrder.job()).containsEntry("status", "completed");
@@ -79,7 +87,7 @@ class JobEventApplierTest extends IntegrationTest {
     }
 
     private void assertSameRowsInOtherOrders(Rows expected, int maxAttempts, Function<Events, List<JobEvent>> story) {
-        List<Operation> all = List.of(Operation.values());
+        List<Operation> all = Operation.standard();
         for (long seed = 1; seed <= 4; seed++) {
             Random random = new Random(seed);
             Rows shuffled = applyAll(new Events("alice", all, maxAttempts), story, events -> {
@@ -167,6 +175,52 @@ class JobEventApplierTest extends IntegrationTest {
         Rows after = Rows.of(db, e.jobId, e.mediaItemId);
         assertThat(after.job()).isEqualTo(done.job());
         assertThat(after.tasks().get(0)).containsEntry("status", "succeeded").containsEntry("progress", 100);
+    }
+
+    @Test
+    void anEventThatFailsHalfWayLeavesNoPartialState() {
+        Events e = new Events("alice", List.of(Operation.THUMBNAIL), 3);
+        apply(e.submitted());
+        apply(e.started(WorkerKind.IMAGE, 1, 1));
+        Rows before = Rows.of(db, e.jobId, e.mediaItemId);
+        List<Map<String, Object>> attemptsBefore = attempts(e);
+        long versionBefore = count("SELECT version FROM jobs WHERE id = :id", e);
+        Optional<ItemSnapshot> redisBefore = cache.read(e.jobId).blockOptional(WAIT);
+        assertThat(redisBefore).isPresent();
+        // the second result row is refused by the database, after the attempt, the task and the first result
+        // were written in the event's transaction
+        Map<String, VariantResult> results = new LinkedHashMap<>();
+        results.put("thumbnail", VariantResult.of(320, 240, 9_000));
+        results.put("refused-in-test", VariantResult.of(1, 1, 1));
+        db.sql("""
+                CREATE OR REPLACE FUNCTION refuse_result_in_test() RETURNS trigger AS $$
+                BEGIN
+                    IF NEW.name = 'refused-in-test' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                    RETURN NEW;
+                END $$ LANGUAGE plpgsql""").then().block(WAIT);
+        db.sql("CREATE TRIGGER refuse_result_in_test BEFORE INSERT ON results FOR EACH ROW "
+                + "EXECUTE FUNCTION refuse_result_in_test()").then().block(WAIT);
+        try {
+            JobEvent succeeded = e.task(EventType.TASK_SUCCEEDED, WorkerKind.IMAGE, 1, 1, 2).withOutcome(1000L, results);
+            assertThatThrownBy(() -> applier.apply(succeeded).block(WAIT)).hasMessageContaining("refused by the test");
+        } finally {
+            db.sql("DROP TRIGGER refuse_result_in_test ON results").then().block(WAIT);
+        }
+
+        assertThat(Rows.of(db, e.jobId, e.mediaItemId)).isEqualTo(before);
+        assertThat(attempts(e)).isEqualTo(attemptsBefore);
+        assertThat(count("SELECT version FROM jobs WHERE id = :id", e)).isEqualTo(versionBefore);
+        assertThat(cache.read(e.jobId).blockOptional(WAIT)).isEqualTo(redisBefore);
+
+        // the same event without the refusal then applies whole
+        apply(e.imageSucceeded(1, 1, 3));
+        assertThat(Rows.of(db, e.jobId, e.mediaItemId).job()).containsEntry("status", "completed");
+    }
+
+    private List<Map<String, Object>> attempts(Events e) {
+        return db.sql("SELECT worker, run, attempt, started_at, ended_at, outcome, error FROM task_attempts "
+                + "WHERE job_id = :id ORDER BY worker, run, attempt").bind("id", e.jobId).fetch().all().collectList()
+                .block(WAIT);
     }
 
     private Rows applyAll(Events e, Function<Events, List<JobEvent>> story, Function<List<JobEvent>, List<JobEvent>> order) {

@@ -71,7 +71,7 @@ class FileExpiryApiTest extends ApiTest {
 
     @Test
     void anExpiredItemCannotRunAgainByEnqueueRetryOrReplay() {
-        Events e = new Events(unique("owner"), List.of(Operation.values()), 3);
+        Events e = new Events(unique("owner"), Operation.standard(), 3);
         apply(failedLongAgo(e));
         assertThat(ids(expire(CUT_OFF))).contains(e.mediaItemId);
 

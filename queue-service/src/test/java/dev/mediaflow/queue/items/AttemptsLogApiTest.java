@@ -21,7 +21,7 @@ class AttemptsLogApiTest extends ApiTest {
 
     @Test
     void everyAttemptOfEveryTaskWithItsTimesOutcomeAndError() {
-        Events e = new Events(unique("owner"), List.of(Operation.values()), 3);
+        Events e = new Events(unique("owner"), Operation.standard(), 3);
         apply(Stories.completed(e));
 
         List<Map<String, Object>> log = attemptsLog(e.owner, e.jobId);
@@ -31,7 +31,7 @@ class AttemptsLogApiTest extends ApiTest {
                 attempt("vision", 1, "2026-01-10T12:00:02Z", "2026-01-10T12:00:20Z", "succeeded", null));
 
         // the same events shuffled and duplicated give the same log
-        Events shuffled = new Events(unique("owner"), List.of(Operation.values()), 3);
+        Events shuffled = new Events(unique("owner"), Operation.standard(), 3);
         List<JobEvent> events = new ArrayList<>(Stories.completed(shuffled));
         events.addAll(Stories.completed(shuffled).subList(1, 8));
         Collections.shuffle(events, new Random(11));
@@ -48,7 +48,7 @@ class AttemptsLogApiTest extends ApiTest {
 
     @Test
     void aDeadTaskShowsWhyInItsLastAttemptAndANewJobHasAnEmptyLog() {
-        Events e = new Events(unique("owner"), List.of(Operation.values()), 2);
+        Events e = new Events(unique("owner"), Operation.standard(), 2);
         apply(Stories.failed(e));
         assertThat(attemptsLog(e.owner, e.jobId)).containsExactly(
                 attempt("image", 1, "2026-01-10T12:00:01Z", "2026-01-10T12:00:02Z", "retrying", "out of memory"),

@@ -49,7 +49,7 @@ public final class Events {
     }
 
     public static Events allOperations(String owner) {
-        return new Events(owner, List.of(Operation.values()), 3);
+        return new Events(owner, Operation.standard(), 3);
     }
 
     public Events priority(int value) {
