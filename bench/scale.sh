@@ -2,11 +2,11 @@
 # scale: the stack on its own database (BENCH_SCALE_DB, default mediaflow_scale, dropped and made anew each run; the
 #   other benchmarks keep theirs) with MEDIAFLOW_RATE_LIMIT raised for the clients. Three parts (BENCH_SCALE_PARTS,
 #   default "queue consumers database"):
-#   queue: the image worker paused, BENCH_SCALE_BACKLOG (10000) photos of 1024 px (about 140 KB, AMQP priority 6)
-#     uploaded, the worker resumed; then the time from upload to started_at of a new 64 px photo (about 1.5 KB, AMQP
+#   queue: the image worker paused, a backlog of BENCH_SCALE_BACKLOG (10000) jobs of photos of 1024 px (about 140 KB,
+#     AMQP priority 6; 20 photos uploaded, then enqueued again as new jobs), the worker resumed; then the time from upload to started_at of a new 64 px photo (about 1.5 KB, AMQP
 #     priority 8), three times, with MEDIAFLOW_PRIORITY_AGING=0 and then with the default aging (1m) once the
-#     backlog has aged (capped at BENCH_SCALE_PROBE_CAP seconds, default 300); the backlog is cancelled and the
-#     image queue purged afterwards.
+#     backlog has aged (capped at BENCH_SCALE_PROBE_CAP seconds, default 300); the image queue is purged
+#     afterwards.
 #   consumers: image-worker photos/s on the same BENCH_SCALE_PHOTOS (80) photos of 768 px (force=true, 3 variants)
 #     at MEDIAFLOW_CONSUMERS=1, 2 and 4 (only the image worker restarted between them).
 #   database: bench/scale-load.sql fills 100,000 and then 1,000,000 jobs (media items, tasks, results); at each size
@@ -46,9 +46,9 @@ scale_queue() {
   scale_restart queue-service MEDIAFLOW_PRIORITY_AGING=0
   scale_workers stop
   la=$(load)
-  say "queue: uploading a backlog of $backlog photos of 1024 px with the image worker paused"
+  say "queue: a backlog of $backlog jobs (photos of 1024 px) with the image worker paused"
   r=$(java bench/ScaleClient.java backlog "$BASE" "$KEY" 8 "$backlog" 1024 "$project")
-  SCALE_ROWS+=("| backlog of $backlog photos of 1024 px (AMQP 6) uploaded, worker paused | $(field "$r" seconds) s to upload | | $la |")
+  SCALE_ROWS+=("| backlog: $(field "$r" jobs) jobs of 1024 px photos (AMQP 6), worker paused | $(field "$r" seconds) s to submit | $(scale_waiting) | $la |")
   scale_workers start
   sleep 5
   for i in 1 2 3; do
@@ -62,8 +62,7 @@ scale_queue() {
   la=$(load)
   r=$(timeout "$cap" java bench/ScaleClient.java probe "$BASE" "$KEY" 64 "probe-aged" || echo "to_start_ms=over_${cap}s")
   SCALE_ROWS+=("| aging 1m, backlog waiting 90 s+: new 64 px photo, probe | $(field "$r" to_start_ms) ms | $(scale_waiting) | $la |")
-  curl -fsS -X POST -H "X-API-Key: $KEY" -H 'Content-Type: application/json' \
-    -d "{\"projectId\":\"$project\"}" "$BASE/api/queue/cancel" >/dev/null || true
+  # the backlog's jobs stay in this run's database (the database part starts from a new one); their messages go
   rabbitmqctl -q purge_queue mediaflow.image.tasks >/dev/null 2>&1 || say "could not purge mediaflow.image.tasks"
 }
 
@@ -134,6 +133,10 @@ scale_database() {
   local size loaded=0 la
   declare -gA SCALE_LAT=()
   SCALE_LOADS=()
+  # a new database (the other parts' jobs gone), queue-service migrating it
+  kill "$(service_pid queue-service)" 2>/dev/null || true
+  sleep 3
+  scale_fresh_db
   scale_restart queue-service MEDIAFLOW_PRIORITY_AGING=0
   for size in 100000 1000000; do
     say "database: loading jobs up to $size"
