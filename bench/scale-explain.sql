@@ -1,8 +1,8 @@
 -- bench/scale-explain.sql: the statements behind GET /api/queue/items, /stats and /metrics?timeRange=30d, as
 -- queue-service sends them (JobStore.listItems, countItems, countByStatus, MetricsStore.stats), with the parameters
--- written in; run by bench/scale.sh with EXPLAIN (ANALYZE, BUFFERS) after each load. :list_from and :order are
--- psql variables the script sets per version of the code (before: the join's order; after: the same SQL as the
--- code after the change).
+-- written in; run by bench/scale.sh with EXPLAIN (ANALYZE, BUFFERS) after each load. :items, :prio, :size,
+-- :count_alice and :stats_alice are psql variables the script sets to the statements of the code that runs (before
+-- migration V85: the size from media_items and count(*) over jobs; after: jobs.file_size and the kept counts).
 \set ON_ERROR_STOP on
 \pset pager off
 \echo '### items, alice, orderBy=priority ASC (the default), page 1'

@@ -3,8 +3,8 @@
 #   other benchmarks keep theirs) with MEDIAFLOW_RATE_LIMIT raised for the clients. Three parts (BENCH_SCALE_PARTS,
 #   default "queue consumers database"):
 #   queue: the image worker paused, a backlog of BENCH_SCALE_BACKLOG (10000) jobs of photos of 1024 px (about 140 KB,
-#     AMQP priority 6; 20 photos uploaded, then enqueued again as new jobs), the worker resumed; then the time from upload to started_at of a new 64 px photo (about 1.5 KB, AMQP
-#     priority 8), three times, with MEDIAFLOW_PRIORITY_AGING=0 and then with the default aging (1m) once the
+#     AMQP priority 6; 20 photos uploaded, then enqueued again as new jobs), the worker resumed; then the time from
+#     upload to started_at of a new 64 px photo (about 1.5 KB, AMQP priority 8), three times, with MEDIAFLOW_PRIORITY_AGING=0 and then with the default aging (1m) once the
 #     backlog has aged (capped at BENCH_SCALE_PROBE_CAP seconds, default 300); the image queue is purged
 #     afterwards.
 #   consumers: image-worker photos/s on the same BENCH_SCALE_PHOTOS (80) photos of 768 px (force=true, 3 variants)
@@ -121,12 +121,19 @@ scale_latency() { # ROWS: one column of the database table, into SCALE_LAT[calle
   done
 }
 
-scale_explain() { # ROWS
+scale_explain() { # ROWS: the statements of the code that runs (with jobs.file_size and job_counts from V85, or before)
   local items="SELECT j.id, j.media_item_id, j.owner, j.status, j.run, j.priority, j.attempts, j.max_attempts, j.last_error, j.operations, j.project_id, j.batch_id, j.queued_at, j.started_at, j.completed_at, j.duration_ms, m.owner AS m_owner, m.original_filename, m.media_type, m.file_size, m.sha256, m.input_path, m.output_dir, m.created_at AS m_created_at, m.expired_at AS m_expired_at FROM jobs j JOIN media_items m ON m.id = j.media_item_id"
-  scale_psql -d "$SCALE_DB" -X -v items="$items" -v prio=j.priority -v size="${SCALE_SIZE_COLUMN:-m.file_size}" \
-    -v count_alice="SELECT count(*) FROM jobs j WHERE true AND j.owner = 'alice'" \
-    -v stats_alice="SELECT status, count(*) AS n FROM jobs WHERE true AND owner = 'alice' GROUP BY status" \
-    -f bench/scale-explain.sql >"$OUT/scale-plans-$1.txt" 2>&1 || say "EXPLAIN failed: see $OUT/scale-plans-$1.txt"
+  local size=m.file_size count="SELECT count(*) FROM jobs j WHERE true AND j.owner = 'alice'"
+  local stats="SELECT status, count(*) AS n FROM jobs WHERE true AND owner = 'alice' GROUP BY status"
+  if [ "$(scale_psql -d "$SCALE_DB" -Atc "select count(*) from information_schema.tables where table_name = 'job_counts'")" = 1 ]; then
+    local counts="SELECT owner, project_id, status, n FROM job_counts WHERE owner = 'alice' UNION ALL SELECT owner, project_id, status, delta FROM job_count_deltas WHERE owner = 'alice'"
+    size=j.file_size
+    count="SELECT COALESCE(sum(n), 0)::bigint FROM ($counts) c"
+    stats="SELECT status, sum(n)::bigint AS n FROM (${counts//WHERE owner/WHERE true AND owner}) c GROUP BY status"
+  fi
+  scale_psql -d "$SCALE_DB" -X -v items="$items" -v prio=j.priority -v size="$size" -v count_alice="$count" \
+    -v stats_alice="$stats" -f bench/scale-explain.sql >"$OUT/scale-plans-$1.txt" 2>&1 \
+    || say "EXPLAIN failed: see $OUT/scale-plans-$1.txt"
 }
 
 scale_database() {
