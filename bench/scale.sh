@@ -1,7 +1,7 @@
 # bench/scale.sh: sourced by bench/run. Cost as the work grows (issue 14, section 4).
 # scale: the stack on its own database (BENCH_SCALE_DB, default mediaflow_scale, dropped and made anew each run; the
 #   other benchmarks keep theirs) with MEDIAFLOW_RATE_LIMIT raised for the clients. Three parts (BENCH_SCALE_PARTS,
-#   default "queue consumers database"):
+#   default "database consumers queue"), each printing its table when done:
 #   queue: the image worker paused, a backlog of BENCH_SCALE_BACKLOG (10000) jobs of photos of 1024 px (about 140 KB,
 #     AMQP priority 6; 20 photos uploaded, then enqueued again as new jobs), the worker resumed; then the time from
 #     upload to started_at of a new 64 px photo of bob (about 1.5 KB, AMQP priority 8), three times, with MEDIAFLOW_PRIORITY_AGING=0 and then with the default aging (1m) once the
@@ -9,7 +9,9 @@
 #     afterwards.
 #   consumers: image-worker photos/s on the same BENCH_SCALE_PHOTOS (80) photos of 768 px (force=true, 3 variants)
 #     at MEDIAFLOW_CONSUMERS=1, 2 and 4 (only the image worker restarted between them).
-#   database: bench/scale-load.sql fills 100,000 and then 1,000,000 jobs (media items, tasks, results); at each size
+#   database: bench/scale-load.sql fills 100,000 and then 1,000,000 jobs (media items, tasks, results); with
+#     BENCH_SCALE_BEFORE_JAR (queue-service's jar of the code before a change) both sides in one run: that jar at
+#     100k and 1M, then this tree's on the same 1M database (its migrations run there) and on a new one of 100k; at each size
 #     p50/p99 of GET /api/queue/items (each order, each status, a deep page), /stats and /metrics?timeRange=30d from
 #     4 connections (BENCH_SCALE_REQUESTS per route, default 300, at most BENCH_SCALE_SECONDS, default 15, per
 #     route), as alice (a user: her 25 % of the rows) and as admin (every row); and the EXPLAIN (ANALYZE, BUFFERS)
@@ -46,6 +48,7 @@ scale_workers() { # stop|start
 scale_queue() {
   local backlog=${BENCH_SCALE_BACKLOG:-10000} cap=${BENCH_SCALE_PROBE_CAP:-300} project r la i
   project="backlog-$(date +%s)"
+  scale_new_database
   scale_restart queue-service MEDIAFLOW_PRIORITY_AGING=0
   scale_workers stop
   la=$(load)
@@ -67,20 +70,41 @@ scale_queue() {
   SCALE_ROWS+=("| aging 1m, backlog waiting 90 s+: new 64 px photo, probe | $(field "$r" to_start_ms) ms | $(scale_waiting) | $la |")
   # the backlog's jobs stay in this run's database (the database part starts from a new one); their messages go
   rabbitmqctl -q purge_queue mediaflow.image.tasks >/dev/null 2>&1 || say "could not purge mediaflow.image.tasks"
+  echo
+  echo "### scale: the queue ($CORES cores; commit $REVISION)"
+  echo
+  echo "| the queue | upload to started_at | image queue then | load average before |"
+  echo "| --- | ---: | --- | --- |"
+  printf '%s\n' "${SCALE_ROWS[@]}"
 }
 
 scale_waiting() { # the image queue's depth now
   rabbitmqctl -q list_queues name messages 2>/dev/null | awk '$1 == "mediaflow.image.tasks" {print $2 " waiting"}'
 }
 
+scale_new_database() { # queue-service on a new, empty database (the jobs of the part before gone)
+  kill "$(service_pid queue-service)" 2>/dev/null || true
+  sleep 3
+  scale_fresh_db
+  if [ -n "${SCALE_JAR:-}" ] && [ -f "$OUT/queue-service-this-tree.jar" ]; then cp "$OUT/queue-service-this-tree.jar" "$SCALE_JAR"; fi
+  scale_restart queue-service
+}
+
 scale_consumers() {
   local n r la
+  scale_new_database
   for n in 1 2 4; do
     scale_restart image-worker MEDIAFLOW_CONSUMERS=$n
     la=$(load)
     r=$(java bench/ScaleClient.java throughput "$BASE" "$KEY" 4 "${BENCH_SCALE_PHOTOS:-80}" 768)
     SCALE_CONSUMER_ROWS+=("| $n | $(field "$r" photos) | $(field "$r" failed) | $(field "$r" seconds) | $(field "$r" photos_per_s) | $la |")
   done
+  echo
+  echo "### scale: the consumers ($CORES cores; commit $REVISION)"
+  echo
+  echo "| MEDIAFLOW_CONSUMERS | photos (768 px, 3 variants) | failed | seconds | photos/s | load average before |"
+  echo "| ---: | ---: | ---: | ---: | ---: | --- |"
+  printf '%s\n' "${SCALE_CONSUMER_ROWS[@]}"
 }
 
 # the routes measured, as alice and as admin
@@ -112,8 +136,8 @@ SCALE_ADMIN_ROUTES=(
   "/api/queue/metrics?timeRange=30d"
 )
 
-scale_latency() { # ROWS: one column of the database table, into SCALE_LAT[caller route]
-  local rows=$1 line route who key
+scale_latency() { # appends one column (p50 / p99) to SCALE_LAT[caller route]
+  local line route who key
   for who in alice admin; do
     if [ $who = alice ]; then key=$KEY; set -- "${SCALE_USER_ROUTES[@]}"; else key=$SCALE_ADMIN_KEY; set -- "${SCALE_ADMIN_ROUTES[@]}"; fi
     while read -r line; do
@@ -139,30 +163,81 @@ scale_explain() { # ROWS: the statements of the code that runs (with jobs.file_s
     || say "EXPLAIN failed: see $OUT/scale-plans-$1.txt"
 }
 
+scale_load() { # JOBS: adds jobs up to that many, measures and keeps the plans; LABEL names the column
+  local size=$1 label=$2 t0=$SECONDS
+  say "database: loading jobs up to $size ($label)"
+  scale_psql -d "$SCALE_DB" -X -q -o /dev/null -v n=$((size - SCALE_LOADED)) -v first=$SCALE_LOADED \
+    -f bench/scale-load.sql >&2
+  SCALE_LOADS+=("$label: $((size - SCALE_LOADED)) jobs loaded in $((SECONDS - t0)) s, database $(scale_psql -d "$SCALE_DB" -Atc "select pg_size_pretty(pg_database_size(current_database()))")")
+  SCALE_LOADED=$size
+  scale_measure "$label"
+}
+
+scale_measure() { # LABEL
+  SCALE_COLUMNS+=("$1")
+  SCALE_LA+=("$1: $(load)")
+  scale_latency
+  scale_explain "${1// /}"
+}
+
+scale_queue_service() { # JAR: queue-service from that jar (a copy over the built one), aging off
+  kill "$(service_pid queue-service)" 2>/dev/null || true
+  sleep 3
+  cp "$1" "$SCALE_JAR"
+  local t0=$SECONDS
+  scale_restart queue-service MEDIAFLOW_PRIORITY_AGING=0
+  SCALE_STARTS+=("queue-service from $(basename "$(dirname "$(dirname "$(dirname "$1")")")") started (with its migrations) in $((SECONDS - t0)) s")
+}
+
+# With BENCH_SCALE_BEFORE_JAR (a queue-service jar of the code before), both sides in one run: the before jar at
+# 100k and 1M jobs; then this tree's jar on the same 1M database (its migrations run on it), and on a new database
+# of 100k. Without it, this tree's jar at 100k and 1M.
 scale_database() {
-  local size loaded=0 la
+  local after
   declare -gA SCALE_LAT=()
-  SCALE_LOADS=()
-  # a new database (the other parts' jobs gone), queue-service migrating it
+  SCALE_LOADS=() SCALE_COLUMNS=() SCALE_STARTS=() SCALE_LOADED=0
+  SCALE_JAR=$(ls "$ROOT"/queue-service/target/queue-service-*.jar | head -1)
+  after="$OUT/queue-service-this-tree.jar"
+  cp "$SCALE_JAR" "$after"
   kill "$(service_pid queue-service)" 2>/dev/null || true
   sleep 3
   scale_fresh_db
-  scale_restart queue-service MEDIAFLOW_PRIORITY_AGING=0
-  for size in 100000 1000000; do
-    say "database: loading jobs up to $size"
-    local t0=$SECONDS
-    scale_psql -d "$SCALE_DB" -X -q -o /dev/null -v n=$((size - loaded)) -v first=$loaded -f bench/scale-load.sql >&2
-    SCALE_LOADS+=("$size jobs: loaded in $((SECONDS - t0)) s, $(scale_psql -d "$SCALE_DB" -Atc "select pg_size_pretty(pg_database_size(current_database()))")")
-    loaded=$size
-    SCALE_LA+=("$size: $(load)")
-    scale_latency "$size"
-    scale_explain "$size"
-  done
+  if [ -n "${BENCH_SCALE_BEFORE_JAR:-}" ]; then
+    scale_queue_service "$BENCH_SCALE_BEFORE_JAR"
+    scale_load 100000 "before, 100k"
+    scale_load 1000000 "before, 1M"
+    scale_queue_service "$after"
+    sleep 3 # a compaction of the counts
+    scale_measure "after, 1M"
+    kill "$(service_pid queue-service)" 2>/dev/null || true
+    sleep 3
+    scale_fresh_db
+    SCALE_LOADED=0
+    scale_queue_service "$after"
+    scale_load 100000 "after, 100k"
+  else
+    scale_queue_service "$after"
+    scale_load 100000 "100k"
+    scale_load 1000000 "1M"
+  fi
+  local k c
+  echo
+  echo "### scale: the database ($CORES cores, database $SCALE_DB; commit $REVISION)"
+  echo
+  printf -- '- %s\n' "${SCALE_LOADS[@]}" "${SCALE_STARTS[@]}"
+  echo "- load average (1/5/15 min) before each column: ${SCALE_LA[*]}"
+  echo
+  printf '| caller | route |'; for c in "${SCALE_COLUMNS[@]}"; do printf ' p50 / p99 ms, %s |' "$c"; done; echo
+  printf '| --- | --- |'; for c in "${SCALE_COLUMNS[@]}"; do printf ' ---: |'; done; echo
+  for k in "${SCALE_USER_ROUTES[@]}"; do echo "| alice | \`$k\` |${SCALE_LAT["alice $k"]}"; done
+  for k in "${SCALE_ADMIN_ROUTES[@]}"; do echo "| admin | \`$k\` |${SCALE_LAT["admin $k"]}"; done
+  echo
+  echo "Plans: $OUT/scale-plans-*.txt"
 }
 
 bench_scale() {
   need_tools psql:postgresql-client curl:curl
-  local parts=${BENCH_SCALE_PARTS:-queue consumers database} part k
+  local parts=${BENCH_SCALE_PARTS:-database consumers queue} part
   SCALE_ROWS=() SCALE_CONSUMER_ROWS=() SCALE_LA=()
   scale_fresh_db
   export MEDIAFLOW_PG_DATABASE="$SCALE_DB" POSTGRES_URL="jdbc:postgresql://127.0.0.1:5432/$SCALE_DB"
@@ -170,31 +245,6 @@ bench_scale() {
   export MEDIAFLOW_RATE_LIMIT=100000 MEDIAFLOW_QUEUED_LEASE=1d MEDIAFLOW_TASK_LEASE=1d
   stack_up
   for part in $parts; do "scale_$part"; done
-  echo
-  echo "### scale ($CORES cores, database $SCALE_DB; commit $REVISION)"
-  if [ ${#SCALE_ROWS[@]} -gt 0 ]; then
-    echo
-    echo "| the queue | upload to started_at | image queue then | load average before |"
-    echo "| --- | ---: | --- | --- |"
-    printf '%s\n' "${SCALE_ROWS[@]}"
-  fi
-  if [ ${#SCALE_CONSUMER_ROWS[@]} -gt 0 ]; then
-    echo
-    echo "| MEDIAFLOW_CONSUMERS | photos (768 px, 3 variants) | failed | seconds | photos/s | load average before |"
-    echo "| ---: | ---: | ---: | ---: | ---: | --- |"
-    printf '%s\n' "${SCALE_CONSUMER_ROWS[@]}"
-  fi
-  if [ ${#SCALE_LOADS[@]} -gt 0 ]; then
-    echo
-    printf -- '- %s\n' "${SCALE_LOADS[@]}"
-    echo "- load average (1/5/15 min) before each size's measurements: ${SCALE_LA[*]}"
-    echo
-    echo "| caller | route | p50 / p99 ms at 100k jobs | p50 / p99 ms at 1M jobs |"
-    echo "| --- | --- | ---: | ---: |"
-    for k in "${SCALE_USER_ROUTES[@]}"; do echo "| alice | \`$k\` |${SCALE_LAT["alice $k"]}"; done
-    for k in "${SCALE_ADMIN_ROUTES[@]}"; do echo "| admin | \`$k\` |${SCALE_LAT["admin $k"]}"; done
-    echo
-    echo "Plans: $OUT/scale-plans-100000.txt, $OUT/scale-plans-1000000.txt"
-  fi
+  if [ -n "${SCALE_JAR:-}" ] && [ -f "$OUT/queue-service-this-tree.jar" ]; then cp "$OUT/queue-service-this-tree.jar" "$SCALE_JAR"; fi
   stack_down
 }
