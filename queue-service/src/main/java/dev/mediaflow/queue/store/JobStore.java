@@ -321,11 +321,22 @@ public class JobStore {
         return db.sql(sql).bindValues(params).map(JobStore::jobWithMedia).all();
     }
 
+    /**
+     * How many jobs the query matches, from the counts kept per owner, project and status (migration V85, summed
+     * with the deltas not yet compacted in one statement): the same number as {@code count(*)} over the jobs,
+     * without reading them.
+     */
     public Mono<Long> countItems(ItemQuery query) {
-        return db.sql("SELECT count(*) FROM jobs j" + where(query))
+        return db.sql("SELECT COALESCE(sum(n), 0)::bigint FROM (" + counts(countWhere(query)) + ") c")
                 .bindValues(whereParams(query))
                 .mapValue(Long.class)
                 .one();
+    }
+
+    /** The kept counts and the deltas not compacted yet, as rows (owner, project_id, status, n), filtered. */
+    private static String counts(String where) {
+        return "SELECT owner, project_id, status, n FROM job_counts" + where
+                + " UNION ALL SELECT owner, project_id, status, delta FROM job_count_deltas" + where;
     }
 
     public Flux<ResultRow> results(Collection<UUID> mediaItemIds) {
@@ -353,20 +364,20 @@ public class JobStore {
                 .flatMap(Mono::justOrEmpty);
     }
 
-    /** Jobs per status, for one owner (null: all) and optionally one project. */
+    /** Jobs per status, for one owner (null: all) and optionally one project, from the kept counts (V85). */
     public Mono<Map<JobStatus, Long>> countByStatus(String owner, String projectId) {
-        StringBuilder sql = new StringBuilder("SELECT status, count(*) AS n FROM jobs WHERE true");
+        StringBuilder where = new StringBuilder(" WHERE true");
         Map<String, Object> params = new HashMap<>();
         if (owner != null) {
-            sql.append(" AND owner = :owner");
+            where.append(" AND owner = :owner");
             params.put("owner", owner);
         }
         if (projectId != null) {
-            sql.append(" AND project_id = :projectId");
+            where.append(" AND project_id = :projectId");
             params.put("projectId", projectId);
         }
-        sql.append(" GROUP BY status");
-        return db.sql(sql.toString()).bindValues(params)
+        String sql = "SELECT status, sum(n)::bigint AS n FROM (" + counts(where.toString()) + ") c GROUP BY status";
+        return db.sql(sql).bindValues(params)
                 .map(row -> Map.entry(JobStatus.fromJson(row.get("status", String.class)), row.get("n", Long.class)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
@@ -487,6 +498,12 @@ public class JobStore {
             where.append(" AND j.status = :status");
         }
         return where.toString();
+    }
+
+    /** {@link #where(ItemQuery)} over the count rows, which have the same names without the alias. */
+    private static String countWhere(ItemQuery query) {
+        return (query.owner() != null ? " WHERE owner = :owner" : " WHERE true")
+                + (query.status() != null ? " AND status = :status" : "");
     }
 
     private static Map<String, Object> whereParams(ItemQuery query) {
