@@ -143,6 +143,9 @@ public class WorkerConfiguration {
         container.setQueues(workerControlQueue);
         container.setMissingQueuesFatal(false);
         container.setMessageListener(control);
+        // no spring_rabbitmq_listener timer here either: it would appear on the first pause, resume or cancel and
+        // read as the task listener's on a dashboard; the worker's own meters say what it did
+        container.setMicrometerEnabled(false);
         return container;
     }
 
