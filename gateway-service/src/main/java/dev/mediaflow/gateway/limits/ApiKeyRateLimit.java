@@ -5,7 +5,6 @@ import dev.mediaflow.gateway.config.GatewayProperties;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -45,7 +44,7 @@ public class ApiKeyRateLimit implements WebFilter {
             return chain.filter(exchange);
         }
         return exchange.getPrincipal()
-                .map(ApiKeyRateLimit::callerOf)
+                .map(Caller::of)
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(caller -> {
                     if (caller.isEmpty()) {
@@ -55,11 +54,6 @@ public class ApiKeyRateLimit implements WebFilter {
                             .tryConsumeAndReturnRemaining(1);
                     return probe.isConsumed() ? chain.filter(exchange) : refuse(exchange, probe);
                 });
-    }
-
-    private static Optional<Caller> callerOf(Object principal) {
-        return principal instanceof Authentication authentication
-                && authentication.getPrincipal() instanceof Caller caller ? Optional.of(caller) : Optional.empty();
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, ConsumptionProbe probe) {

@@ -75,4 +75,31 @@ class InflightJobLimitTest extends AbuseLimitsIntegrationTest {
         spool.delete(spooled.remove(0));
         upload(ADMIN, Multipart.file("a.jpg", JPEG, "image/jpeg")).expectStatus().isAccepted();
     }
+
+    @Test
+    void enqueueRedoAndRetryAreHeldToTheCapLikeAnUpload() {
+        QUEUE_SERVICE.setQueued("alice", MAX_INFLIGHT);
+        String item = UUID.randomUUID().toString();
+        List<String> makesWork = List.of("/api/queue/enqueue/" + item, "/api/queue/enqueue", "/api/queue/redo",
+                "/api/queue/retry", "/api/queue/items/" + item + "/retry");
+
+        for (String path : makesWork) {
+            post(ALICE, path).expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                    .expectBody().jsonPath("$.error").isEqualTo("too_many_jobs_in_flight");
+            post(BOB, path).expectStatus().isOk();
+        }
+        // reading and cancelling never make work: an owner at the cap may still do them
+        client.get().uri("/api/queue/items").header("X-API-Key", ALICE).exchange().expectStatus().isOk();
+        post(ALICE, "/api/queue/items/" + item + "/cancel").expectStatus().isOk();
+
+        QUEUE_SERVICE.setQueued("alice", MAX_INFLIGHT - 1);
+        for (String path : makesWork) {
+            post(ALICE, path).expectStatus().isOk();
+        }
+    }
+
+    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec post(String key, String path) {
+        return client.post().uri(path).header("X-API-Key", key)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue("{}").exchange();
+    }
 }
