@@ -192,16 +192,21 @@ public class JobStore {
                                         started_at = :startedAt, completed_at = :completedAt, duration_ms = :durationMs,
                                         updated_at = now()
                         WHERE id = :id""")
-                .bindValues(params(
-                        "id", j.id(),
-                        "status", j.status().json(),
-                        "run", j.run(),
-                        "attempts", j.attempts(),
-                        "lastError", nullable(j.lastError(), String.class),
-                        "startedAt", nullable(j.startedAt(), Instant.class),
-                        "completedAt", nullable(j.completedAt(), Instant.class),
-                        "durationMs", nullable(j.durationMs(), Long.class)))
+                .bindValues(jobFields(j))
                 .fetch().rowsUpdated();
+    }
+
+    /** The derived and status fields that {@link #saveJob} and {@link #saveJobVersioned} write. */
+    private static Map<String, Object> jobFields(JobRow j) {
+        return params(
+                "id", j.id(),
+                "status", j.status().json(),
+                "run", j.run(),
+                "attempts", j.attempts(),
+                "lastError", nullable(j.lastError(), String.class),
+                "startedAt", nullable(j.startedAt(), Instant.class),
+                "completedAt", nullable(j.completedAt(), Instant.class),
+                "durationMs", nullable(j.durationMs(), Long.class));
     }
 
     /**
@@ -214,15 +219,7 @@ public class JobStore {
                                           started_at = :startedAt, completed_at = :completedAt,
                                           duration_ms = :durationMs, version = j.version + 1, updated_at = now()
                         WHERE j.id = :id RETURNING j.version, """ + JOB_COLUMNS)
-                .bindValues(params(
-                        "id", j.id(),
-                        "status", j.status().json(),
-                        "run", j.run(),
-                        "attempts", j.attempts(),
-                        "lastError", nullable(j.lastError(), String.class),
-                        "startedAt", nullable(j.startedAt(), Instant.class),
-                        "completedAt", nullable(j.completedAt(), Instant.class),
-                        "durationMs", nullable(j.durationMs(), Long.class)))
+                .bindValues(jobFields(j))
                 .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
                 .one();
     }

@@ -79,12 +79,14 @@ public final class DepthBenchmark {
                 (pre + forward + post) / batch);
     }
 
-    private static double median(List<long[]> samples, int stage) {
+    /** The median of one stage over the samples, in ms (also {@link DepthOverheadBenchmark}'s). */
+    static double median(List<long[]> samples, int stage) {
         double[] ms = samples.stream().mapToDouble(s -> s[stage] / 1e6).sorted().toArray();
         return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
     }
 
-    private static byte[] jpeg(int width, int height) {
+    /** A photo-like JPEG of that size, quality 90 (also {@link DepthOverheadBenchmark}'s). */
+    static byte[] jpeg(int width, int height) {
         try (Mat picture = TestPictures.jpegLike(width, height, 42); BytePointer out = new BytePointer();
              IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, 90)) {
             imencode(".jpg", picture, out, params);

@@ -5,8 +5,6 @@ import dev.mediaflow.worker.media.DecodeLimits;
 import dev.mediaflow.worker.media.MediaDecoder;
 import dev.mediaflow.worker.torch.DjlRuntime;
 import ai.djl.Device;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
 /**
  * Not a test: the depth pipeline's overhead over the forward pass (issue 14, section 5), run by bench/depth.sh.
@@ -51,7 +47,7 @@ public final class DepthOverheadBenchmark {
                 int height = Integer.parseInt(wh[1]);
                 int maxSide = spec.length > 1 ? Integer.parseInt(spec[1]) : DepthSettings.of("").maxOutputSide();
                 Path jpeg = dir.resolve(width + "x" + height + ".jpg");
-                Files.write(jpeg, jpeg(width, height));
+                Files.write(jpeg, DepthBenchmark.jpeg(width, height));
                 run(model, preprocessor, decoder, jpeg, width, height, maxSide, iterations);
                 Files.delete(jpeg);
             }
@@ -117,7 +113,7 @@ public final class DepthOverheadBenchmark {
         double[] ms = new double[STAGES.length];
         double rest = 0;
         for (int s = 0; s < STAGES.length; s++) {
-            ms[s] = median(samples, s);
+            ms[s] = DepthBenchmark.median(samples, s);
             if (s != FORWARD && s != PNG_BEFORE) {
                 rest += ms[s];
             }
@@ -131,21 +127,6 @@ public final class DepthOverheadBenchmark {
         row.append(String.format(Locale.ROOT, " %.1f | **%.1f %%** | %.1f %% | %d | %d |", rest,
                 100 * rest / ms[FORWARD], 100 * restBefore / ms[FORWARD], pngBytes / 1024, pngBeforeBytes / 1024));
         System.out.println(row);
-    }
-
-    private static double median(List<long[]> samples, int stage) {
-        double[] ms = samples.stream().mapToDouble(s -> s[stage] / 1e6).sorted().toArray();
-        return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
-    }
-
-    private static byte[] jpeg(int width, int height) {
-        try (Mat picture = TestPictures.jpegLike(width, height, 42); BytePointer out = new BytePointer();
-             IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, 90)) {
-            imencode(".jpg", picture, out, params);
-            byte[] bytes = new byte[(int) out.limit()];
-            out.get(bytes);
-            return bytes;
-        }
     }
 
     private DepthOverheadBenchmark() {
