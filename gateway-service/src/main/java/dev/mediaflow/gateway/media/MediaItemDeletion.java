@@ -30,6 +30,9 @@ import java.util.UUID;
  * output folder, then queue-service removes the rows and the Redis keys. Only then does the gateway forget its
  * own records of the item's jobs, so every route answers 404 afterwards.
  *
+ * <p>An item queue-service does not know may still wait in this gateway's spool (accepted as pending while the
+ * broker was away): {@link PendingItemDeletion} deletes it there.
+ *
  * <p>The gateway does the files because it alone of the two has the storage. A deletion cut short (a crash,
  * the storage failing) leaves the item stopped but listed; the same DELETE again takes it up where it stopped.
  * An output folder holds only this item's files or hard links to another's (a duplicate upload), so removing it
@@ -44,13 +47,15 @@ public class MediaItemDeletion {
     private final QueueServiceCalls queueService;
     private final StorageRoot storage;
     private final PublishedJobs published;
+    private final PendingItemDeletion pending;
     private final Duration waitForWorkers;
 
     public MediaItemDeletion(QueueServiceCalls queueService, StorageRoot storage, PublishedJobs published,
-                             GatewayProperties properties) {
+                             PendingItemDeletion pending, GatewayProperties properties) {
         this.queueService = queueService;
         this.storage = storage;
         this.published = published;
+        this.pending = pending;
         this.waitForWorkers = properties.deleteWait();
     }
 
@@ -68,7 +73,14 @@ public class MediaItemDeletion {
                                 .subscribeOn(Schedulers.boundedElastic()))
                         .doOnSuccess(done -> log.info("Media item {} of {} deleted by {} with its {} job(s) and files",
                                 mediaItemId, started.owner(), caller.owner(), started.jobIds().size())))
-                .then();
+                .then()
+                // queue-service does not know it: it may be an item whose job still waits here for the broker
+                .onErrorResume(MediaItemDeletion::isNotFound, notFound -> pending.delete(mediaItemId, caller)
+                        .flatMap(deleted -> deleted ? Mono.<Void>empty() : Mono.error(notFound)));
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        return e instanceof ApiException api && api.status() == HttpStatus.NOT_FOUND.value();
     }
 
     /** Until no task of the item is held by a worker, or the wait is over (a dead worker never lets go). */

@@ -151,13 +151,7 @@ public class JobDispatcher {
      * pending and the cancel belongs to queue-service.
      */
     public PendingCancel cancelPending(UUID jobId) throws IOException {
-        Instant deadline = Instant.now().plus(waitForPublish);
-        while (!inFlight.add(jobId)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IOException("job " + jobId + " is being published for longer than " + waitForPublish);
-            }
-            sleep();
-        }
+        claim(jobId);
         try {
             if (spool.find(jobId).isEmpty()) {
                 return PendingCancel.NOT_PENDING;
@@ -170,6 +164,40 @@ public class JobDispatcher {
             return PendingCancel.CANCELLED;
         } finally {
             inFlight.remove(jobId);
+        }
+    }
+
+    /**
+     * Takes a job out of the spool for good, so that it is never published: for a media item deleted while its
+     * job still waits for the broker (queue-service has never heard of it). Waits for a publish of the same job in
+     * progress, like {@link #cancelPending}; false when the job is not in the spool (any more): published meanwhile,
+     * it belongs to queue-service.
+     */
+    public boolean withdrawPending(UUID jobId) throws IOException {
+        claim(jobId);
+        try {
+            if (spool.find(jobId).isEmpty()) {
+                return false;
+            }
+            spool.delete(jobId);
+            if (spool.find(jobId).isPresent()) {
+                throw new IOException("spooled job " + jobId + " could not be removed");
+            }
+            log.info("Pending job {} withdrawn from the spool: its media item is deleted", jobId);
+            return true;
+        } finally {
+            inFlight.remove(jobId);
+        }
+    }
+
+    /** Takes the job's slot, waiting for a publish of it in progress (at most {@code waitForPublish}). */
+    private void claim(UUID jobId) throws IOException {
+        Instant deadline = Instant.now().plus(waitForPublish);
+        while (!inFlight.add(jobId)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException("job " + jobId + " is being published for longer than " + waitForPublish);
+            }
+            sleep();
         }
     }
 
