@@ -14,6 +14,14 @@ def rows(path):
         return []
 
 
+def table(header, cells):
+    """A Markdown table: the first column left-aligned, the figures after it right-aligned."""
+    print("| " + " | ".join(header) + " |")
+    print("| --- |" + " ---: |" * (len(header) - 1))
+    for row in cells:
+        print("| " + " | ".join(row) + " |")
+
+
 def main():
     torch_rows, java_rows, variant_rows = (rows(p) for p in sys.argv[1:4])
     same = {(r[1], r[2]): float(r[3]) for r in torch_rows if r[0] == "torch"}
@@ -37,10 +45,8 @@ def main():
     accuracy = [r for r in java_rows if r[0] == "accuracy"]
     if accuracy:
         print()
-        print("| precision | batch | largest difference from fp32 (depth 0..1) | mean difference |")
-        print("| --- | ---: | ---: | ---: |")
-        for r in accuracy:
-            print(f"| {r[1]} | {r[2]} | {r[3]} | {r[4]} |")
+        table(["precision", "batch", "largest difference from fp32 (depth 0..1)", "mean difference"],
+              [r[1:5] for r in accuracy])
     ops = {r[1]: float(r[2]) for r in variant_rows if r[0] == "variants-ops"}
     make = {(r[1], r[2]): float(r[3]) for r in variant_rows if r[0] == "variants-make"}
     if ops:
@@ -58,10 +64,7 @@ def main():
     diffs = [r for r in variant_rows if r[0] == "variants-diff"]
     if diffs:
         print()
-        print("| step | largest pixel difference GPU vs CPU (of 255) | mean |")
-        print("| --- | ---: | ---: |")
-        for r in diffs:
-            print(f"| {r[1]} | {r[2]} | {r[3]} |")
+        table(["step", "largest pixel difference GPU vs CPU (of 255)", "mean"], [r[1:4] for r in diffs])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ package dev.mediaflow.gateway.proxy;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.http.ErrorBody;
 import dev.mediaflow.messages.Json;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Flux;
@@ -50,17 +49,6 @@ public class QueueServiceCalls {
     /** @param pathAndQuery already encoded; fails with {@link QueueServiceUnavailableException} when it cannot answer */
     public Mono<Answer> call(HttpMethod method, String pathAndQuery, Caller caller) {
         return client.forward(method, URI.create(pathAndQuery), new HttpHeaders(), Flux.empty(), caller)
-                .flatMap(response -> DataBufferUtils.join(response.body())
-                        .map(buffer -> {
-                            try {
-                                byte[] bytes = new byte[buffer.readableByteCount()];
-                                buffer.read(bytes);
-                                return bytes;
-                            } finally {
-                                DataBufferUtils.release(buffer);
-                            }
-                        })
-                        .defaultIfEmpty(new byte[0])
-                        .map(bytes -> new Answer(response.status().value(), bytes)));
+                .flatMap(response -> response.bodyBytes().map(bytes -> new Answer(response.status().value(), bytes)));
     }
 }
