@@ -2,8 +2,12 @@ package dev.mediaflow.messages;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ReturnListener;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.support.micrometer.RabbitMessageSenderContext;
+import org.springframework.amqp.rabbit.support.micrometer.RabbitTemplateObservation;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
@@ -24,6 +28,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code basic.ack} of the same message, and the client handles both on one thread in that order,
  * so every return has arrived once the confirms have.
  *
+ * <p>Each message is one observation, the one {@code RabbitTemplate} itself would make
+ * ({@code spring.rabbit.template}), from before its publish until its confirm. With tracing on, that
+ * is a span, child of whatever is current (the upload's request, the task in hand), and starting it
+ * writes the trace into the message's headers ({@code traceparent}): the consumer's span continues the
+ * trace across the broker. The publish goes through the channel, not the template, because of the
+ * per-call return listener above, so the template's own observation would not run.
+ *
  * <p>Needs a connection factory with simple publisher confirms
  * ({@code spring.rabbitmq.publisher-confirm-type: simple}).
  */
@@ -31,12 +42,21 @@ public final class ConfirmedSender {
 
     private static final MessagePropertiesConverter PROPERTIES = new DefaultMessagePropertiesConverter();
 
+    private static final String NAME = "confirmedSender";
+
     private final RabbitTemplate rabbit;
     private final Duration timeout;
+    private final ObservationRegistry observations;
 
+    /** Without observations: no span, no trace header (tests, tools). */
     public ConfirmedSender(RabbitTemplate rabbit, Duration timeout) {
+        this(rabbit, timeout, ObservationRegistry.NOOP);
+    }
+
+    public ConfirmedSender(RabbitTemplate rabbit, Duration timeout, ObservationRegistry observations) {
         this.rabbit = rabbit;
         this.timeout = timeout;
+        this.observations = observations;
     }
 
     /** One message to publish. */
@@ -68,6 +88,25 @@ public final class ConfirmedSender {
      *                                                confirm in time
      */
     public void send(List<Outgoing> messages) {
+        // started before the properties are copied below: starting one is what writes the trace header
+        List<Observation> sends = messages.stream().map(this::observation).map(Observation::start).toList();
+        try {
+            publishAndConfirm(messages);
+        } catch (RuntimeException e) {
+            sends.forEach(send -> send.error(e));
+            throw e;
+        } finally {
+            sends.forEach(Observation::stop);
+        }
+    }
+
+    private Observation observation(Outgoing o) {
+        return RabbitTemplateObservation.TEMPLATE_OBSERVATION.observation(null,
+                RabbitTemplateObservation.DefaultRabbitTemplateObservationConvention.INSTANCE,
+                () -> new RabbitMessageSenderContext(o.message(), NAME, o.exchange(), o.routingKey()), observations);
+    }
+
+    private void publishAndConfirm(List<Outgoing> messages) {
         List<String> returned = new CopyOnWriteArrayList<>();
         rabbit.execute(channel -> {
             ReturnListener listener = (replyCode, replyText, exchange, routingKey, properties, body) ->

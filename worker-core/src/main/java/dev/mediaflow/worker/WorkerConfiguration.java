@@ -7,6 +7,7 @@ import dev.mediaflow.worker.files.StagingSweeper;
 import dev.mediaflow.worker.meters.TaskMeters;
 import dev.mediaflow.worker.meters.WorkerStateMeters;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -18,6 +19,7 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -60,8 +62,10 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    EventPublisher eventPublisher(RabbitTemplate rabbitTemplate, WorkerSettings settings) {
-        return new EventPublisher(new ConfirmedSender(rabbitTemplate, settings.publishTimeout()));
+    EventPublisher eventPublisher(RabbitTemplate rabbitTemplate, WorkerSettings settings,
+                                  ObjectProvider<ObservationRegistry> observations) {
+        return new EventPublisher(new ConfirmedSender(rabbitTemplate, settings.publishTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
 
     @Bean
@@ -127,6 +131,10 @@ public class WorkerConfiguration {
         // its timer would say result="success" for every failed task (TaskProcessor settles failures itself);
         // mediaflow_tasks_total and mediaflow_task_duration_seconds (TaskMeters) count what really happened
         container.setMicrometerEnabled(false);
+        // the observation, for its span only: with tracing on, a task's span continues the trace its message
+        // carries (the upload's), and the events published while it runs carry it on. Its timer
+        // (spring.rabbit.listener) is denied for the same reason as the one above (ObservabilityAutoConfiguration)
+        container.setObservationEnabled(true);
         return container;
     }
 

@@ -8,7 +8,9 @@ import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.TaskMessage;
 import dev.mediaflow.messages.Topology;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.List;
  * Publishes a job: its {@code job.submitted} event and one task per worker kind, all on one channel,
  * then waits for the broker's confirms; all {@code mandatory}, so a message no queue takes fails the
  * publish (the job then stays in the spool) instead of vanishing. Every message carries the job's
- * correlation id in its header, so queue-service and the workers log the request's id with their work.
+ * correlation id in its header, so queue-service and the workers log the request's id with their work,
+ * and, with tracing on, the upload's trace ({@link ConfirmedSender}), so the worker's span joins it.
  * Blocking: call it off the event loop.
  */
 @Component
@@ -26,8 +29,10 @@ public class JobPublisher {
 
     private final ConfirmedSender sender;
 
-    public JobPublisher(RabbitTemplate rabbit, GatewayProperties properties) {
-        this.sender = new ConfirmedSender(rabbit, properties.publishTimeout());
+    public JobPublisher(RabbitTemplate rabbit, GatewayProperties properties,
+                        ObjectProvider<ObservationRegistry> observations) {
+        this.sender = new ConfirmedSender(rabbit, properties.publishTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** Returns normally only when every message is confirmed; throws otherwise. */

@@ -7,11 +7,13 @@ import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -71,7 +73,8 @@ class SpoolSyncTest {
     }
 
     private JobDispatcher dispatcher() {
-        JobPublisher publisher = new JobPublisher(new RabbitTemplate(), properties) {
+        JobPublisher publisher = new JobPublisher(new RabbitTemplate(), properties,
+                new DefaultListableBeanFactory().getBeanProvider(ObservationRegistry.class)) {
             @Override
             public void publish(JobSubmission submission) {
                 if (!brokerConfirms) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -96,6 +97,11 @@ class ImageWorkerMetersTest {
         for (Meter meter : meters.find("mediaflow.tasks").meters()) {
             assertThat(meter.getId().getTag("application")).isEqualTo("image-worker");
         }
+
+        // tracing is off (no MEDIAFLOW_TRACING_ENDPOINT): the events are observed, but carry no trace header
+        Message event = rabbit.receive(Topology.EVENTS_QUEUE, 5000);
+        assertThat(event).isNotNull();
+        assertThat(event.getMessageProperties().getHeaders()).doesNotContainKey("traceparent");
     }
 
     private double tasks(String outcome) {

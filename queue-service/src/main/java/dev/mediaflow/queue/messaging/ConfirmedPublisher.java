@@ -10,7 +10,9 @@ import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -29,8 +31,10 @@ public class ConfirmedPublisher {
 
     private final ConfirmedSender sender;
 
-    public ConfirmedPublisher(RabbitTemplate rabbit, MediaflowProperties properties) {
-        this.sender = new ConfirmedSender(rabbit, properties.publishTimeout());
+    public ConfirmedPublisher(RabbitTemplate rabbit, MediaflowProperties properties,
+                              ObjectProvider<ObservationRegistry> observations) {
+        this.sender = new ConfirmedSender(rabbit, properties.publishTimeout(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /**
