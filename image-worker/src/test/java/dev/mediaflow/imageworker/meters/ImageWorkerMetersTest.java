@@ -1,5 +1,6 @@
 package dev.mediaflow.imageworker.meters;
 
+import dev.mediaflow.imageworker.support.WorkerTestProperties;
 import dev.mediaflow.imageworker.variants.TestMedia;
 import dev.mediaflow.messages.AmqpMessages;
 import dev.mediaflow.messages.MediaType;
@@ -44,11 +45,7 @@ class ImageWorkerMetersTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.rabbitmq.addresses", BROKER::amqpUrl);
-        registry.add("mediaflow.redis-prefix", () -> "test-" + UUID.randomUUID() + ":");
-        registry.add("mediaflow.storage-root", STORAGE::toString);
-        registry.add("mediaflow.internal-token", () -> "image-worker-test-token-0123456789abcdef");
-        registry.add("server.port", () -> "0");
+        WorkerTestProperties.register(registry, BROKER, STORAGE);
     }
 
     @AfterAll
