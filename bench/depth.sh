@@ -2,8 +2,8 @@
 # depth: no stack needed. A JPEG of about 1, 4 and 12 MP (and the 12 MP one once more with the depth map at full
 #   size, MEDIAFLOW_DEPTH_MAX_OUTPUT_SIDE=4000) goes through the vision worker's depth pipeline on the CPU, batch 1,
 #   stage by stage (vision-worker's test class DepthOverheadBenchmark): decode, preprocess, forward, postprocess
-#   (output to a float Mat, 16-bit normalisation), resize to the depth map's size, 16-bit PNG encode, and in the
-#   same pass the PNG encode as it was before issue 14 (OpenCV level 3, adaptive filter) on the same map; medians
+#   (output to a float Mat, 16-bit normalisation), resize to the depth map's size, 16-bit PNG encode (in bands on
+#   every core), and in the same pass the encode it replaced (OpenCV on one thread: level 1, RLE, SUB) on the same map; medians
 #   of BENCH_DEPTH_ITERATIONS (default 5) after one untimed pass. Overhead = (everything but the forward) /
 #   forward, with today's encode and with the previous one; the goal is 10 % at most. The model: a random-weight model of Depth Anything V2 Small's size and shape (ViT-S,
 #   made once by vision-worker/src/test/python/make_bench_model.py into the git-ignored

@@ -20,9 +20,9 @@ import java.util.Locale;
  * For each source size, a JPEG file goes through what {@code DepthTaskHandler} does, stage by stage, batch 1:
  * decode (the worker's {@link MediaDecoder}, no larger than the max output side), preprocess, forward, then
  * the postprocessing split into its parts: the output copied into a float Mat plus the 16-bit normalisation
- * ("postprocess"), the bilinear resize to the depth map's size ("resize"), and the 16-bit PNG encode; in the
- * same pass, the PNG encode as it was before issue 14 ({@link PreviousDepthPng}, not part of the pipeline), so
- * that both are measured side by side. Each is the median of the timed iterations (one untimed first).
+ * ("postprocess"), the bilinear resize to the depth map's size ("resize"), and the 16-bit PNG encode (in bands on
+ * every core, {@link ParallelPngEncoder}); in the same pass, the single-threaded OpenCV encode it replaced
+ * ({@link PreviousDepthPng}, not part of the pipeline), so that both are measured side by side. Each is the median of the timed iterations (one untimed first).
  * Overhead = (sum of the other stages) / forward, with the current encode and with the previous one.
  *
  * <p>Arguments: {@code model inputSize fixed iterations WxH[:maxOutputSide]...}. Prints one markdown row per
