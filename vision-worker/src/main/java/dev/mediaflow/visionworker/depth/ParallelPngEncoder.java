@@ -4,10 +4,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
@@ -27,8 +27,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
  *
  * <p>Hand-written rather than a library's: the JDK's Deflater does the compression; what is left is the PNG
  * framing, the SUB filter and the stitching. The one Java library that encodes in parallel (pngencoder) takes a
- * {@code BufferedImage} (a 23 MB copy of a full-size map first) and offers no filter but none or an adaptive
- * choice per row, both slower or larger here (docs/performance.md, section 5).
+ * {@code BufferedImage} (a 23 MB copy of a full-size map first) and offers no filter but none (files about 27 %
+ * larger on the benchmark's map, docs/performance.md section 5) or a choice per row that filters each row twice.
  *
  * <p>Threads: the caller encodes bands itself and the shared helpers ({@link #shared()}, one fewer than the
  * processors) take the others; whoever is free claims the next band. When the helpers are busy with other
@@ -105,9 +105,9 @@ public final class ParallelPngEncoder {
         int bandCount = (height + rowsPerBand - 1) / rowsPerBand;
         ShortBuffer samples = depth16.createBuffer();
         PngBand[] bands = new PngBand[bandCount];
-        RuntimeException[] failures = new RuntimeException[bandCount];
+        Throwable[] failures = new Throwable[bandCount];
         AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(bandCount);
+        Phaser done = new Phaser(bandCount); // one party per band; it advances when all have arrived
         Runnable claimBands = () -> {
             for (int band = next.getAndIncrement(); band < bandCount; band = next.getAndIncrement()) {
                 int first = band * rowsPerBand;
@@ -115,9 +115,9 @@ public final class ParallelPngEncoder {
                     bands[band] = PngBand.deflate(samples.duplicate(), width, first,
                             Math.min(height, first + rowsPerBand), band == 0, band == bandCount - 1);
                 } catch (RuntimeException | Error e) {
-                    failures[band] = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    failures[band] = e;
                 } finally {
-                    done.countDown();
+                    done.arrive();
                 }
             }
         };
@@ -129,28 +129,17 @@ public final class ParallelPngEncoder {
             }
         }
         claimBands.run();
-        awaitUninterruptibly(done); // the helpers read the Mat until they are done: it must outlive them
-        for (RuntimeException failure : failures) {
-            if (failure != null) {
-                throw failure;
+        // not interruptible: the helpers read the Mat until their bands are done, so it must outlive them
+        done.awaitAdvance(0);
+        for (Throwable failure : failures) {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
             }
         }
         return assemble(width, height, bands);
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static byte[] assemble(int width, int height, PngBand[] bands) {
