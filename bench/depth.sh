@@ -2,10 +2,12 @@
 # depth: no stack needed. A JPEG of about 1, 4 and 12 MP (and the 12 MP one once more with the depth map at full
 #   size, MEDIAFLOW_DEPTH_MAX_OUTPUT_SIDE=4000) goes through the vision worker's depth pipeline on the CPU, batch 1,
 #   stage by stage (vision-worker's test class DepthOverheadBenchmark): decode, preprocess, forward, postprocess
-#   (output to a float Mat, 16-bit normalisation), resize to the depth map's size, 16-bit PNG encode, and in the
-#   same pass the PNG encode as it was before issue 14 (OpenCV level 3, adaptive filter) on the same map; medians
+#   (output to a float Mat, 16-bit normalisation), resize to the depth map's size, 16-bit PNG encode (in bands on
+#   every core), and in the same pass the encode it replaced (OpenCV on one thread: level 1, RLE, SUB) on the same map; medians
 #   of BENCH_DEPTH_ITERATIONS (default 5) after one untimed pass. Overhead = (everything but the forward) /
-#   forward, with today's encode and with the previous one; the goal is 10 % at most. The model: a random-weight model of Depth Anything V2 Small's size and shape (ViT-S,
+#   forward, with today's encode and with the previous one; the goal is 10 % at most. A second table: the decode at
+#   the size the model needs (the strongest JPEG DCT reduction that still covers the model input), timed in the same
+#   pass, and how far the depth map made from it is from the pipeline's (not part of the pipeline). The model: a random-weight model of Depth Anything V2 Small's size and shape (ViT-S,
 #   made once by vision-worker/src/test/python/make_bench_model.py into the git-ignored
 #   vision-worker/target/bench-models/; needs torch in BENCH_PYTHON, default /usr/bin/python3), or the shipped
 #   test model (row-depth.pt, a forward pass of a few ms) where torch is missing: the table says which.
@@ -45,5 +47,12 @@ bench_depth() {
   echo
   echo "| source JPEG | depth map | model input | decode | preprocess | forward | postprocess | resize | PNG encode | PNG encode before | all but forward | overhead | overhead with the encode before | PNG KiB | PNG KiB before |"
   echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  echo "$rows"
+  echo "${rows%%---*}"
+  echo "### depth: decoding at the model's size instead of the depth map's ($CORES cores, $label; commit $REVISION)"
+  echo
+  echo "Medians in ms, timed in the same passes as the table above. Difference: between the depth map made from the pipeline's picture and the one made from the smaller decode (resized to the same map size), absolute, as a share of the 16-bit range."
+  echo
+  echo "| source JPEG | depth map and picture now | decode now | picture at the model's size | decode at the model's size | largest difference | mean difference |"
+  echo "| --- | --- | ---: | --- | ---: | ---: | ---: |"
+  echo "${rows#*---}" | sed '/^$/d'
 }

@@ -1,7 +1,5 @@
 package dev.mediaflow.visionworker.depth;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -11,12 +9,6 @@ import static org.bytedeco.opencv.global.opencv_core.CV_16UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.checkRange;
 import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER_SUB;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_RLE;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -79,27 +71,11 @@ public final class DepthPostprocessor {
     }
 
     /**
-     * The PNG settings, for speed: at 12 MP the encode was most of the pipeline's time outside the forward pass
-     * (docs/performance.md, section 5). zlib level 1 with the RLE strategy (matches of distance 1 only: the runs
-     * a depth map's flat areas give after the filter), and the SUB filter on every row instead of libpng's
-     * adaptive choice among all five filters, which tries each one per row. These are OpenCV's own "tuned for
-     * speed" defaults, spelled out so that a change of OpenCV's defaults cannot slow us. About 4x faster than
-     * level 3 with the adaptive filter, for files about 8 % larger on a noisy map; lossless either way. The
-     * strategy comes after the level: OpenCV resets the strategy when it reads a compression level.
+     * The 16-bit PNG, its bands deflated on several cores ({@link ParallelPngEncoder}): at a depth map of the
+     * photo's full size the single-threaded encode was most of the pipeline's time outside the forward pass
+     * (docs/performance.md, section 5). Lossless: the same samples as any other PNG encode of the map.
      */
-    private static final int[] PNG_PARAMS = {
-            IMWRITE_PNG_COMPRESSION, 1,
-            IMWRITE_PNG_STRATEGY, IMWRITE_PNG_STRATEGY_RLE,
-            IMWRITE_PNG_FILTER, IMWRITE_PNG_FILTER_SUB};
-
     static byte[] encodePng(Mat depth16) {
-        try (BytePointer out = new BytePointer(); IntPointer params = new IntPointer(PNG_PARAMS)) {
-            if (!imencode(".png", depth16, out, params)) {
-                throw new IllegalStateException("OpenCV could not encode the depth map as PNG");
-            }
-            byte[] png = new byte[(int) out.limit()];
-            out.get(png);
-            return png;
-        }
+        return ParallelPngEncoder.shared().encode(depth16);
     }
 }
