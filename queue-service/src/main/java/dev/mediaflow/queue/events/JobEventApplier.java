@@ -67,20 +67,39 @@ public class JobEventApplier {
         this.clock = clock;
     }
 
-    /** @return true when the event changed something */
+    /** Applies one event in a transaction of its own. @return true when the event changed something */
     public Mono<Boolean> apply(JobEvent event) {
+        JobEvent timed = prepared(event);
+        return tx.transactional(store.lockJob(timed.jobId()).then(changeLocked(timed)))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(snapshot -> mirror(timed, snapshot));
+    }
+
+    /** Checks that the event can be applied at all, and gives it the time it is applied when it carries none. */
+    JobEvent prepared(JobEvent event) {
         EventValidation.check(event);
-        JobEvent timed = event.at() != null ? event : withTime(event);
-        Mono<Optional<ItemSnapshot>> change = store.lockJob(timed.jobId())
-                .then(timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed));
-        return tx.transactional(change)
-                .flatMap(snapshot -> snapshot.isEmpty()
-                        ? Mono.just(false)
-                        : snapshots.write(snapshot.get()).thenReturn(true))
-                .defaultIfEmpty(false)
-                .flatMap(changed -> hasResults(timed)
-                        ? reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId()).thenReturn(changed)
-                        : Mono.just(changed));
+        return event.at() != null ? event : withTime(event);
+    }
+
+    /**
+     * The change of one {@link #prepared} event in the caller's transaction, which holds the job's lock
+     * ({@link JobStore#lockJob}): its rows, and the snapshot for Redis that {@link #mirror} writes once it commits.
+     */
+    Mono<Optional<ItemSnapshot>> changeLocked(JobEvent timed) {
+        return timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed);
+    }
+
+    /**
+     * After the commit of {@link #changeLocked}: the snapshot to Redis (published to the job's streams) and, for
+     * new results, the other jobs of the media item. @return true when the event changed something
+     */
+    Mono<Boolean> mirror(JobEvent timed, Optional<ItemSnapshot> snapshot) {
+        Mono<Boolean> written = snapshot.isEmpty()
+                ? Mono.just(false)
+                : snapshots.write(snapshot.get()).thenReturn(true);
+        return written.flatMap(changed -> hasResults(timed)
+                ? reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId()).thenReturn(changed)
+                : Mono.just(changed));
     }
 
     private static boolean hasResults(JobEvent event) {

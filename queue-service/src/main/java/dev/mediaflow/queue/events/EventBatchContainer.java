@@ -1,0 +1,36 @@
+package dev.mediaflow.queue.events;
+
+import dev.mediaflow.queue.config.MediaflowProperties;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The container of {@link JobEventListener}: the listener settings of {@code spring.rabbitmq.listener.simple}
+ * (consumers, prefetch), plus batches. A consumer hands the listener up to {@code MEDIAFLOW_EVENT_BATCH_SIZE}
+ * deliveries at once: those it already holds, and any that arrive within {@code MEDIAFLOW_EVENT_BATCH_WAIT} of the
+ * last, so a lone event waits at most that long and a backlog goes by in full batches (the prefetch is raised to
+ * the batch size). Acks are manual: the listener settles each delivery by itself, after its transaction.
+ */
+@Configuration(proxyBeanMethods = false)
+class EventBatchContainer {
+
+    static final String FACTORY = "jobEventBatchContainerFactory";
+
+    @Bean(FACTORY)
+    SimpleRabbitListenerContainerFactory jobEventBatchContainerFactory(
+            SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connections,
+            MediaflowProperties properties) {
+        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+        configurer.configure(factory, connections);
+        factory.setConsumerBatchEnabled(true);
+        factory.setBatchListener(true);
+        factory.setBatchSize(properties.eventBatchSize());
+        factory.setReceiveTimeout(Math.max(1, properties.eventBatchWait().toMillis()));
+        factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        return factory;
+    }
+}
