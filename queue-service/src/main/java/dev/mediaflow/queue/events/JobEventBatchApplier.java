@@ -3,6 +3,7 @@ package dev.mediaflow.queue.events;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.meters.EventMeters;
 import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.store.JobStore;
 import org.slf4j.Logger;
@@ -45,13 +46,15 @@ public class JobEventBatchApplier {
     private final JobStore store;
     private final TransactionalOperator tx;
     private final MediaflowProperties properties;
+    private final EventMeters meters;
 
     public JobEventBatchApplier(JobEventApplier applier, JobStore store, TransactionalOperator tx,
-                                MediaflowProperties properties) {
+                                MediaflowProperties properties, EventMeters meters) {
         this.applier = applier;
         this.store = store;
         this.tx = tx;
         this.properties = properties;
+        this.meters = meters;
     }
 
     /** @return the outcome of each event, in the order of {@code batch} */
@@ -71,7 +74,8 @@ public class JobEventBatchApplier {
             List<ReceivedEvent> good = positions.stream().map(batch::get).toList();
             Mono<List<EventOutcome>> applied = good.size() <= 1
                     ? oneByOne(good)
-                    : together(good, prepared).onErrorResume(e -> {
+                    : together(good, prepared).doOnSuccess(committed -> meters.batch(true)).onErrorResume(e -> {
+                        meters.batch(false);
                         log.warn("A batch of {} status events failed as a whole ({}); applying them one by one",
                                 good.size(), e.toString());
                         return oneByOne(good);
