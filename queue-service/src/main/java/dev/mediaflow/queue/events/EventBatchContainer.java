@@ -10,10 +10,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The container of {@link JobEventListener}: the listener settings of {@code spring.rabbitmq.listener.simple}
- * (consumers, prefetch), plus batches. A consumer hands the listener up to {@code MEDIAFLOW_EVENT_BATCH_SIZE}
- * deliveries at once: those it already holds, and any that arrive within {@code MEDIAFLOW_EVENT_BATCH_WAIT} of the
- * last, so a lone event waits at most that long and a backlog goes by in full batches (the prefetch is raised to
- * the batch size). Acks are manual: the listener settles each delivery by itself, after its transaction.
+ * (consumers), plus batches. A consumer hands the listener up to {@code MEDIAFLOW_EVENT_BATCH_SIZE} deliveries at
+ * once: those it already holds, and any that arrive within {@code MEDIAFLOW_EVENT_BATCH_WAIT} of the last, so a
+ * lone event waits at most that long. The prefetch is twice the batch size: while one batch is applied, the broker
+ * already sends the next, so a backlog goes by in full batches instead of being cut wherever a delivery comes
+ * late. Acks are manual: the listener settles each delivery by itself, after its transaction.
  */
 @Configuration(proxyBeanMethods = false)
 class EventBatchContainer {
@@ -29,6 +30,7 @@ class EventBatchContainer {
         factory.setConsumerBatchEnabled(true);
         factory.setBatchListener(true);
         factory.setBatchSize(properties.eventBatchSize());
+        factory.setPrefetchCount(2 * properties.eventBatchSize());
         factory.setReceiveTimeout(Math.max(1, properties.eventBatchWait().toMillis()));
         factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         return factory;
