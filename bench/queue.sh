@@ -28,6 +28,9 @@
 #   then each job's task.started and task.succeeded), queue-service is continued (SIGCONT), and the time until
 #   PostgreSQL shows every one of those jobs completed (a poll every 0.2 s) gives the events applied per second
 #   under a backlog, with the statements and transactions per event (the polls' own subtracted).
+#   BENCH_QUEUE_DRAIN_ROUNDS=N (with BENCH_QUEUE_BASELINE): the drain alone, N rounds, each this build's
+#   queue-service and then the baseline's, swapped in the running stack (only queue-service is restarted), so that
+#   the two sides alternate under the same load; no jobs through the gateway, no PerfTest.
 
 # --- queue ------------------------------------------------------------------------------------------
 QUEUE_PERFTEST_VERSION=2.22.1
@@ -226,8 +229,57 @@ queue_jars() {
 }
 queue_version() { sed -n "s/^VERSION=//p" "$ROOT/scripts/local" | head -1; }
 
+# queue_service_jar JAR: restarts queue-service alone on JAR (scripts/local up starts only what is not running)
+queue_service_jar() {
+  stop_queue_service
+  cp "$1" "$ROOT/queue-service/target/queue-service-$(queue_version).jar"
+  MEDIAFLOW_QUIET=1 MEDIAFLOW_START_TIMEOUT="${MEDIAFLOW_START_TIMEOUT:-900}" scripts/local up >&2
+}
+stop_queue_service() {
+  local pid
+  pid=$(service_pid queue-service)
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do sleep 0.5; done
+}
+
+# queue_drain_rounds ROUNDS JOBS BASELINE_DIR: the drain alone, alternating this build and the baseline
+queue_drain_rounds() {
+  local rounds=$1 jobs=$2 base=$3 r side jar line
+  local current="$OUT/queue-current/queue-service-$(queue_version).jar"
+  export MEDIAFLOW_BENCH_NOOP=true
+  pg_statement_log on
+  stack_up
+  mkdir -p "$OUT/queue-current"
+  cp "$ROOT/queue-service/target/queue-service-$(queue_version).jar" "$current"
+  echo
+  echo "### queue: backlog drain, $rounds rounds alternating ($jobs no-op jobs' status events waiting each time, queue-service then continued)"
+  echo
+  echo "| round | side | events | jobs completed | seconds | events applied/s | PostgreSQL statements per event | transactions per event | load average before |"
+  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for r in $(seq 1 "$rounds"); do
+    for side in "$REVISION" "$(cat "$base/REVISION")"; do
+      jar=$current
+      [ "$side" = "$REVISION" ] || jar="$base/queue-service-$(queue_version).jar"
+      say "queue: drain round $r: $side"
+      queue_service_jar "$jar"
+      line=$(queue_drain "$jobs")
+      echo "| $r | $side | $(field "$line" drain_events) | $(field "$line" drain_jobs) | $(field "$line" drain_seconds) | $(field "$line" drain_per_s) | $(field "$line" drain_pg_statements) | $(field "$line" drain_xacts) | $(field "$line" drain_la | tr _ ' ') |"
+    done
+  done
+  stop_queue_service
+  cp "$current" "$ROOT/queue-service/target/queue-service-$(queue_version).jar"
+  pg_statement_log off
+  stack_down
+}
+
 bench_queue() {
   need_tools bc:bc python3:python3 curl:curl psql:postgresql-client redis-cli:redis-tools ss:iproute2
+  if [ -n "${BENCH_QUEUE_DRAIN_ROUNDS:-}" ]; then
+    [ -n "${BENCH_QUEUE_BASELINE:-}" ] || { say "BENCH_QUEUE_DRAIN_ROUNDS needs BENCH_QUEUE_BASELINE"; exit 2; }
+    perftest_fetch
+    queue_drain_rounds "$BENCH_QUEUE_DRAIN_ROUNDS" "${BENCH_QUEUE_DRAIN_JOBS:-1500}" "$BENCH_QUEUE_BASELINE"
+    return
+  fi
   local jobs=${BENCH_QUEUE_JOBS:-600} conns=${BENCH_QUEUE_CONNECTIONS:-8} p la2 base=${BENCH_QUEUE_BASELINE:-}
   local sides=() labels=()
   perftest_fetch
