@@ -5,6 +5,8 @@ import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.meters.EventMeters;
 import dev.mediaflow.queue.status.ItemSnapshot;
+import dev.mediaflow.queue.status.JobSnapshots;
+import dev.mediaflow.queue.status.SavedChange;
 import dev.mediaflow.queue.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +30,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code BEGIN}/{@code COMMIT}, for the batch instead of one per event, which is what left queue-service minutes
  * behind a burst of short tasks. Each job's lock is taken once, the jobs in the order of their ids, so two batches
  * that share jobs wait for each other instead of deadlocking; a job's events are applied in the order they were
- * delivered, each as {@link JobEventApplier} applies one. Redis hears of the changes only after the commit: each
- * job's snapshots in the order of their versions (so its stream sees every change, as with one transaction per
- * event), the jobs at once, which the one shared Redis connection pipelines.
+ * delivered, each as {@link JobEventApplier} applies one, and after the last of them one read of the results and
+ * one of the attempts logs serve the snapshots of all (two statements a batch instead of two an event). Redis
+ * hears of the changes only after the commit: each job's snapshots in the order of their versions (so its stream
+ * sees every change, as with one transaction per event), the jobs at once, which the one shared Redis connection
+ * pipelines.
  *
  * <p>A malformed event is parked before the batch starts. If the batch fails, nothing of it was committed, and its
  * events are applied again one by one, each in a transaction of its own: an event that the database refuses is
@@ -44,14 +48,16 @@ public class JobEventBatchApplier {
 
     private final JobEventApplier applier;
     private final JobStore store;
+    private final JobSnapshots snapshots;
     private final TransactionalOperator tx;
     private final MediaflowProperties properties;
     private final EventMeters meters;
 
-    public JobEventBatchApplier(JobEventApplier applier, JobStore store, TransactionalOperator tx,
-                                MediaflowProperties properties, EventMeters meters) {
+    public JobEventBatchApplier(JobEventApplier applier, JobStore store, JobSnapshots snapshots,
+                                TransactionalOperator tx, MediaflowProperties properties, EventMeters meters) {
         this.applier = applier;
         this.store = store;
+        this.snapshots = snapshots;
         this.tx = tx;
         this.properties = properties;
         this.meters = meters;
@@ -95,21 +101,21 @@ public class JobEventBatchApplier {
         for (int i = 0; i < events.size(); i++) {
             byJob.computeIfAbsent(events.get(i).jobId(), id -> new ArrayList<>()).add(i);
         }
-        List<Optional<ItemSnapshot>> snapshots = new ArrayList<>(events.size());
-        events.forEach(e -> snapshots.add(Optional.empty()));
-        Mono<Void> changes = Flux.fromIterable(byJob.entrySet())
+        List<Optional<SavedChange>> saved = new ArrayList<>(events.size());
+        events.forEach(e -> saved.add(Optional.empty()));
+        // the snapshots, taken after the last write of the batch with one read for all its jobs
+        Mono<List<Optional<ItemSnapshot>>> changes = Flux.fromIterable(byJob.entrySet())
                 .concatMap(job -> store.lockJob(job.getKey()).thenMany(Flux.fromIterable(job.getValue())
                         .concatMap(i -> inContext(batch.get(i), applier.changeLocked(events.get(i))
-                                .doOnNext(snapshot -> snapshots.set(i, snapshot))))))
-                .then();
+                                .doOnNext(change -> saved.set(i, change))))))
+                .then(Mono.defer(() -> snapshots.itemsOf(saved)));
         EventOutcome[] outcomes = new EventOutcome[events.size()];
-        Mono<Void> mirrored = Flux.fromIterable(byJob.values())
-                .flatMap(positions -> Flux.fromIterable(positions)
-                        .concatMap(i -> inContext(batch.get(i), applier.mirror(events.get(i), snapshots.get(i)))
-                                .doOnNext(changed -> outcomes[i] = EventOutcome.applied(changed))))
-                .then();
         return tx.transactional(changes)
-                .then(mirrored)
+                .flatMap(taken -> Flux.fromIterable(byJob.values())
+                        .flatMap(positions -> Flux.fromIterable(positions)
+                                .concatMap(i -> inContext(batch.get(i), applier.mirror(events.get(i), taken.get(i)))
+                                        .doOnNext(changed -> outcomes[i] = EventOutcome.applied(changed))))
+                        .then())
                 .then(Mono.fromCallable(() -> Arrays.asList(outcomes)))
                 .timeout(properties.eventTimeout());
     }
