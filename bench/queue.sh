@@ -23,6 +23,14 @@
 #   BENCH_QUEUE_BASELINE=DIR: the same measurement, in the same run, with the four service jars in DIR (and its
 #   file REVISION naming their commit), e.g. those of a build before a change; the build's jars are put back.
 #   The workers are resumed first (a pause flag left in Redis by an earlier run would hold every task).
+#   Then the backlog drain: queue-service is stopped (SIGSTOP), the status events of BENCH_QUEUE_DRAIN_JOBS
+#   (default 1500) no-op jobs are published straight to mediaflow.events (bench/EventBurst.java: every job.submitted,
+#   then each job's task.started and task.succeeded), queue-service is continued (SIGCONT), and the time until
+#   PostgreSQL shows every one of those jobs completed (a poll every 0.2 s) gives the events applied per second
+#   under a backlog, with the statements and transactions per event (the polls' own subtracted).
+#   BENCH_QUEUE_DRAIN_ROUNDS=N (with BENCH_QUEUE_BASELINE): the drain alone, N rounds, each this build's
+#   queue-service and then the baseline's, swapped in the running stack (only queue-service is restarted), so that
+#   the two sides alternate under the same load; no jobs through the gateway, no PerfTest.
 
 # --- queue ------------------------------------------------------------------------------------------
 QUEUE_PERFTEST_VERSION=2.22.1
@@ -157,13 +165,55 @@ queue_side() {
   ilog1=$(pg_log_size)
   say "queue: ${BENCH_QUEUE_COUNTED:-100} jobs with Redis MONITOR on"
   rt=$(queue_redis_pass "${BENCH_QUEUE_COUNTED:-100}" "$conns")
-  local out="$r $rt la=${la// /_}"
+  local out="$r $rt la=${la// /_} $(queue_drain "${BENCH_QUEUE_DRAIN_JOBS:-1500}")"
   out+=" run_pg_statements=$(echo "scale=2; $(pg_statements "$log0" "$log1") / $jobs" | bc -l)"
   out+=" idle_pg_statements=$(echo "scale=2; $(pg_statements "$ilog0" "$ilog1") / $jobs" | bc -l)"
   for k in $(echo "$c1" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=.*/\1/p'); do
     out+=" run_$k=$(queue_delta "$c0" "$c1" "$k" "$jobs") idle_$k=$(queue_delta "$i0" "$i1" "$k" "$jobs")"
   done
   echo "$out"
+}
+
+# queue_drain JOBS: the backlog drain (see the top); prints drain_events= drain_seconds= drain_per_s=
+#   drain_pg_statements= drain_xacts= (per event) drain_la=
+queue_drain() {
+  local n=$1 tag qs t0 t1 finished=0 polls=0 c0 c1 log0 log1 la events
+  tag="drain-$(date +%s)-$RANDOM"
+  qs=$(service_pid queue-service)
+  say "queue: drain: queue-service stopped, the events of $n no-op jobs published"
+  kill -STOP "$qs"
+  if ! java -cp "$OUT/perftest/lib/*" bench/EventBurst.java "amqp://guest:guest@127.0.0.1:5672/%2F" "$n" "$tag" >&2; then
+    kill -CONT "$qs"
+    say "queue: drain: publishing failed"
+    return 0
+  fi
+  events=$((3 * n))
+  la=$(load)
+  c0=$(queue_counters)
+  log0=$(pg_log_size)
+  t0=$(date +%s.%N)
+  kill -CONT "$qs"
+  say "queue: drain: queue-service continued, $events events to apply"
+  while [ "$finished" != "$n" ]; do
+    sleep 0.2
+    polls=$((polls + 1))
+    finished=$(PGPASSWORD="${POSTGRES_PASSWORD:-mediaflow}" psql -h 127.0.0.1 -U "${POSTGRES_USER:-mediaflow}" -d mediaflow \
+      -Atq -c "SELECT count(*) FROM jobs WHERE batch_id = '$tag' AND status = 'completed'")
+    if [ "$(echo "$(date +%s.%N) - $t0 > ${BENCH_QUEUE_DRAIN_CAP:-900}" | bc -l)" = 1 ]; then
+      say "queue: drain: $finished of $n jobs completed after ${BENCH_QUEUE_DRAIN_CAP:-900} s; stopped waiting"
+      break
+    fi
+  done
+  t1=$(date +%s.%N)
+  c1=$(queue_counters)
+  log1=$(pg_log_size)
+  local seconds
+  seconds=$(echo "scale=2; ($t1 - $t0) / 1" | bc -l)
+  echo "drain_jobs=$finished drain_events=$events drain_seconds=$seconds" \
+    "drain_per_s=$(echo "scale=1; 3 * $finished / ($t1 - $t0)" | bc -l)" \
+    "drain_pg_statements=$(echo "scale=2; ($(pg_statements "$log0" "$log1") - $polls) / $events" | bc -l)" \
+    "drain_xacts=$(echo "scale=2; ($(field "$c1" xacts) - $(field "$c0" xacts) - $polls - 1) / $events" | bc -l)" \
+    "drain_la=${la// /_}"
 }
 
 # queue_jars FROM_DIR TO_DIR: copies the four service jars of FROM_DIR (or of the build, "target") into TO_DIR
@@ -179,8 +229,57 @@ queue_jars() {
 }
 queue_version() { sed -n "s/^VERSION=//p" "$ROOT/scripts/local" | head -1; }
 
+# queue_service_jar JAR: restarts queue-service alone on JAR (scripts/local up starts only what is not running)
+queue_service_jar() {
+  stop_queue_service
+  cp "$1" "$ROOT/queue-service/target/queue-service-$(queue_version).jar"
+  MEDIAFLOW_QUIET=1 MEDIAFLOW_START_TIMEOUT="${MEDIAFLOW_START_TIMEOUT:-900}" scripts/local up >&2
+}
+stop_queue_service() {
+  local pid
+  pid=$(service_pid queue-service)
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do sleep 0.5; done
+}
+
+# queue_drain_rounds ROUNDS JOBS BASELINE_DIR: the drain alone, alternating this build and the baseline
+queue_drain_rounds() {
+  local rounds=$1 jobs=$2 base=$3 r side jar line
+  local current="$OUT/queue-current/queue-service-$(queue_version).jar"
+  export MEDIAFLOW_BENCH_NOOP=true
+  pg_statement_log on
+  stack_up
+  mkdir -p "$OUT/queue-current"
+  cp "$ROOT/queue-service/target/queue-service-$(queue_version).jar" "$current"
+  echo
+  echo "### queue: backlog drain, $rounds rounds alternating ($jobs no-op jobs' status events waiting each time, queue-service then continued)"
+  echo
+  echo "| round | side | events | jobs completed | seconds | events applied/s | PostgreSQL statements per event | transactions per event | load average before |"
+  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for r in $(seq 1 "$rounds"); do
+    for side in "$REVISION" "$(cat "$base/REVISION")"; do
+      jar=$current
+      [ "$side" = "$REVISION" ] || jar="$base/queue-service-$(queue_version).jar"
+      say "queue: drain round $r: $side"
+      queue_service_jar "$jar"
+      line=$(queue_drain "$jobs")
+      echo "| $r | $side | $(field "$line" drain_events) | $(field "$line" drain_jobs) | $(field "$line" drain_seconds) | $(field "$line" drain_per_s) | $(field "$line" drain_pg_statements) | $(field "$line" drain_xacts) | $(field "$line" drain_la | tr _ ' ') |"
+    done
+  done
+  stop_queue_service
+  cp "$current" "$ROOT/queue-service/target/queue-service-$(queue_version).jar"
+  pg_statement_log off
+  stack_down
+}
+
 bench_queue() {
   need_tools bc:bc python3:python3 curl:curl psql:postgresql-client redis-cli:redis-tools ss:iproute2
+  if [ -n "${BENCH_QUEUE_DRAIN_ROUNDS:-}" ]; then
+    [ -n "${BENCH_QUEUE_BASELINE:-}" ] || { say "BENCH_QUEUE_DRAIN_ROUNDS needs BENCH_QUEUE_BASELINE"; exit 2; }
+    perftest_fetch
+    queue_drain_rounds "$BENCH_QUEUE_DRAIN_ROUNDS" "${BENCH_QUEUE_DRAIN_JOBS:-1500}" "$BENCH_QUEUE_BASELINE"
+    return
+  fi
   local jobs=${BENCH_QUEUE_JOBS:-600} conns=${BENCH_QUEUE_CONNECTIONS:-8} p la2 base=${BENCH_QUEUE_BASELINE:-}
   local sides=() labels=()
   perftest_fetch
@@ -256,5 +355,14 @@ bench_queue() {
   done
   echo
   echo "(Each side's counters include its client's stats polls, one per 100 ms; the idle columns are the stack left alone for as long as its run, divided by the same $jobs jobs.)"
+  echo
+  echo "### queue: backlog drain (${BENCH_QUEUE_DRAIN_JOBS:-1500} no-op jobs' status events waiting, queue-service then continued)"
+  echo
+  echo "| side | events | jobs completed | seconds | events applied/s | PostgreSQL statements per event | transactions per event | load average before |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for i in "${!sides[@]}"; do
+    line=${sides[$i]}
+    echo "| ${labels[$i]} | $(field "$line" drain_events) | $(field "$line" drain_jobs) | $(field "$line" drain_seconds) | $(field "$line" drain_per_s) | $(field "$line" drain_pg_statements) | $(field "$line" drain_xacts) | $(field "$line" drain_la | tr _ ' ') |"
+  done
   stack_down
 }

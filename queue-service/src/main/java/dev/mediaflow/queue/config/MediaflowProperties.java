@@ -17,6 +17,10 @@ import java.util.List;
  * @param maxUploadBytes      upload limit, kept for the priority scale ({@code MEDIAFLOW_MAX_UPLOAD_BYTES})
  * @param publishTimeout      how long to wait for a publisher confirm
  * @param eventTimeout        how long applying one status event may take before it is requeued
+ * @param eventBatchSize      how many status events a consumer applies in one transaction at most
+ *                            ({@code MEDIAFLOW_EVENT_BATCH_SIZE}): one commit for all, instead of one each
+ * @param eventBatchWait      how long a consumer waits for one more event before it applies the batch it has
+ *                            ({@code MEDIAFLOW_EVENT_BATCH_WAIT}): what a lone event may wait
  * @param statusReconcileInterval how often Redis is compared with PostgreSQL and repaired (0: never)
  * @param statusReconcileWindow   besides unfinished jobs, the reconciler checks those changed this recently
  * @param statusReadTimeout       how long a read waits for Redis before PostgreSQL answers instead
@@ -43,6 +47,8 @@ public record MediaflowProperties(
         @DefaultValue("104857600") long maxUploadBytes,
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("30s") Duration eventTimeout,
+        @DefaultValue("50") int eventBatchSize,
+        @DefaultValue("10ms") Duration eventBatchWait,
         @DefaultValue("15s") Duration statusReconcileInterval,
         @DefaultValue("10m") Duration statusReconcileWindow,
         @DefaultValue("1s") Duration statusReadTimeout,

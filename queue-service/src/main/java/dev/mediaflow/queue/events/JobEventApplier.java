@@ -14,6 +14,7 @@ import dev.mediaflow.queue.meters.JobMeters;
 import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
+import dev.mediaflow.queue.status.SavedChange;
 import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobWithMedia;
@@ -67,20 +68,44 @@ public class JobEventApplier {
         this.clock = clock;
     }
 
-    /** @return true when the event changed something */
+    /** Applies one event in a transaction of its own. @return true when the event changed something */
     public Mono<Boolean> apply(JobEvent event) {
-        EventValidation.check(event);
-        JobEvent timed = event.at() != null ? event : withTime(event);
+        JobEvent timed = prepared(event);
         Mono<Optional<ItemSnapshot>> change = store.lockJob(timed.jobId())
-                .then(timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed));
+                .then(changeLocked(timed))
+                .flatMap(saved -> snapshots.itemsOf(List.of(saved)))
+                .map(taken -> taken.get(0));
         return tx.transactional(change)
-                .flatMap(snapshot -> snapshot.isEmpty()
-                        ? Mono.just(false)
-                        : snapshots.write(snapshot.get()).thenReturn(true))
-                .defaultIfEmpty(false)
-                .flatMap(changed -> hasResults(timed)
-                        ? reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId()).thenReturn(changed)
-                        : Mono.just(changed));
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(snapshot -> mirror(timed, snapshot));
+    }
+
+    /** Checks that the event can be applied at all, and gives it the time it is applied when it carries none. */
+    JobEvent prepared(JobEvent event) {
+        EventValidation.check(event);
+        return event.at() != null ? event : withTime(event);
+    }
+
+    /**
+     * The change of one {@link #prepared} event in the caller's transaction, which holds the job's lock
+     * ({@link JobStore#lockJob}): its rows, and the saved change whose snapshot the caller takes after the
+     * transaction's last write ({@link JobSnapshots#itemsOf}) and {@link #mirror} writes once it commits.
+     */
+    Mono<Optional<SavedChange>> changeLocked(JobEvent timed) {
+        return timed.type() == EventType.JOB_SUBMITTED ? submitted(timed) : taskEvent(timed);
+    }
+
+    /**
+     * After the commit of {@link #changeLocked}: the snapshot to Redis (published to the job's streams) and, for
+     * new results, the other jobs of the media item. @return true when the event changed something
+     */
+    Mono<Boolean> mirror(JobEvent timed, Optional<ItemSnapshot> snapshot) {
+        Mono<Boolean> written = snapshot.isEmpty()
+                ? Mono.just(false)
+                : snapshots.write(snapshot.get()).thenReturn(true);
+        return written.flatMap(changed -> hasResults(timed)
+                ? reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId()).thenReturn(changed)
+                : Mono.just(changed));
     }
 
     private static boolean hasResults(JobEvent event) {
@@ -91,17 +116,17 @@ public class JobEventApplier {
         log.info("Ignoring {} of job {}: its media item was deleted", event.type().routingKey(), event.jobId());
     }
 
-    private Mono<Optional<ItemSnapshot>> submitted(JobEvent event) {
+    private Mono<Optional<SavedChange>> submitted(JobEvent event) {
         return store.isDeleted(event.jobId()).flatMap(deleted -> {
             if (deleted) {
                 ignoreDeleted(event);
-                return Mono.just(Optional.<ItemSnapshot>empty());
+                return Mono.just(Optional.<SavedChange>empty());
             }
             return record(event);
         });
     }
 
-    private Mono<Optional<ItemSnapshot>> record(JobEvent event) {
+    private Mono<Optional<SavedChange>> record(JobEvent event) {
         JobSubmission submission = event.submission();
         return store.insertMediaItem(submission)
                 .then(store.insertJob(submission))
@@ -125,11 +150,11 @@ public class JobEventApplier {
                 });
     }
 
-    private Mono<Optional<ItemSnapshot>> taskEvent(JobEvent event) {
+    private Mono<Optional<SavedChange>> taskEvent(JobEvent event) {
         return store.findJobForEvent(event.jobId()).flatMap(found -> {
             if (found.deleted()) {
                 ignoreDeleted(event);
-                return Mono.just(Optional.<ItemSnapshot>empty());
+                return Mono.just(Optional.<SavedChange>empty());
             }
             JobWithMedia job = found.job();
             // every attempt of every run goes into the attempts log, also those the task row no longer follows
@@ -137,7 +162,7 @@ public class JobEventApplier {
                 if (job != null && event.run() < job.job().run()) {
                     log.debug("Ignoring {} of job {} run {}: the job is at run {}", event.type().routingKey(),
                             event.jobId(), event.run(), job.job().run());
-                    return Mono.just(Optional.<ItemSnapshot>empty());
+                    return Mono.just(Optional.<SavedChange>empty());
                 }
                 return store.findTasksForUpdate(event.jobId()).collectList()
                         .flatMap(tasks -> taskChange(event, job, tasks));
@@ -145,7 +170,7 @@ public class JobEventApplier {
         });
     }
 
-    private Mono<Optional<ItemSnapshot>> taskChange(JobEvent event, JobWithMedia job, List<TaskRow> tasks) {
+    private Mono<Optional<SavedChange>> taskChange(JobEvent event, JobWithMedia job, List<TaskRow> tasks) {
         TaskRow before = tasks.stream().filter(t -> t.worker() == event.worker()).findFirst().orElse(null);
         TaskRow after = TaskTransition.apply(before, event);
         if (after == before) {
@@ -160,7 +185,7 @@ public class JobEventApplier {
                 : Mono.empty();
         return store.saveTaskReturning(after).flatMap(saved -> {
             if (job == null) {
-                return results.thenReturn(Optional.<ItemSnapshot>empty());
+                return results.thenReturn(Optional.<SavedChange>empty());
             }
             List<TaskRow> now = new ArrayList<>(tasks);
             now.removeIf(t -> t.worker() == saved.worker());
@@ -178,7 +203,7 @@ public class JobEventApplier {
     }
 
     /** {@link #recompute(JobWithMedia, List, boolean)} of the job as PostgreSQL holds it now. */
-    private Mono<Optional<ItemSnapshot>> recompute(UUID jobId, boolean force) {
+    private Mono<Optional<SavedChange>> recompute(UUID jobId, boolean force) {
         return store.findJobWithMediaForUpdate(jobId)
                 .flatMap(job -> store.findTasks(jobId).collectList().flatMap(tasks -> recompute(job, tasks, force)))
                 .defaultIfEmpty(Optional.empty());
@@ -188,7 +213,7 @@ public class JobEventApplier {
      * Derives the job from its tasks and, when the job changed or {@code force}, saves it with a new version in
      * one statement and takes the snapshot for Redis.
      */
-    private Mono<Optional<ItemSnapshot>> recompute(JobWithMedia current, List<TaskRow> tasks, boolean force) {
+    private Mono<Optional<SavedChange>> recompute(JobWithMedia current, List<TaskRow> tasks, boolean force) {
         JobRow job = current.job();
         JobRow derived = JobStatusDeriver.derive(job, tasks);
         boolean changed = !derived.equals(job);
@@ -202,7 +227,7 @@ public class JobEventApplier {
         Mono<VersionedJob> save = changed
                 ? store.saveJobVersioned(derived).flatMap(saved -> meters.jobSaved(job, derived).thenReturn(saved))
                 : store.bumpVersionReturning(job.id());
-        return save.flatMap(saved -> snapshots.captureSaved(new JobStatusSnapshot(saved.job(),
+        return save.flatMap(saved -> snapshots.markSaved(new JobStatusSnapshot(saved.job(),
                         JobStatusDeriver.progress(saved.job(), tasks), clock.instant()), saved.version(),
                 current.media()))
                 .map(Optional::of);

@@ -12,6 +12,9 @@ import reactor.core.publisher.Mono;
 import reactor.util.function.Tuples;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -60,17 +63,43 @@ public class JobSnapshots {
     }
 
     /**
-     * {@link #capture} for a change that already bumped the job's version in its last write
-     * ({@link JobStore#saveJobVersioned}) and holds the job as stored and its media item: only the results and the
-     * attempts log are read, while Redis marks the change pending.
+     * {@link #capture} in two steps, for a change that already bumped the job's version in its last write
+     * ({@link JobStore#saveJobVersioned}) and holds the job as stored and its media item. This step marks the
+     * change pending in Redis; {@link #itemsOf} takes the snapshots of all the changes of a transaction after its
+     * last write, with one read of the results and one of the attempts logs for all of them.
      */
-    public Mono<ItemSnapshot> captureSaved(JobStatusSnapshot change, long version, MediaItemRow media) {
-        UUID jobId = change.job().id();
-        // the mark in Redis and the reads in PostgreSQL at the same time: both only need to be done before commit
-        return Mono.zip(cache.markPending(jobId, version).thenReturn(Boolean.TRUE),
-                        items.view(new JobWithMedia(change.job(), media)), (marked, item) -> item)
-                .map(item -> new ItemSnapshot(jobId, version, change.job().owner(), item, change.progress(),
-                        change.at()));
+    public Mono<SavedChange> markSaved(JobStatusSnapshot change, long version, MediaItemRow media) {
+        return cache.markPending(change.job().id(), version).thenReturn(new SavedChange(change, version, media));
+    }
+
+    /**
+     * In the transaction, after its last write: the snapshot of each change (empty where there is none), in the
+     * order given. A job changed by several events of one batch gets the results and attempts log it has at the end
+     * of the batch in each of its snapshots, with each event's own job row, status and progress: those in-between
+     * versions were never committed states of their own (the batch commits once), their logs are never older than
+     * their status, and each version's change still reaches the job's stream.
+     */
+    public Mono<List<Optional<ItemSnapshot>>> itemsOf(List<Optional<SavedChange>> changes) {
+        List<SavedChange> present = changes.stream().flatMap(Optional::stream).toList();
+        if (present.isEmpty()) {
+            return Mono.just(changes.stream().map(c -> Optional.<ItemSnapshot>empty()).toList());
+        }
+        return items.withResults(present.stream().map(c -> new JobWithMedia(c.change().job(), c.media())).toList())
+                .map(views -> {
+                    List<Optional<ItemSnapshot>> snapshots = new ArrayList<>(changes.size());
+                    int next = 0;
+                    for (Optional<SavedChange> change : changes) {
+                        if (change.isEmpty()) {
+                            snapshots.add(Optional.empty());
+                            continue;
+                        }
+                        SavedChange c = change.get();
+                        snapshots.add(Optional.of(new ItemSnapshot(c.change().job().id(), c.version(),
+                                c.change().job().owner(), views.get(next++), c.change().progress(),
+                                c.change().at())));
+                    }
+                    return snapshots;
+                });
     }
 
     /** After commit: the snapshot that {@link #capture} took. */

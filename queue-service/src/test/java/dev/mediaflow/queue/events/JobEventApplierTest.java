@@ -8,6 +8,7 @@ import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.items.JobActions;
 import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.status.JobStatusCache;
+import dev.mediaflow.queue.support.DatabaseRefusal;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.IntegrationTest;
 import dev.mediaflow.queue.support.Rows;
@@ -36,6 +37,8 @@ class JobEventApplierTest extends IntegrationTest {
 
     @Autowired
     JobEventApplier applier;
+    @Autowired
+    JobEventBatchApplier batches;
     @Autowired
     JobActions actions;
     @Autowired
@@ -180,37 +183,43 @@ class JobEventApplierTest extends IntegrationTest {
     @Test
     void anEventThatFailsHalfWayLeavesNoPartialState() {
         Events e = new Events("alice", List.of(Operation.THUMBNAIL), 3);
+        Events before1 = new Events("bob", List.of(Operation.THUMBNAIL), 3);
+        Events after1 = new Events("carol", List.of(Operation.THUMBNAIL), 3);
         apply(e.submitted());
         apply(e.started(WorkerKind.IMAGE, 1, 1));
+        apply(before1.submitted());
         Rows before = Rows.of(db, e.jobId, e.mediaItemId);
         List<Map<String, Object>> attemptsBefore = attempts(e);
         long versionBefore = count("SELECT version FROM jobs WHERE id = :id", e);
         Optional<ItemSnapshot> redisBefore = cache.read(e.jobId).blockOptional(WAIT);
         assertThat(redisBefore).isPresent();
-        // the second result row is refused by the database, after the attempt, the task and the first result
-        // were written in the event's transaction
+        // the second result row is refused by the database (a constraint), after the attempt, the task and the
+        // first result were written, in the middle of a batch: the batch's transaction rolls back whole, then its
+        // events are applied one by one, and this one alone is refused again
         Map<String, VariantResult> results = new LinkedHashMap<>();
         results.put("thumbnail", VariantResult.of(320, 240, 9_000));
         results.put("refused-in-test", VariantResult.of(1, 1, 1));
-        db.sql("""
-                CREATE OR REPLACE FUNCTION refuse_result_in_test() RETURNS trigger AS $$
-                BEGIN
-                    IF NEW.name = 'refused-in-test' THEN RAISE EXCEPTION 'refused by the test'; END IF;
-                    RETURN NEW;
-                END $$ LANGUAGE plpgsql""").then().block(WAIT);
-        db.sql("CREATE TRIGGER refuse_result_in_test BEFORE INSERT ON results FOR EACH ROW "
-                + "EXECUTE FUNCTION refuse_result_in_test()").then().block(WAIT);
-        try {
-            JobEvent succeeded = e.task(EventType.TASK_SUCCEEDED, WorkerKind.IMAGE, 1, 1, 2).withOutcome(1000L, results);
-            assertThatThrownBy(() -> applier.apply(succeeded).block(WAIT)).hasMessageContaining("refused by the test");
-        } finally {
-            db.sql("DROP TRIGGER refuse_result_in_test ON results").then().block(WAIT);
+        JobEvent succeeded = e.task(EventType.TASK_SUCCEEDED, WorkerKind.IMAGE, 1, 1, 2).withOutcome(1000L, results);
+        List<EventOutcome> outcomes;
+        try (DatabaseRefusal refusal = DatabaseRefusal.of(db, "results", "NEW.name = 'refused-in-test'",
+                DatabaseRefusal.CONSTRAINT, "refused by the test")) {
+            outcomes = batches.apply(List.of(ReceivedEvent.of(before1.started(WorkerKind.IMAGE, 1, 1)),
+                    ReceivedEvent.of(succeeded), ReceivedEvent.of(after1.submitted()))).block(WAIT);
         }
 
+        assertThat(outcomes).extracting(EventOutcome::kind).containsExactly(EventOutcome.Kind.APPLIED,
+                EventOutcome.Kind.PARK, EventOutcome.Kind.APPLIED);
+        assertThat(outcomes.get(1).why()).contains("refused by the test");
         assertThat(Rows.of(db, e.jobId, e.mediaItemId)).isEqualTo(before);
         assertThat(attempts(e)).isEqualTo(attemptsBefore);
         assertThat(count("SELECT version FROM jobs WHERE id = :id", e)).isEqualTo(versionBefore);
         assertThat(cache.read(e.jobId).blockOptional(WAIT)).isEqualTo(redisBefore);
+        // the others of the batch applied, PostgreSQL and Redis
+        assertThat(Rows.of(db, before1.jobId, before1.mediaItemId).job()).containsEntry("status", "processing");
+        assertThat(Rows.of(db, after1.jobId, after1.mediaItemId).job()).containsEntry("status", "queued");
+        assertThat(cache.read(before1.jobId).blockOptional(WAIT)).hasValueSatisfying(
+                snapshot -> assertThat(snapshot.item().status()).isEqualTo("processing"));
+        assertThat(cache.read(after1.jobId).blockOptional(WAIT)).isPresent();
 
         // the same event without the refusal then applies whole
         apply(e.imageSucceeded(1, 1, 3));

@@ -2,9 +2,11 @@ package dev.mediaflow.queue.events;
 
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.support.DatabaseRefusal;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.IntegrationTest;
 import dev.mediaflow.queue.support.Rows;
@@ -97,6 +99,68 @@ class JobEventListenerTest extends IntegrationTest {
             }
             return parked.containsAll(List.of(unreadable, unusable));
         });
+    }
+
+    @Test
+    void anEventTheDatabaseRefusesIsParkedAloneWhileTheEventsAroundItApply() {
+        Events a = new Events("alice", List.of(Operation.THUMBNAIL), 3);
+        Events x = new Events("alice", List.of(Operation.THUMBNAIL), 3);
+        publish(a.submitted());
+        publish(x.submitted());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Rows.of(db, x.jobId, x.mediaItemId).job()).containsEntry("status", "queued"));
+        double rejectedBefore = rejected();
+        JobEvent refused = x.imageSucceeded(1, 1, 2);
+
+        try (DatabaseRefusal refusal = DatabaseRefusal.of(db, "results", "NEW.job_id = '" + x.jobId + "'",
+                DatabaseRefusal.CONSTRAINT, "refused by the test")) {
+            // published back to back, so that they are likely one batch; the outcome is the same if they are not
+            publish(a.started(WorkerKind.IMAGE, 1, 1));
+            publish(refused);
+            publish(a.imageSucceeded(1, 1, 3));
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(Rows.of(db, a.jobId, a.mediaItemId).job()).containsEntry("status", "completed"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> rejected() == rejectedBefore + 1);
+        }
+        assertThat(Rows.of(db, x.jobId, x.mediaItemId).job()).containsEntry("status", "queued");
+        assertThat(Rows.of(db, x.jobId, x.mediaItemId).tasks()).isEmpty();
+        List<String> parked = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Message m = rabbit.receive(Topology.EVENTS_PARKED_QUEUE, 500);
+            if (m != null) {
+                parked.add(new String(m.getBody(), StandardCharsets.UTF_8));
+            }
+            return parked.stream().anyMatch(body -> body.contains(refused.eventId().toString()));
+        });
+        assertThat(parked).noneMatch(body -> body.contains(a.jobId.toString()));
+    }
+
+    @Test
+    void eventsTheDatabaseCannotTakeNowAreRequeuedUntilItCan() {
+        Events a = new Events("alice", List.of(Operation.THUMBNAIL), 3);
+        publish(a.submitted());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Rows.of(db, a.jobId, a.mediaItemId).job()).containsEntry("status", "queued"));
+        double rejectedBefore = rejected();
+        double requeuedBefore = requeued();
+
+        try (DatabaseRefusal down = DatabaseRefusal.of(db, "task_attempts", "NEW.job_id = '" + a.jobId + "'",
+                DatabaseRefusal.OTHER, "database down in test")) {
+            publish(a.started(WorkerKind.IMAGE, 1, 1));
+            publish(a.imageSucceeded(1, 1, 2));
+            await().atMost(Duration.ofSeconds(20)).until(() -> requeued() >= requeuedBefore + 2);
+            assertThat(Rows.of(db, a.jobId, a.mediaItemId).job()).containsEntry("status", "queued");
+        }
+
+        // redelivered, and applied once the database takes them; nothing was parked
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(Rows.of(db, a.jobId, a.mediaItemId).job()).containsEntry("status", "completed"));
+        assertThat(rejected()).isEqualTo(rejectedBefore);
+    }
+
+    private double requeued() {
+        return meters.counter("mediaflow.events", "outcome", "requeued").count();
     }
 
     private double rejected() {
