@@ -16,8 +16,9 @@ import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.autoconfigure.ReactiveMultipartProperties;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -55,7 +56,8 @@ public class UploadService {
     private final EarlierResults earlierResults;
 
     public UploadService(GatewayProperties properties, StorageRoot storage, MediaSniffer sniffer,
-                         ImageHeaderReader headers, JobDispatcher dispatcher, EarlierResults earlierResults) {
+                         ImageHeaderReader headers, JobDispatcher dispatcher, EarlierResults earlierResults,
+                         ReactiveMultipartProperties multipartProperties) {
         this.properties = properties;
         this.earlierResults = earlierResults;
         this.storage = storage;
@@ -63,19 +65,21 @@ public class UploadService {
         this.headers = headers;
         this.dispatcher = dispatcher;
         this.writer = new StreamedFileWriter(properties.maxUploadBytes());
-        this.multipart = new MultipartUploadReader(writer, properties.benchNoop());
+        this.multipart = new MultipartUploadReader(writer, MultipartLimits.from(multipartProperties),
+                properties.benchNoop());
     }
 
     /**
      * A client's multipart upload: refused at once when its Content-Length says it is too large, else
-     * {@link #accept(Caller, UploadSource, String, Consumer)} with its parts.
+     * {@link #accept(Caller, UploadSource, String, Consumer)} with its body.
      */
-    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength, String correlationId,
-                                       Consumer<MediaType> detected) {
+    public Mono<UploadResponse> accept(Caller caller, Flux<DataBuffer> body,
+                                       org.springframework.http.MediaType contentType, long contentLength,
+                                       String correlationId, Consumer<MediaType> detected) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
             return Mono.error(StreamedFileWriter.payloadTooLarge(properties.maxUploadBytes()));
         }
-        return accept(caller, multipart.source(parts), correlationId, detected);
+        return accept(caller, multipart.source(body, contentType), correlationId, detected);
     }
 
     /**
