@@ -12,8 +12,8 @@
 #     threads) to 127.0.0.1 for BENCH_UPLOAD_SECONDS (default 20), after 5 s of warm-up. Prints uploads/s (202s
 #     only), the non-202s, p50/p99 latency and the CPU milliseconds per upload of the gateway and queue-service.
 #   Afterwards every job of the run is cancelled (by its projectId), the workers resume and drain the cancelled
-#   tasks, and the media items are deleted through the API. --profile records JFR on the gateway during the small
-#   uploads and prints its top frames.
+#   tasks, and the media items are deleted through the API. --profile records JFR on the gateway and on
+#   queue-service during the small uploads and prints their top frames.
 #   BENCH_UPLOAD_BASELINE="DIR ...": both parts again, in the same run, with the four service jars in each DIR (and
 #   its file REVISION naming their commit), e.g. those of builds before a change; each row names its build, and the
 #   build's jars are put back afterwards.
@@ -123,7 +123,7 @@ upload_side() {
   done
 
   say "$label: small uploads: 100 KiB, wrk over 64 connections, 5 s warm-up then ${seconds} s"
-  local small gw qs g0 q0 g1 q1 w jfr="$OUT/jfr/gateway-service-$label.jfr"
+  local small gw qs g0 q0 g1 q1 w jfr="$OUT/jfr/gateway-service-$label.jfr" qjfr="$OUT/jfr/queue-service-$label.jfr"
   small=$(test_file 102400)
   gw=$(service_pid gateway-service); qs=$(service_pid queue-service)
   wrk -t2 -c64 -d5s --timeout 30s -s bench/upload.lua "$BASE" -- "$small" "$KEY" "$PROJECT" "w$RANDOM$RANDOM" \
@@ -132,12 +132,16 @@ upload_side() {
   la=$(load)
   g0=$(cpu_ticks "$gw"); q0=$(cpu_ticks "$qs")
   if [ $PROFILE = 1 ]; then
-    mkdir -p "$OUT/jfr" && rm -f "$jfr"
+    mkdir -p "$OUT/jfr" && rm -f "$jfr" "$qjfr"
     jcmd "$gw" JFR.start name=bench settings=profile >/dev/null
+    jcmd "$qs" JFR.start name=bench settings=profile >/dev/null
   fi
   w=$(wrk -t2 -c64 -d"${seconds}s" --timeout 30s --latency -s bench/upload.lua "$BASE" -- "$small" "$KEY" \
     "$PROJECT" "m$RANDOM$RANDOM" "$UPLOAD_DIR/ids-small" | grep '^accepted=')
-  if [ $PROFILE = 1 ]; then jcmd "$gw" JFR.stop name=bench filename="$jfr" >/dev/null; fi
+  if [ $PROFILE = 1 ]; then
+    jcmd "$gw" JFR.stop name=bench filename="$jfr" >/dev/null
+    jcmd "$qs" JFR.stop name=bench filename="$qjfr" >/dev/null
+  fi
   g1=$(cpu_ticks "$gw"); q1=$(cpu_ticks "$qs")
   cat "$UPLOAD_DIR"/ids-small.* >>"$IDS" 2>/dev/null || true
   rm -f "$UPLOAD_DIR"/ids-warm.* "$UPLOAD_DIR"/ids-small.*
@@ -199,6 +203,10 @@ bench_upload() {
       echo "#### JFR top frames: gateway-service $label (small uploads)"
       echo
       java bench/JfrTop.java "$OUT/jfr/gateway-service-$label.jfr" 25
+      echo
+      echo "#### JFR top frames: queue-service $label (small uploads)"
+      echo
+      java bench/JfrTop.java "$OUT/jfr/queue-service-$label.jfr" 25
     done
   fi
   cleanup_project "$PROJECT" "$IDS"
