@@ -12,8 +12,11 @@
 #     threads) to 127.0.0.1 for BENCH_UPLOAD_SECONDS (default 20), after 5 s of warm-up. Prints uploads/s (202s
 #     only), the non-202s, p50/p99 latency and the CPU milliseconds per upload of the gateway and queue-service.
 #   Afterwards every job of the run is cancelled (by its projectId), the workers resume and drain the cancelled
-#   tasks, and the media items are deleted through the API. --profile records JFR on the gateway during the small
-#   uploads and prints its top frames.
+#   tasks, and the media items are deleted through the API. --profile records JFR on the gateway and on
+#   queue-service during the small uploads and prints their top frames.
+#   BENCH_UPLOAD_BASELINE="DIR ...": both parts again, in the same run, with the four service jars in each DIR (and
+#   its file REVISION naming their commit), e.g. those of builds before a change; each row names its build, and the
+#   build's jars are put back afterwards.
 
 UPLOAD_DIR="$OUT/upload"
 ADMIN_KEY="${BENCH_ADMIN_KEY:-dev-admin-key}"
@@ -98,75 +101,118 @@ cleanup_project() {
     -H "X-API-Key: $KEY" "$BASE/api/media/{}" <"$ids" | sort | uniq -c | tr -s ' \n' ' ')"
 }
 
-bench_upload() {
-  need_tools bc:bc wrk:wrk curl:curl vips:libvips-tools
-  mkdir -p "$UPLOAD_DIR"
-  local seconds=${BENCH_UPLOAD_SECONDS:-20} sizes=(64 256 1024) mib r line rows=() la file dd up code
-  local project="bench-upload-$(date +%s)" ids="$UPLOAD_DIR/ids" hz
+# upload_side LABEL: the large uploads (ROUNDS rounds) and the small ones against the stack that is up; appends the
+# table rows to LARGE_ROWS and SMALL_ROWS, each starting with LABEL (the build measured)
+upload_side() {
+  local label=$1 seconds=${BENCH_UPLOAD_SECONDS:-20} sizes=(64 256 1024) mib r line la file dd up code hz
   hz=$(getconf CLK_TCK)
-  : >"$ids"
-  for mib in "${sizes[@]}"; do test_file $((mib * 1024 * 1024)) >/dev/null; done
-  MEDIAFLOW_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024 * 1024)) MEDIAFLOW_RATE_LIMIT=1000000 \
-    MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000000 stack_up
   workers stop
-
-  say "large uploads: ${sizes[*]} MiB, $ROUNDS round(s), each next to dd conv=fdatasync"
+  say "$label: large uploads: ${sizes[*]} MiB, $ROUNDS round(s), each next to dd conv=fdatasync"
   for ((r = 1; r <= ROUNDS; r++)); do
     for mib in "${sizes[@]}"; do
       file=$(test_file $((mib * 1024 * 1024)))
       la=$(load)
       dd=$(dd_seconds "$mib")
-      line=$(upload_file "$file" "$project")
+      line=$(upload_file "$file" "$PROJECT")
       set -- $line
       code=$1; up=$2
-      [ -n "${6:-}" ] && echo "$6" >>"$ids"
+      [ -n "${6:-}" ] && echo "$6" >>"$IDS"
       if [ "$code" != 202 ]; then say "upload of $mib MiB answered $code: $(head -c 300 "$UPLOAD_DIR/response.json")"; fi
-      rows+=("| $r | $mib MiB | $code | $(printf '%.0f' "$(echo "$mib * 1048576 / 1000000 / $up" | bc -l)") | $(printf '%.0f' "$(echo "$mib * 1048576 / 1000000 / $dd" | bc -l)") | $(printf '%.2f' "$(echo "$dd / $up" | bc -l)") | $(( ($4 - $3) / 1024 )) | $(printf '%.2f' "$(echo "$5 / $hz / ($mib / 1024)" | bc -l)") | $la |")
+      LARGE_ROWS+=("| $label | $r | $mib MiB | $code | $(printf '%.0f' "$(echo "$mib * 1048576 / 1000000 / $up" | bc -l)") | $(printf '%.0f' "$(echo "$mib * 1048576 / 1000000 / $dd" | bc -l)") | $(printf '%.2f' "$(echo "$dd / $up" | bc -l)") | $(( ($4 - $3) / 1024 )) | $(printf '%.2f' "$(echo "$5 / $hz / ($mib / 1024)" | bc -l)") | $la |")
     done
   done
 
-  say "small uploads: 100 KiB, wrk over 64 connections, 5 s warm-up then ${seconds} s"
-  local small gw qs g0 q0 g1 q1 w
+  say "$label: small uploads: 100 KiB, wrk over 64 connections, 5 s warm-up then ${seconds} s"
+  local small gw qs g0 q0 g1 q1 w jfr="$OUT/jfr/gateway-service-$label.jfr" qjfr="$OUT/jfr/queue-service-$label.jfr"
   small=$(test_file 102400)
   gw=$(service_pid gateway-service); qs=$(service_pid queue-service)
-  wrk -t2 -c64 -d5s --timeout 30s -s bench/upload.lua "$BASE" -- "$small" "$KEY" "$project" "w$RANDOM$RANDOM" \
+  wrk -t2 -c64 -d5s --timeout 30s -s bench/upload.lua "$BASE" -- "$small" "$KEY" "$PROJECT" "w$RANDOM$RANDOM" \
     "$UPLOAD_DIR/ids-warm" >/dev/null
-  cat "$UPLOAD_DIR"/ids-warm.* >>"$ids" 2>/dev/null || true
+  cat "$UPLOAD_DIR"/ids-warm.* >>"$IDS" 2>/dev/null || true
   la=$(load)
   g0=$(cpu_ticks "$gw"); q0=$(cpu_ticks "$qs")
   if [ $PROFILE = 1 ]; then
-    rm -rf "$OUT/jfr" && mkdir -p "$OUT/jfr"
+    mkdir -p "$OUT/jfr" && rm -f "$jfr" "$qjfr"
     jcmd "$gw" JFR.start name=bench settings=profile >/dev/null
+    jcmd "$qs" JFR.start name=bench settings=profile >/dev/null
   fi
   w=$(wrk -t2 -c64 -d"${seconds}s" --timeout 30s --latency -s bench/upload.lua "$BASE" -- "$small" "$KEY" \
-    "$project" "m$RANDOM$RANDOM" "$UPLOAD_DIR/ids-small" | grep '^accepted=')
-  if [ $PROFILE = 1 ]; then jcmd "$gw" JFR.stop name=bench filename="$OUT/jfr/gateway-service.jfr" >/dev/null; fi
+    "$PROJECT" "m$RANDOM$RANDOM" "$UPLOAD_DIR/ids-small" | grep '^accepted=')
+  if [ $PROFILE = 1 ]; then
+    jcmd "$gw" JFR.stop name=bench filename="$jfr" >/dev/null
+    jcmd "$qs" JFR.stop name=bench filename="$qjfr" >/dev/null
+  fi
   g1=$(cpu_ticks "$gw"); q1=$(cpu_ticks "$qs")
-  cat "$UPLOAD_DIR"/ids-small.* >>"$ids" 2>/dev/null || true
+  cat "$UPLOAD_DIR"/ids-small.* >>"$IDS" 2>/dev/null || true
   rm -f "$UPLOAD_DIR"/ids-warm.* "$UPLOAD_DIR"/ids-small.*
   local accepted per_s
   accepted=$(field "$w" accepted)
-  if [ "${accepted:-0}" -le 0 ]; then say "wrk: no upload was accepted ($w)"; cleanup_project "$project" "$ids"; exit 1; fi
+  if [ "${accepted:-0}" -le 0 ]; then
+    say "$label: wrk: no upload was accepted ($w)"
+    SMALL_ROWS+=("| $label | 0 | 0 | $(field "$w" refused) | | | | | | $la |")
+    return
+  fi
   per_s=$(printf '%.0f' "$(echo "$accepted / $(field "$w" seconds)" | bc -l)")
+  SMALL_ROWS+=("| $label | $per_s | $accepted | $(field "$w" refused) | $(field "$w" socket_errors), $(field "$w" timeouts) | $(field "$w" p50_ms) | $(field "$w" p99_ms) | $(printf '%.2f' "$(echo "($g1 - $g0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($q1 - $q0) * 1000 / $hz / $accepted" | bc -l)") | $la |")
+}
+
+bench_upload() {
+  need_tools bc:bc wrk:wrk curl:curl vips:libvips-tools
+  mkdir -p "$UPLOAD_DIR"
+  local mib base=${BENCH_UPLOAD_BASELINE:-} labels=("$REVISION") label dir build
+  PROJECT="bench-upload-$(date +%s)" IDS="$UPLOAD_DIR/ids" LARGE_ROWS=() SMALL_ROWS=()
+  : >"$IDS"
+  for mib in 64 256 1024; do test_file $((mib * 1024 * 1024)) >/dev/null; done
+  # for this benchmark's stacks only
+  local -x MEDIAFLOW_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024 * 1024)) MEDIAFLOW_RATE_LIMIT=1000000 \
+    MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000000
+  stack_up
+  upload_side "$REVISION"
+  if [ -n "$base" ]; then
+    # the same run, the jars of earlier builds (BENCH_UPLOAD_BASELINE: folders, each with the four service jars and
+    # a file REVISION), so that before and after meet the same machine; the build's jars are put back after
+    mkdir -p "$OUT/upload-current"
+    queue_jars target "$OUT/upload-current"
+    build=$BUILD
+    BUILD=0
+    for dir in $base; do
+      labels+=("$(cat "$dir/REVISION")")
+      say "upload: the jars of $dir (${labels[-1]})"
+      stack_down
+      queue_jars "$dir" target
+      stack_up
+      upload_side "${labels[-1]}"
+    done
+  fi
 
   echo
-  echo "### upload streaming: large uploads vs dd ($CORES cores, workers paused; commit $REVISION)"
+  echo "### upload streaming: large uploads vs dd ($CORES cores, workers paused; builds ${labels[*]})"
   echo
-  echo "| round | size | status | upload MB/s | dd MB/s | ratio | gateway RSS growth MiB | gateway CPU s per GiB | load average before |"
-  echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
-  printf '%s\n' "${rows[@]}"
+  echo "| build | round | size | status | upload MB/s | dd MB/s | ratio | gateway RSS growth MiB | gateway CPU s per GiB | load average before |"
+  echo "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  printf '%s\n' "${LARGE_ROWS[@]}"
   echo
-  echo "### upload streaming: 100 KiB uploads, wrk, 64 connections, ${seconds} s ($CORES cores, workers paused; commit $REVISION)"
+  echo "### upload streaming: 100 KiB uploads, wrk, 64 connections, ${BENCH_UPLOAD_SECONDS:-20} s ($CORES cores, workers paused; builds ${labels[*]})"
   echo
-  echo "| uploads/s (202) | 202s | non-202s | socket errors, timeouts | p50 ms | p99 ms | gateway CPU ms per upload | queue-service CPU ms per upload | load average before |"
-  echo "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
-  echo "| $per_s | $accepted | $(field "$w" refused) | $(field "$w" socket_errors), $(field "$w" timeouts) | $(field "$w" p50_ms) | $(field "$w" p99_ms) | $(printf '%.2f' "$(echo "($g1 - $g0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($q1 - $q0) * 1000 / $hz / $accepted" | bc -l)") | $la |"
+  echo "| build | uploads/s (202) | 202s | non-202s | socket errors, timeouts | p50 ms | p99 ms | gateway CPU ms per upload | queue-service CPU ms per upload | load average before |"
+  echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
+  printf '%s\n' "${SMALL_ROWS[@]}"
   if [ $PROFILE = 1 ]; then
-    echo
-    echo "#### JFR top frames: gateway-service (small uploads)"
-    echo
-    java bench/JfrTop.java "$OUT/jfr/gateway-service.jfr" 25
+    for label in "${labels[@]}"; do
+      echo
+      echo "#### JFR top frames: gateway-service $label (small uploads)"
+      echo
+      java bench/JfrTop.java "$OUT/jfr/gateway-service-$label.jfr" 25
+      echo
+      echo "#### JFR top frames: queue-service $label (small uploads)"
+      echo
+      java bench/JfrTop.java "$OUT/jfr/queue-service-$label.jfr" 25
+    done
   fi
-  cleanup_project "$project" "$ids"
+  cleanup_project "$PROJECT" "$IDS"
   stack_down
+  if [ -n "$base" ]; then
+    queue_jars "$OUT/upload-current" target
+    BUILD=$build
+  fi
 }

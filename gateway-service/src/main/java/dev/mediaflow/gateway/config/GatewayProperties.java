@@ -35,6 +35,9 @@ import java.time.Duration;
  *                            ({@code 30d}, {@code 12h}); blank keeps them forever; checked at start by
  *                            {@code files.FileTtl}, which stops the gateway on a bad value
  * @param fileCleanupInterval how often the scheduled file cleanup runs while a TTL is set
+ * @param uploadStoreThreads  {@code MEDIAFLOW_UPLOAD_STORE_THREADS}: threads for an upload's blocking step (the file
+ *                            checks, its fsyncs, the dedup lookup and the broker's confirm); uploads past it wait
+ *                            for a thread. The RabbitMQ channel cache is sized to match (application.yml)
  * @param benchNoop           {@code MEDIAFLOW_BENCH_NOOP}: uploads may ask for the operation {@code noop}, a job the
  *                            image worker completes without reading the file (the queue benchmark, bench/queue.sh);
  *                            off, {@code noop} is refused like any unknown operation
@@ -71,6 +74,7 @@ public record GatewayProperties(
         @DefaultValue("30s") Duration deleteWait,
         String fileTtl,
         @DefaultValue("1h") Duration fileCleanupInterval,
+        @DefaultValue("64") int uploadStoreThreads,
         @DefaultValue("false") boolean benchNoop) {
 
     public GatewayProperties {
@@ -86,6 +90,7 @@ public record GatewayProperties(
         positive("max-streams-per-owner", maxStreamsPerOwner);
         positive("max-streams", maxStreams);
         positive("immich-max-assets", immichMaxAssets);
+        positive("upload-store-threads", uploadStoreThreads);
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
         }

@@ -1,8 +1,8 @@
 package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.auth.Caller;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,8 +31,8 @@ public class UploadAdmission {
     }
 
     /** A client's multipart upload: its body is drained when refused (see above). */
-    public <T> Mono<T> admit(Caller caller, long contentLength, Flux<PartEvent> parts, Supplier<Mono<T>> upload) {
-        return admit(caller, contentLength, drain(parts), upload);
+    public <T> Mono<T> admit(Caller caller, long contentLength, Flux<DataBuffer> body, Supplier<Mono<T>> upload) {
+        return admit(caller, contentLength, drain(body), upload);
     }
 
     /**
@@ -52,7 +52,7 @@ public class UploadAdmission {
                         admitted -> Mono.fromRunnable(admitted::release)));
     }
 
-    private static Mono<Void> drain(Flux<PartEvent> parts) {
-        return parts.doOnNext(event -> DataBufferUtils.release(event.content())).then().onErrorComplete();
+    private static Mono<Void> drain(Flux<DataBuffer> body) {
+        return body.doOnNext(DataBufferUtils::release).then().onErrorComplete();
     }
 }

@@ -1,64 +1,56 @@
 package dev.mediaflow.gateway.upload;
 
-import dev.mediaflow.http.ApiException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.codec.multipart.FilePartEvent;
-import org.springframework.http.codec.multipart.FormPartEvent;
-import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads a multipart upload as a stream of part events: the file part goes chunk by chunk to a
- * temporary file through the {@link StreamedFileWriter}; form fields are validated as they arrive.
+ * Reads a multipart upload straight from the request body: the file part goes buffer by buffer to a temporary file
+ * through the {@link StreamedFileWriter}; form fields are validated as they arrive ({@link UploadParts}). The
+ * upload route reads its body itself rather than through Spring's {@code PartEvent}s because Spring's parser
+ * searches for the boundary with a callback per byte, the largest CPU cost of a small upload (docs/performance.md,
+ * section 2); the limits are the same settings ({@link MultipartLimits}).
  */
 final class MultipartUploadReader {
 
     static final Set<String> FILE_FIELDS = Set.of("media", "file", "image");
 
     private final StreamedFileWriter writer;
+    private final MultipartLimits limits;
     private final boolean benchNoop;
 
     /** @param benchNoop whether {@code operations} may name the queue benchmark's {@code noop} */
-    MultipartUploadReader(StreamedFileWriter writer, boolean benchNoop) {
+    MultipartUploadReader(StreamedFileWriter writer, MultipartLimits limits, boolean benchNoop) {
         this.writer = writer;
+        this.limits = limits;
         this.benchNoop = benchNoop;
     }
 
-    /** The upload in these part events, as a source for {@link UploadService#accept}. */
-    UploadSource source(Flux<PartEvent> events) {
-        return tempFile -> read(events, tempFile);
+    /** The upload in this body, as a source for {@link UploadService#accept}. */
+    UploadSource source(Flux<DataBuffer> body, MediaType contentType) {
+        return tempFile -> Mono.defer(() -> read(body, boundary(contentType), tempFile));
     }
 
-    private Mono<ReceivedUpload> read(Flux<PartEvent> events, Path tempFile) {
-        AtomicReference<UploadOptions> options = new AtomicReference<>(UploadOptions.defaults());
-        AtomicReference<ReceivedFile> file = new AtomicReference<>();
-        return events.windowUntil(PartEvent::isLast)
-                .concatMap(part -> part.switchOnFirst((first, all) -> {
-                    if (!first.hasValue()) {
-                        return all.then();
-                    }
-                    PartEvent event = first.get();
-                    if (event instanceof FilePartEvent filePart && FILE_FIELDS.contains(filePart.name())
-                            && file.get() == null) {
-                        return writer.write(all.map(PartEvent::content), tempFile, filePart.filename())
-                                .doOnNext(file::set).then();
-                    }
-                    if (event instanceof FormPartEvent field) {
-                        options.set(options.get().with(field.name(), field.value(), benchNoop));
-                    }
-                    return all.doOnNext(e -> DataBufferUtils.release(e.content())).then();
-                }))
-                .then(Mono.fromSupplier(() -> {
-                    ReceivedFile received = file.get();
-                    if (received == null) {
-                        throw ApiException.badRequest("no file: send it as multipart/form-data field 'media'");
-                    }
-                    return new ReceivedUpload(received, options.get());
-                }));
+    private Mono<ReceivedUpload> read(Flux<DataBuffer> body, String boundary, Path tempFile) {
+        UploadParts parts = new UploadParts(boundary, limits, benchNoop);
+        return writer.write(parts.fileBytes(body), tempFile, null)
+                .map(written -> new ReceivedUpload(parts.received(written), parts.options()));
+    }
+
+    /** The {@code boundary} parameter of a {@code multipart/form-data} Content-Type, unquoted. */
+    static String boundary(MediaType contentType) {
+        String boundary = contentType == null ? null : contentType.getParameter("boundary");
+        if (boundary != null && boundary.length() > 2 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
+            boundary = boundary.substring(1, boundary.length() - 1);
+        }
+        if (boundary == null || boundary.isEmpty()) {
+            throw new DecodingException("the multipart/form-data Content-Type has no boundary");
+        }
+        return boundary;
     }
 }

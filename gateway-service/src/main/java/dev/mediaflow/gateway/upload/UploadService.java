@@ -16,11 +16,14 @@ import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.webflux.autoconfigure.ReactiveMultipartProperties;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
@@ -39,7 +42,7 @@ import java.util.function.Consumer;
  * Whatever refuses the upload on the way leaves no byte of it on disk.
  */
 @Service
-public class UploadService {
+public class UploadService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     /** Room for the multipart framing and form fields around the file in a Content-Length. */
@@ -53,9 +56,11 @@ public class UploadService {
     private final StreamedFileWriter writer;
     private final MultipartUploadReader multipart;
     private final EarlierResults earlierResults;
+    private final Scheduler storeThreads;
 
     public UploadService(GatewayProperties properties, StorageRoot storage, MediaSniffer sniffer,
-                         ImageHeaderReader headers, JobDispatcher dispatcher, EarlierResults earlierResults) {
+                         ImageHeaderReader headers, JobDispatcher dispatcher, EarlierResults earlierResults,
+                         ReactiveMultipartProperties multipartProperties) {
         this.properties = properties;
         this.earlierResults = earlierResults;
         this.storage = storage;
@@ -63,19 +68,30 @@ public class UploadService {
         this.headers = headers;
         this.dispatcher = dispatcher;
         this.writer = new StreamedFileWriter(properties.maxUploadBytes());
-        this.multipart = new MultipartUploadReader(writer, properties.benchNoop());
+        this.multipart = new MultipartUploadReader(writer, MultipartLimits.from(multipartProperties),
+                properties.benchNoop());
+        // its own pool rather than the shared boundedElastic (10 threads per core): the blocking step mostly waits
+        // (fsyncs, the broker's confirm), and 64 connections then queued for 20 threads on 2 cores
+        this.storeThreads = Schedulers.newBoundedElastic(properties.uploadStoreThreads(),
+                Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "upload-store");
+    }
+
+    @Override
+    public void destroy() {
+        storeThreads.dispose();
     }
 
     /**
      * A client's multipart upload: refused at once when its Content-Length says it is too large, else
-     * {@link #accept(Caller, UploadSource, String, Consumer)} with its parts.
+     * {@link #accept(Caller, UploadSource, String, Consumer)} with its body.
      */
-    public Mono<UploadResponse> accept(Caller caller, Flux<PartEvent> parts, long contentLength, String correlationId,
-                                       Consumer<MediaType> detected) {
+    public Mono<UploadResponse> accept(Caller caller, Flux<DataBuffer> body,
+                                       org.springframework.http.MediaType contentType, long contentLength,
+                                       String correlationId, Consumer<MediaType> detected) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
             return Mono.error(StreamedFileWriter.payloadTooLarge(properties.maxUploadBytes()));
         }
-        return accept(caller, multipart.source(parts), correlationId, detected);
+        return accept(caller, multipart.source(body, contentType), correlationId, detected);
     }
 
     /**
@@ -89,7 +105,7 @@ public class UploadService {
         return Mono.usingWhen(
                 Mono.fromSupplier(storage::newTempUploadFile),
                 temp -> source.receiveInto(temp)
-                        .publishOn(Schedulers.boundedElastic())
+                        .publishOn(storeThreads)
                         .map(received -> storeAndDispatch(caller, received, correlationId, detected)),
                 UploadService::deleteQuietly,
                 (temp, error) -> deleteQuietly(temp),
@@ -97,7 +113,8 @@ public class UploadService {
     }
 
     /**
-     * Blocking: file inspection, the move, the spool's fsync and the broker's confirms. The job's log
+     * Blocking, on the upload's own threads ({@code MEDIAFLOW_UPLOAD_STORE_THREADS}): file inspection, the dedup
+     * lookup, the move with its fsyncs, and the broker's confirms. The job's log
      * lines carry its id and the request's correlation id as MDC fields, from here to the publish.
      */
     private UploadResponse storeAndDispatch(Caller caller, ReceivedUpload upload, String correlationId,

@@ -1,0 +1,235 @@
+package dev.mediaflow.gateway.upload;
+
+import dev.mediaflow.http.ApiException;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.io.Content;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.io.EOFException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One upload's multipart body, parsed buffer by buffer as it arrives (on the thread that delivers it, never
+ * blocking): the bytes of the file part go on, copied out of the request's buffers, to be written to disk; the form
+ * fields are applied to the {@link UploadOptions} as each ends; every other part is dropped. The file part is the
+ * first part named {@code media}, {@code file} or {@code image} that has a filename, as with Spring's parser before.
+ *
+ * <p>Jetty's {@link MultiPart.Parser} finds the boundaries: it searches each buffer whole for {@code \n--boundary}
+ * (a Boyer-Moore-Horspool search that skips ahead by up to the boundary's length) where Spring's parser called a
+ * callback per byte. The parser calls this listener and swallows what it throws, so a refusal is kept here as
+ * {@link #failure} and raised after the parse call; the first refusal wins and the rest of the body is not parsed.
+ */
+final class UploadParts implements MultiPart.Parser.Listener {
+
+    private enum Target { FILE, FIELD, DROP }
+
+    private final MultiPart.Parser parser;
+    private final MultipartLimits limits;
+    private final boolean benchNoop;
+    private final int boundaryLength;
+    private UploadOptions options = UploadOptions.defaults();
+    private int parts;
+    private String disposition;
+    private String contentType;
+    private Target target = Target.DROP;
+    private FormFieldValue field;
+    private boolean fileSeen;
+    private String clientFilename;
+    private RuntimeException failure;
+    private DataBuffer fileChunk;
+    private DataBuffer parsing;
+
+    UploadParts(String boundary, MultipartLimits limits, boolean benchNoop) {
+        this.parser = new MultiPart.Parser(boundary, this);
+        this.parser.setPartHeadersMaxLength(limits.maxPartHeaderBytes());
+        // counted here (onPartBegin), with this project's message; Jetty's own cap is 1000 by default
+        this.parser.setMaxParts(Long.MAX_VALUE);
+        this.limits = limits;
+        this.benchNoop = benchNoop;
+        this.boundaryLength = boundary.length();
+    }
+
+    /**
+     * The file part's bytes in {@code body}, each request buffer released once parsed; ends with the error of the
+     * first refusal, or when the closing boundary was read and the body ended.
+     */
+    Flux<DataBuffer> fileBytes(Flux<DataBuffer> body) {
+        return body.<DataBuffer>handle((buffer, sink) -> {
+            DataBuffer out;
+            try {
+                out = parse(buffer);
+            } finally {
+                DataBufferUtils.release(buffer);
+            }
+            if (failure != null) {
+                sink.error(failure);
+            } else if (out != null) {
+                sink.next(out);
+            }
+        }).concatWith(Mono.defer(() -> {
+            parser.parse(Content.Chunk.EOF);
+            return failure != null ? Mono.error(failure) : Mono.empty();
+        }));
+    }
+
+    /** Whether the body held a file part, and its filename (as the client sent it). */
+    ReceivedFile received(ReceivedFile written) {
+        if (!fileSeen) {
+            throw ApiException.badRequest("no file: send it as multipart/form-data field 'media'");
+        }
+        return new ReceivedFile(written.tempFile(), clientFilename, written.size(), written.sha256());
+    }
+
+    UploadOptions options() {
+        return options;
+    }
+
+    private DataBuffer parse(DataBuffer buffer) {
+        if (failure != null) {
+            return null;
+        }
+        try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+            while (chunks.hasNext() && failure == null) {
+                ByteBuffer chunk = chunks.next();
+                if (chunk.hasRemaining()) {
+                    parsing = buffer;
+                    parser.parse(Content.Chunk.from(chunk, false));
+                }
+            }
+        } finally {
+            parsing = null;
+        }
+        DataBuffer out = fileChunk;
+        fileChunk = null;
+        if (out != null && (failure != null || out.readableByteCount() == 0)) {
+            DataBufferUtils.release(out);
+            return null;
+        }
+        return out;
+    }
+
+    @Override
+    public void onPartBegin() {
+        parts++;
+        if (limits.maxParts() >= 0 && parts > limits.maxParts()) {
+            fail(new DecodingException("more than " + limits.maxParts() + " parts in the multipart body"));
+        }
+        disposition = null;
+        contentType = null;
+    }
+
+    @Override
+    public void onPartHeader(String name, String value) {
+        if (HttpHeaders.CONTENT_DISPOSITION.equalsIgnoreCase(name)) {
+            disposition = value;
+        } else if (HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
+            contentType = value;
+        }
+    }
+
+    @Override
+    public void onPartHeaders() {
+        ContentDisposition parsed;
+        try {
+            parsed = disposition == null ? null : ContentDisposition.parse(disposition);
+        } catch (IllegalArgumentException e) {
+            fail(new DecodingException("part " + parts + ": bad Content-Disposition: " + e.getMessage()));
+            return;
+        }
+        if (parsed == null || parsed.getName() == null) {
+            fail(new DecodingException("part " + parts + " has no Content-Disposition with a name"));
+            return;
+        }
+        String name = parsed.getName();
+        if (parsed.getFilename() == null) {
+            target = Target.FIELD;
+            field = new FormFieldValue(name, limits.maxFieldBytes());
+        } else if (!fileSeen && MultipartUploadReader.FILE_FIELDS.contains(name)) {
+            target = Target.FILE;
+            fileSeen = true;
+            clientFilename = parsed.getFilename();
+        } else {
+            target = Target.DROP;
+        }
+    }
+
+    /**
+     * Copies the chunk out at once; it is not released here: it is a view of the request buffer being parsed (or of
+     * the parser's own copy of a held-back boundary prefix), and the request buffer is released after the parse.
+     */
+    @Override
+    public void onPartContent(Content.Chunk chunk) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            switch (target) {
+                case FILE -> fileChunk().write(chunk.getByteBuffer());
+                case FIELD -> field.append(chunk.getByteBuffer());
+                case DROP -> { }
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void onPartEnd() {
+        if (failure != null || target != Target.FIELD) {
+            target = Target.DROP;
+            return;
+        }
+        target = Target.DROP;
+        try {
+            options = options.with(field.name(), field.value(charset()), benchNoop);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        String problem = cause instanceof EOFException ? "the body ended before its closing boundary"
+                : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        fail(new DecodingException("multipart body: " + problem, cause));
+    }
+
+    /**
+     * Where the file's bytes from the buffer being parsed are copied: one pooled buffer per request buffer, with room
+     * for the few bytes of a boundary-like tail that the parser held back from the buffer before.
+     */
+    private DataBuffer fileChunk() {
+        if (fileChunk == null) {
+            fileChunk = parsing.factory().allocateBuffer(parsing.readableByteCount() + boundaryLength + 8);
+        }
+        return fileChunk;
+    }
+
+    /** A field's text in the charset its part names, as Spring's parser read it; UTF-8 when it names none. */
+    private Charset charset() {
+        if (contentType == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            Charset named = MediaType.parseMediaType(contentType).getCharset();
+            return named != null ? named : StandardCharsets.UTF_8;
+        } catch (RuntimeException e) {
+            throw new DecodingException("field '" + field.name() + "': bad Content-Type: " + contentType);
+        }
+    }
+
+    private void fail(RuntimeException cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.mediaflow.gateway.upload;
+
+import dev.mediaflow.gateway.support.TestFiles;
+import dev.mediaflow.http.ApiException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.NettyDataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.MediaType;
+import reactor.core.publisher.Flux;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The upload's multipart reader over bodies split into request buffers anywhere: the file arrives byte for byte
+ * (boundary-like bytes inside it included), the fields are read, every request buffer is released, and a malformed
+ * body is refused with an error the API renders as 400.
+ */
+class MultipartUploadReaderTest {
+
+    private static final String BOUNDARY = "----mf-7MA4YWxkTrZu0gW";
+    private static final MediaType CONTENT_TYPE = MediaType.parseMediaType("multipart/form-data; boundary=" + BOUNDARY);
+    private static final MultipartLimits LIMITS = new MultipartLimits(16, 8192, 65536);
+    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+    private static final Path DIR = TestFiles.tempDirectory("mf-multipart-reader");
+
+    private final MultipartUploadReader reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS,
+            false);
+
+    @Property(tries = 300)
+    void theFileAndFieldsArriveWhereverTheBodyIsSplit(@ForAll("fileContents") byte[] file,
+                                                      @ForAll @IntRange(min = 0, max = 200) int projectIdLength,
+                                                      @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 5000) Integer> cuts)
+            throws IOException {
+        String projectId = "p".repeat(projectIdLength);
+        byte[] body = new Body().field("projectId", projectId).file("media", "a b.jpg", file)
+                .field("priority", "7").close();
+
+        ReceivedUpload upload = read(body, cuts);
+
+        assertThat(Files.readAllBytes(upload.file().tempFile())).isEqualTo(file);
+        assertThat(upload.file().size()).isEqualTo(file.length);
+        assertThat(upload.file().sha256()).isEqualTo(sha256(file));
+        assertThat(upload.file().clientFilename()).isEqualTo("a b.jpg");
+        assertThat(upload.options().projectId()).isEqualTo(projectId.isEmpty() ? null : projectId);
+        assertThat(upload.options().priority()).isEqualTo(7);
+    }
+
+    @Test
+    void aBoundaryCutAtEveryOffsetIsStillFound() throws IOException {
+        byte[] file = ("\r\n--" + BOUNDARY.substring(0, 10) + "\r\r\n-\n-y--" + BOUNDARY + "\r\n--"
+                + BOUNDARY.substring(0, BOUNDARY.length() - 1) + "\r").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = new Body().file("media", "f.bin", file).field("force", "true").close();
+        for (int cut = 0; cut <= body.length; cut++) {
+            ReceivedUpload upload = read(body, List.of(cut));
+            assertThat(Files.readAllBytes(upload.file().tempFile())).as("cut at %d", cut).isEqualTo(file);
+            assertThat(upload.options().force()).as("cut at %d", cut).isTrue();
+            for (int second = cut; second <= body.length; second += 7) {
+                assertThat(Files.readAllBytes(read(body, List.of(cut, second)).file().tempFile()))
+                        .as("cuts at %d and %d", cut, second).isEqualTo(file);
+            }
+        }
+    }
+
+    /**
+     * Jetty's parser, like most, also takes a delimiter after a bare LF: a file holding LF, "--" and its own upload's
+     * whole boundary ends there. Only the client that chose that boundary for that content can send it, and the
+     * rest of its body then does not parse as a part, so it is refused rather than stored cut.
+     */
+    @Test
+    void aFileHoldingItsOwnDelimiterAfterABareLineFeedIsRefused() {
+        byte[] body = new Body().file("media", "a.jpg", bytes("jpeg\n--" + BOUNDARY + "x tail")).close();
+
+        assertThatThrownBy(() -> read(body, List.of())).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("bad last boundary");
+    }
+
+    @Test
+    void onlyTheFirstFilePartNamedAsTheFileIsKept() throws IOException {
+        byte[] body = new Body().file("attachment", "x.bin", bytes("other")).file("media", "first.jpg", bytes("one"))
+                .file("file", "second.jpg", bytes("two")).field("batchId", "b").close();
+
+        ReceivedUpload upload = read(body, List.of(40, 90));
+
+        assertThat(Files.readAllBytes(upload.file().tempFile())).isEqualTo(bytes("one"));
+        assertThat(upload.file().clientFilename()).isEqualTo("first.jpg");
+        assertThat(upload.options().batchId()).isEqualTo("b");
+    }
+
+    @Test
+    void aBodyWithoutItsClosingBoundaryIsRefused() {
+        byte[] body = new Body().file("media", "a.jpg", bytes("jpeg bytes")).bytes();
+
+        assertThatThrownBy(() -> read(body, List.of(10))).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("ended before its closing boundary");
+    }
+
+    @Test
+    void aBodyCutShortInsideTheFileIsRefused() {
+        byte[] whole = new Body().file("media", "a.jpg", new byte[5000]).close();
+        byte[] truncated = java.util.Arrays.copyOf(whole, 3000);
+
+        assertThatThrownBy(() -> read(truncated, List.of(1000))).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("ended before its closing boundary");
+    }
+
+    @Test
+    void aPartWithoutContentDispositionIsRefused() {
+        byte[] body = new Body().raw("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+                .file("media", "a.jpg", bytes("jpeg")).close();
+
+        assertThatThrownBy(() -> read(body, List.of())).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("no Content-Disposition with a name");
+    }
+
+    @Test
+    void anOversizedFieldIsRefused() {
+        byte[] body = new Body().field("projectId", "p".repeat(65537)).file("media", "a.jpg", bytes("jpeg")).close();
+
+        assertThatThrownBy(() -> read(body, List.of(30_000))).isInstanceOf(DataBufferLimitException.class)
+                .hasMessageContaining("form field 'projectId' is larger than 65536 bytes");
+    }
+
+    @Test
+    void tooManyPartsAndOversizedPartHeadersAreRefused() {
+        Body many = new Body();
+        for (int i = 0; i < 17; i++) {
+            many.field("f" + i, "v");
+        }
+        assertThatThrownBy(() -> read(many.close(), List.of())).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("more than 16 parts");
+
+        byte[] longHeader = new Body().raw("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Pad: "
+                + "x".repeat(9000) + "\r\n\r\nv\r\n").file("media", "a.jpg", bytes("jpeg")).close();
+        assertThatThrownBy(() -> read(longHeader, List.of(100))).isInstanceOf(DecodingException.class)
+                .hasMessageContaining("headers max length exceeded: 8192");
+    }
+
+    @Test
+    void aBadFieldValueIsRefusedWithItsOwnMessageAndNoFileIsAnError() {
+        byte[] badPriority = new Body().file("media", "a.jpg", bytes("jpeg")).field("priority", "high").close();
+        assertThatThrownBy(() -> read(badPriority, List.of())).isInstanceOf(ApiException.class)
+                .hasMessageContaining("priority");
+
+        byte[] noFile = new Body().field("operations", "thumbnail").close();
+        assertThatThrownBy(() -> read(noFile, List.of())).isInstanceOf(ApiException.class)
+                .hasMessageContaining("no file");
+    }
+
+    @Test
+    void aContentTypeWithoutBoundaryIsRefused() {
+        assertThatThrownBy(() -> MultipartUploadReader.boundary(MediaType.MULTIPART_FORM_DATA))
+                .isInstanceOf(DecodingException.class).hasMessageContaining("no boundary");
+        assertThat(MultipartUploadReader.boundary(MediaType.parseMediaType("multipart/form-data; boundary=\"a b\"")))
+                .isEqualTo("a b");
+    }
+
+    @Provide
+    Arbitrary<byte[]> fileContents() {
+        Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofMaxSize(3000);
+        // everything that starts like a delimiter but is not one: a delimiter is a line break, "--" and the whole
+        // boundary, which a client never sends inside a part (it picks a boundary its content does not hold)
+        Arbitrary<String> lookalike = Arbitraries.of("\r", "\n", "\r\n", "\r\n--", "\n--", "x--" + BOUNDARY,
+                "\r\n--" + BOUNDARY.substring(0, 7), "\r\n--" + BOUNDARY.substring(0, BOUNDARY.length() - 1) + "-",
+                "\r\r\n--" + BOUNDARY.substring(1));
+        return Combinators.combine(noise, lookalike.list().ofMaxSize(6), Arbitraries.integers().between(0, 3000))
+                .as((bytes, inserts, at) -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    int split = Math.min(at, bytes.length);
+                    out.write(bytes, 0, split);
+                    inserts.forEach(s -> out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1)));
+                    out.write(bytes, split, bytes.length - split);
+                    return out.toByteArray();
+                }).filter(bytes -> !new String(bytes, StandardCharsets.ISO_8859_1).contains("\n--" + BOUNDARY));
+    }
+
+    /** Reads {@code body} cut into request buffers at {@code cuts}; every buffer it was given must be released. */
+    private ReceivedUpload read(byte[] body, List<Integer> cuts) {
+        List<DataBuffer> buffers = new ArrayList<>();
+        int from = 0;
+        for (int cut : new TreeSet<>(cuts)) {
+            if (cut > from && cut < body.length) {
+                buffers.add(BUFFERS.wrap(java.util.Arrays.copyOfRange(body, from, cut)));
+                from = cut;
+            }
+        }
+        buffers.add(BUFFERS.wrap(java.util.Arrays.copyOfRange(body, from, body.length)));
+        Path temp = DIR.resolve("upload-" + System.nanoTime());
+        List<DataBuffer> delivered = new ArrayList<>();
+        try {
+            return reader.source(Flux.fromIterable(buffers).doOnNext(delivered::add), CONTENT_TYPE).receiveInto(temp)
+                    .block();
+        } finally {
+            for (DataBuffer buffer : delivered) {
+                ByteBuf netty = ((NettyDataBuffer) buffer).getNativeBuffer();
+                assertThat(netty.refCnt()).as("a request buffer left unreleased").isZero();
+            }
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A multipart/form-data body with {@link #BOUNDARY}, part by part. */
+    private static final class Body {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Body field(String name, String value) {
+            return raw("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
+                    + "\r\n");
+        }
+
+        Body file(String name, String filename, byte[] content) {
+            raw("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+            out.writeBytes(content);
+            return raw("\r\n");
+        }
+
+        Body raw(String text) {
+            out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        byte[] close() {
+            return raw("--" + BOUNDARY + "--\r\n").bytes();
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+}
