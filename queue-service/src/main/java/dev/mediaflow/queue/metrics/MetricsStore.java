@@ -44,6 +44,12 @@ class MetricsStore {
     /** Totals, hourly buckets (oldest first) and per-operation figures (in {@link Operation} order). */
     Mono<MetricsResponse.Stats> stats(MetricsFilter filter) {
         Map<String, Object> params = new HashMap<>();
+        return db.sql(sql(filter, params)).bindValues(params).map(MetricsStore::row).all().collectList()
+                .map(MetricsStore::stats);
+    }
+
+    /** The statement of {@link #stats}; fills {@code params} with its parameters. */
+    static String sql(MetricsFilter filter, Map<String, Object> params) {
         String owner = "";
         String project = "";
         String fromHour = "";
@@ -74,7 +80,7 @@ class MetricsStore {
                 + (filter.since() == null ? "" : " AND j.completed_at >= :from")
                 + " AND NOT EXISTS (SELECT 1 FROM stale s WHERE s.owner = j.owner AND s.hour = " + JobFigures.HOUR + ")"
                 + (firstHour == null ? "" : " UNION ALL " + firstHour);
-        String sql = "WITH stale AS (SELECT DISTINCT owner, hour FROM job_metric_stale_hours j WHERE true"
+        return "WITH stale AS (SELECT DISTINCT owner, hour FROM job_metric_stale_hours j WHERE true"
                 + owner + project + fromHour + "), "
                 + "figures AS (SELECT hour, operation, completed, failed, duration_sum, duration_count, min_ms, max_ms"
                 + " FROM job_metric_hours j WHERE " + kept + owner + project + fromHour
@@ -86,7 +92,6 @@ class MetricsStore {
                 + "UNION ALL SELECT 'hour', hour, NULL, " + TOTALS + " FROM figures WHERE operation = '' GROUP BY hour "
                 + "UNION ALL SELECT 'operation', NULL, operation, " + TOTALS
                 + " FROM figures WHERE operation <> '' GROUP BY operation";
-        return db.sql(sql).bindValues(params).map(MetricsStore::row).all().collectList().map(MetricsStore::stats);
     }
 
     private record Row(String part, Instant hour, String operation, long completed, long failed, double successRate,
