@@ -90,18 +90,12 @@ CREATE TRIGGER jobs_metric_updated AFTER UPDATE ON jobs REFERENCING OLD TABLE AS
 
 -- A task's outcome and duration make its operations' figures: a change of them after the job finished (a late
 -- outcome of the other task, a reset for a new run, a deletion) makes the job's hour stale.
-CREATE FUNCTION tasks_metric_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The insert and delete triggers name their one transition table alike, so that one function serves both.
+CREATE FUNCTION tasks_metric_added_or_removed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO job_metric_stale_hours (owner, project_id, hour)
     SELECT DISTINCT j.owner, j.project_id, date_trunc('hour', j.completed_at, 'UTC') FROM jobs j
-    WHERE j.id IN (SELECT job_id FROM new_rows) AND job_metric_counted(j.status, j.completed_at);
-    RETURN NULL;
-END $$;
-CREATE FUNCTION tasks_metric_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO job_metric_stale_hours (owner, project_id, hour)
-    SELECT DISTINCT j.owner, j.project_id, date_trunc('hour', j.completed_at, 'UTC') FROM jobs j
-    WHERE j.id IN (SELECT job_id FROM old_rows) AND job_metric_counted(j.status, j.completed_at);
+    WHERE j.id IN (SELECT job_id FROM changed_rows) AND job_metric_counted(j.status, j.completed_at);
     RETURN NULL;
 END $$;
 CREATE FUNCTION tasks_metric_updated() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -113,10 +107,10 @@ BEGIN
       AND job_metric_counted(j.status, j.completed_at);
     RETURN NULL;
 END $$;
-CREATE TRIGGER tasks_metric_inserted AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION tasks_metric_inserted();
-CREATE TRIGGER tasks_metric_deleted AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION tasks_metric_deleted();
+CREATE TRIGGER tasks_metric_inserted AFTER INSERT ON tasks REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION tasks_metric_added_or_removed();
+CREATE TRIGGER tasks_metric_deleted AFTER DELETE ON tasks REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION tasks_metric_added_or_removed();
 CREATE TRIGGER tasks_metric_updated AFTER UPDATE ON tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION tasks_metric_updated();
 
