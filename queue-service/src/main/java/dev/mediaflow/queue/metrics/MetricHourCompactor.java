@@ -43,14 +43,19 @@ public class MetricHourCompactor extends SubscribedLifecycle {
 
     /** Folds every marker into the kept hours; the number of markers (entered jobs and stale hours) moved. */
     public Mono<Long> compact() {
-        String recomputed = JobFigures.of("SELECT " + JobFigures.JOB_COLUMNS + " FROM stale_hours s JOIN jobs j"
-                + " ON j.owner = s.owner AND j.completed_at >= s.hour AND j.completed_at < s.hour + interval '1 hour'"
-                + " WHERE " + JobFigures.FINISHED);
+        return db.sql(SQL).bind("lock", LOCK).mapValue(Long.class).one();
+    }
+
+    /** The statement of {@link #compact}. */
+    static final String SQL = sql();
+
+    private static String sql() {
+        String recomputed = JobFigures.of(JobFigures.inHours("stale_hours", ""));
         String added = JobFigures.of("SELECT " + JobFigures.JOB_COLUMNS + " FROM jobs j"
                 + " WHERE j.id IN (SELECT job_id FROM entered) AND " + JobFigures.FINISHED
                 + " AND NOT EXISTS (SELECT 1 FROM stale_hours s WHERE s.owner = j.owner AND s.hour = "
                 + JobFigures.HOUR + ")");
-        return db.sql("WITH lock AS (SELECT pg_try_advisory_xact_lock(:lock) AS got), "
+        return "WITH lock AS (SELECT pg_try_advisory_xact_lock(:lock) AS got), "
                         + "stale AS (DELETE FROM job_metric_stale_hours WHERE (SELECT got FROM lock)"
                         + " RETURNING owner, hour), "
                         + "entered AS (DELETE FROM job_metric_entered WHERE (SELECT got FROM lock) RETURNING job_id), "
@@ -74,10 +79,7 @@ public class MetricHourCompactor extends SubscribedLifecycle {
                         + " duration_sum = h.duration_sum + EXCLUDED.duration_sum,"
                         + " duration_count = h.duration_count + EXCLUDED.duration_count,"
                         + " min_ms = LEAST(h.min_ms, EXCLUDED.min_ms), max_ms = GREATEST(h.max_ms, EXCLUDED.max_ms)) "
-                        + "SELECT (SELECT count(*) FROM stale) + (SELECT count(*) FROM entered) AS moved")
-                .bind("lock", LOCK)
-                .mapValue(Long.class)
-                .one();
+                        + "SELECT (SELECT count(*) FROM stale) + (SELECT count(*) FROM entered) AS moved";
     }
 
     /** The kept rows that the figure rows of {@code figures} (a CTE) make: per project, and per owner over all. */

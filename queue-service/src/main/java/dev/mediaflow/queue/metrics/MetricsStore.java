@@ -72,9 +72,7 @@ class MetricsStore {
                     + " AND j.completed_at >= :since AND j.completed_at < :from" + owner + project;
         }
         String kept = filter.projectId() == null ? "NOT j.by_project" : "j.by_project";
-        String live = "SELECT " + JobFigures.JOB_COLUMNS + " FROM stale s JOIN jobs j ON j.owner = s.owner"
-                + " AND j.completed_at >= s.hour AND j.completed_at < s.hour + interval '1 hour'"
-                + " WHERE " + JobFigures.FINISHED + project
+        String live = JobFigures.inHours("stale", project)
                 + " UNION ALL SELECT " + JobFigures.JOB_COLUMNS + " FROM jobs j"
                 + " WHERE j.id IN (SELECT job_id FROM job_metric_entered) AND " + JobFigures.FINISHED + owner + project
                 + (filter.since() == null ? "" : " AND j.completed_at >= :from")
