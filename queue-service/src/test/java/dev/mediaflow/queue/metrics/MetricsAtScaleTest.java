@@ -7,6 +7,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -140,6 +141,15 @@ class MetricsAtScaleTest {
         assertSameAnswers(sinces);
         assertThat(sql("SELECT (SELECT count(*) FROM job_metric_entered) + (SELECT count(*) FROM job_metric_stale_hours)")
                 .mapValue(Long.class).one().block(WAIT)).as("markers left after a compaction").isZero();
+    }
+
+    @Example
+    void aLargeFoldLeavesNoEmptyPagesInTheMarkerTables() {
+        sql("INSERT INTO job_metric_entered (job_id) SELECT gen_random_uuid() FROM generate_series(1, :n)")
+                .bind("n", MetricHourCompactor.VACUUM_AFTER).then().block(WAIT);
+        assertThat(compactor.compact().block(WAIT)).isGreaterThanOrEqualTo(MetricHourCompactor.VACUUM_AFTER);
+        assertThat(sql("SELECT pg_relation_size('job_metric_entered')").mapValue(Long.class).one().block(WAIT))
+                .as("pages of job_metric_entered after the fold").isZero();
     }
 
     private void assertSameAnswers(List<Instant> sinces) {
