@@ -68,17 +68,16 @@ BEGIN
 END $$;
 CREATE FUNCTION jobs_metric_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO job_metric_stale_hours (owner, project_id, hour)
-    SELECT DISTINCT o.owner, o.project_id, date_trunc('hour', o.completed_at, 'UTC')
-    FROM old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE job_metric_counted(o.status, o.completed_at)
-      AND (n.owner, n.project_id, n.status, n.completed_at, n.duration_ms, n.operations)
-          IS DISTINCT FROM (o.owner, o.project_id, o.status, o.completed_at, o.duration_ms, o.operations);
-    INSERT INTO job_metric_entered (job_id)
-    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE job_metric_counted(n.status, n.completed_at)
-      AND (n.owner, n.project_id, n.status, n.completed_at, n.duration_ms, n.operations)
-          IS DISTINCT FROM (o.owner, o.project_id, o.status, o.completed_at, o.duration_ms, o.operations);
+    WITH changed AS (
+        SELECT o.owner, o.project_id, o.completed_at, job_metric_counted(o.status, o.completed_at) AS was_counted,
+               n.id, job_metric_counted(n.status, n.completed_at) AS counted
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE (n.owner, n.project_id, n.status, n.completed_at, n.duration_ms, n.operations)
+              IS DISTINCT FROM (o.owner, o.project_id, o.status, o.completed_at, o.duration_ms, o.operations)),
+    left_hours AS (INSERT INTO job_metric_stale_hours (owner, project_id, hour)
+                   SELECT DISTINCT owner, project_id, date_trunc('hour', completed_at, 'UTC') FROM changed
+                   WHERE was_counted)
+    INSERT INTO job_metric_entered (job_id) SELECT id FROM changed WHERE counted;
     RETURN NULL;
 END $$;
 CREATE TRIGGER jobs_metric_inserted AFTER INSERT ON jobs REFERENCING NEW TABLE AS new_rows
