@@ -11,6 +11,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.flywaydb.core.Flyway;
@@ -81,16 +82,16 @@ class MetricsAtScaleTest {
     @Provide
     Arbitrary<List<Step>> histories() {
         Arbitrary<Kind> kinds = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.just(Kind.ADD)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.DUPLICATE)),
-                net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.FINISH)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.RETRY)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.DELETE)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.MOVE)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.LATE_TASK)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.PROJECT)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.COMPACT)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.CHECK)));
+                Tuple.of(6, Arbitraries.just(Kind.ADD)),
+                Tuple.of(1, Arbitraries.just(Kind.DUPLICATE)),
+                Tuple.of(8, Arbitraries.just(Kind.FINISH)),
+                Tuple.of(2, Arbitraries.just(Kind.RETRY)),
+                Tuple.of(1, Arbitraries.just(Kind.DELETE)),
+                Tuple.of(2, Arbitraries.just(Kind.MOVE)),
+                Tuple.of(2, Arbitraries.just(Kind.LATE_TASK)),
+                Tuple.of(1, Arbitraries.just(Kind.PROJECT)),
+                Tuple.of(2, Arbitraries.just(Kind.COMPACT)),
+                Tuple.of(2, Arbitraries.just(Kind.CHECK)));
         return Combinators.combine(kinds, Arbitraries.integers().between(0, 999),
                         Arbitraries.integers().between(0, 3 * 24 * 3600 - 1), Arbitraries.integers().between(-1, 90_000),
                         Arbitraries.integers().between(0, 99))
