@@ -15,7 +15,10 @@
 #     p50/p99 of GET /api/queue/items (each order, each status, a deep page), /stats and /metrics?timeRange=30d from
 #     4 connections (BENCH_SCALE_REQUESTS per route, default 300, at most BENCH_SCALE_SECONDS, default 15, per
 #     route), as alice (a user: her 25 % of the rows) and as admin (every row); and the EXPLAIN (ANALYZE, BUFFERS)
-#     plans of the statements behind them (bench/scale-explain.sql) in data/bench/scale-plans-ROWS.txt.
+#     plans of the statements behind them (bench/scale-explain.sql, and bench/scale-explain-metrics.sql once
+#     migration V86 ran) in data/bench/scale-plans-ROWS.txt. With V86 a size is measured once MetricHourCompactor
+#     folded what the load (or the migration's backfill) marked. BENCH_SCALE_ONLY (a regular expression, e.g.
+#     'metrics') measures only the routes that match it.
 
 SCALE_DB="${BENCH_SCALE_DB:-mediaflow_scale}"
 SCALE_ADMIN_KEY="${BENCH_ADMIN_KEY:-dev-admin-key}"
@@ -125,6 +128,7 @@ SCALE_USER_ROUTES=(
   "/api/queue/stats"
   "/api/queue/stats?projectId=project-7"
   "/api/queue/metrics?timeRange=30d"
+  "/api/queue/metrics?timeRange=all"
 )
 SCALE_ADMIN_ROUTES=(
   "/api/queue/items"
@@ -133,12 +137,37 @@ SCALE_ADMIN_ROUTES=(
   "/api/queue/items?status=failed"
   "/api/queue/stats"
   "/api/queue/metrics?timeRange=30d"
+  "/api/queue/metrics?timeRange=all"
 )
 
+# BENCH_SCALE_ONLY (an extended regular expression): only the routes that match it are measured, e.g. 'metrics'
+scale_only() { # ROUTE...: those that BENCH_SCALE_ONLY lets through
+  local r
+  for r in "$@"; do [[ -z "${BENCH_SCALE_ONLY:-}" || "$r" =~ ${BENCH_SCALE_ONLY} ]] && echo "$r"; done
+}
+
+# With migration V86, the triggers mark what MetricHourCompactor folds into job_metric_hours (after a load, and the
+# backfill of the migration itself); the figures are measured once it has (waiting at most 15 minutes), and the time
+# it took is reported.
+scale_metrics_folded() { # LABEL
+  local t0=$SECONDS left
+  [ "$(scale_psql -d "$SCALE_DB" -Atc "select count(*) from information_schema.tables where table_name = 'job_metric_hours'")" = 1 ] || return 0
+  while :; do
+    left=$(scale_psql -d "$SCALE_DB" -Atc "select (select count(*) from job_metric_entered) + (select count(*) from job_metric_stale_hours)")
+    [ "$left" = 0 ] && break
+    if [ $((SECONDS - t0)) -gt 900 ]; then SCALE_LOADS+=("$1: $left metric markers still not folded after 900 s"); return 0; fi
+    sleep 2
+  done
+  SCALE_LOADS+=("$1: the metric markers folded into job_metric_hours within $((SECONDS - t0)) s")
+}
+
 scale_latency() { # appends one column (p50 / p99) to SCALE_LAT[caller route]
-  local line route who key
+  local line route who key routes
   for who in alice admin; do
-    if [ $who = alice ]; then key=$KEY; set -- "${SCALE_USER_ROUTES[@]}"; else key=$SCALE_ADMIN_KEY; set -- "${SCALE_ADMIN_ROUTES[@]}"; fi
+    if [ $who = alice ]; then key=$KEY; mapfile -t routes < <(scale_only "${SCALE_USER_ROUTES[@]}")
+    else key=$SCALE_ADMIN_KEY; mapfile -t routes < <(scale_only "${SCALE_ADMIN_ROUTES[@]}"); fi
+    [ ${#routes[@]} = 0 ] && continue
+    set -- "${routes[@]}"
     while read -r line; do
       route=$(field "$line" path)
       SCALE_LAT["$who $route"]+=" $(field "$line" p50_ms) / $(field "$line" p99_ms) |"
@@ -160,6 +189,10 @@ scale_explain() { # ROWS: the statements of the code that runs (with jobs.file_s
   scale_psql -d "$SCALE_DB" -X -v items="$items" -v prio=j.priority -v size="$size" -v count_alice="$count" \
     -v stats_alice="$stats" -f bench/scale-explain.sql >"$OUT/scale-plans-$1.txt" 2>&1 \
     || say "EXPLAIN failed: see $OUT/scale-plans-$1.txt"
+  if [ "$(scale_psql -d "$SCALE_DB" -Atc "select count(*) from information_schema.tables where table_name = 'job_metric_hours'")" = 1 ]; then
+    scale_psql -d "$SCALE_DB" -X -f bench/scale-explain-metrics.sql >>"$OUT/scale-plans-$1.txt" 2>&1 \
+      || say "EXPLAIN of the metrics failed: see $OUT/scale-plans-$1.txt"
+  fi
 }
 
 scale_load() { # JOBS: adds jobs up to that many, measures and keeps the plans; LABEL names the column
@@ -169,6 +202,7 @@ scale_load() { # JOBS: adds jobs up to that many, measures and keeps the plans; 
     -f bench/scale-load.sql >&2
   SCALE_LOADS+=("$label: $((size - SCALE_LOADED)) jobs loaded in $((SECONDS - t0)) s, database $(scale_psql -d "$SCALE_DB" -Atc "select pg_size_pretty(pg_database_size(current_database()))")")
   SCALE_LOADED=$size
+  scale_metrics_folded "$label"
   scale_measure "$label"
 }
 
@@ -207,6 +241,7 @@ scale_database() {
     scale_load 1000000 "before, 1M"
     scale_queue_service "$after"
     sleep 3 # a compaction of the counts
+    scale_metrics_folded "after, 1M (the backfill of V86)"
     scale_measure "after, 1M"
     kill "$(service_pid queue-service)" 2>/dev/null || true
     sleep 3
@@ -228,8 +263,8 @@ scale_database() {
   echo
   printf '| caller | route |'; for c in "${SCALE_COLUMNS[@]}"; do printf ' p50 / p99 ms, %s |' "$c"; done; echo
   printf '| --- | --- |'; for c in "${SCALE_COLUMNS[@]}"; do printf ' ---: |'; done; echo
-  for k in "${SCALE_USER_ROUTES[@]}"; do echo "| alice | \`$k\` |${SCALE_LAT["alice $k"]}"; done
-  for k in "${SCALE_ADMIN_ROUTES[@]}"; do echo "| admin | \`$k\` |${SCALE_LAT["admin $k"]}"; done
+  for k in $(scale_only "${SCALE_USER_ROUTES[@]}"); do echo "| alice | \`$k\` |${SCALE_LAT["alice $k"]}"; done
+  for k in $(scale_only "${SCALE_ADMIN_ROUTES[@]}"); do echo "| admin | \`$k\` |${SCALE_LAT["admin $k"]}"; done
   echo
   echo "Plans: $OUT/scale-plans-*.txt"
 }

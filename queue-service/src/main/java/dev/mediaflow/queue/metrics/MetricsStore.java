@@ -7,37 +7,33 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * The metrics of the finished jobs, computed by PostgreSQL in one statement: the totals, the hourly buckets
- * ({@code date_trunc}) and the per-operation figures come back as rows of one {@code UNION ALL}, which Java
- * only sorts into the answer. One statement also means one snapshot: the three parts always agree.
+ * The metrics of the finished jobs, computed by PostgreSQL in one statement from the hourly figures kept by
+ * {@link MetricHourCompactor} (migration V86): the totals, the hourly buckets and the per-operation figures come
+ * back as rows of one {@code UNION ALL}, which Java only sorts into the answer. What the kept rows do not hold yet is
+ * computed from the jobs in the same statement: the hours made stale by a job that left them, the jobs finished
+ * since the last compaction, and the first hour of the range, which the range starts inside of. One statement also
+ * means one snapshot: the parts always agree, and they equal the aggregation over every finished job (which is
+ * what this class ran before V86; {@code MetricsAtScaleTest} compares the two).
  *
- * <p>Per operation, each finished job counts once for every operation it asked for: completed when the task
- * that made that operation succeeded (a failed job's other task may have), failed otherwise; durations are
- * that task's. A duplicate upload (no tasks, it reused earlier results) counts by its job's status and has
- * no duration.
+ * <p>Per operation, each finished job counts once for every operation it asked for (see {@link JobFigures}).
  */
 @Repository
 class MetricsStore {
 
-    /** Which worker kind's task makes an operation, from {@link Operation} itself. */
-    private static final String WORKER_OF_OPERATION = Arrays.stream(Operation.values())
-            .map(op -> "WHEN '" + op.json() + "' THEN '" + op.worker().json() + "'")
-            .collect(Collectors.joining(" ", "CASE op.name ", " END"));
-
-    private static final String FIGURES = "count(*) FILTER (WHERE %1$s) AS completed, "
-            + "count(*) FILTER (WHERE NOT %1$s) AS failed, "
-            + "COALESCE(count(*) FILTER (WHERE %1$s)::float8 / NULLIF(count(*), 0), 0) AS success_rate, "
-            + "round(avg(duration_ms))::bigint AS avg_ms, min(duration_ms) AS min_ms, max(duration_ms) AS max_ms";
-    private static final String JOB_FIGURES = String.format(FIGURES, "status = 'completed'");
+    /** Summed over rows of {@link JobFigures#SUMS}: the figures of the answer. */
+    private static final String TOTALS = "COALESCE(sum(completed), 0)::bigint AS completed, "
+            + "COALESCE(sum(failed), 0)::bigint AS failed, "
+            + "COALESCE(sum(completed)::float8 / NULLIF(sum(completed + failed)::float8, 0), 0) AS success_rate, "
+            + "round(sum(duration_sum)::numeric / NULLIF(sum(duration_count), 0))::bigint AS avg_ms, "
+            + "min(min_ms) AS min_ms, max(max_ms) AS max_ms";
 
     private final DatabaseClient db;
 
@@ -48,19 +44,52 @@ class MetricsStore {
     /** Totals, hourly buckets (oldest first) and per-operation figures (in {@link Operation} order). */
     Mono<MetricsResponse.Stats> stats(MetricsFilter filter) {
         Map<String, Object> params = new HashMap<>();
-        String sql = "WITH finished AS (SELECT id, status, duration_ms, completed_at, operations FROM jobs"
-                + where(filter, params) + "), "
-                + "per_operation AS (SELECT op.name AS operation, "
-                + "COALESCE(t.status = 'succeeded', f.status = 'completed') AS succeeded, t.duration_ms "
-                + "FROM finished f CROSS JOIN LATERAL unnest(string_to_array(f.operations, ',')) AS op(name) "
-                + "LEFT JOIN tasks t ON t.job_id = f.id AND t.worker = " + WORKER_OF_OPERATION + ") "
-                + "SELECT 'total' AS part, NULL::timestamptz AS hour, NULL::text AS operation, " + JOB_FIGURES
-                + " FROM finished "
-                + "UNION ALL SELECT 'hour', date_trunc('hour', completed_at, 'UTC'), NULL, " + JOB_FIGURES
-                + " FROM finished GROUP BY 2 "
-                + "UNION ALL SELECT 'operation', NULL, operation, " + String.format(FIGURES, "succeeded")
-                + " FROM per_operation GROUP BY 3";
-        return db.sql(sql).bindValues(params).map(MetricsStore::row).all().collectList().map(MetricsStore::stats);
+        return db.sql(sql(filter, params)).bindValues(params).map(MetricsStore::row).all().collectList()
+                .map(MetricsStore::stats);
+    }
+
+    /** The statement of {@link #stats}; fills {@code params} with its parameters. */
+    static String sql(MetricsFilter filter, Map<String, Object> params) {
+        String owner = "";
+        String project = "";
+        String fromHour = "";
+        if (filter.owner() != null) {
+            owner = " AND j.owner = :owner";
+            params.put("owner", filter.owner());
+        }
+        if (filter.projectId() != null) {
+            project = " AND j.project_id = :projectId";
+            params.put("projectId", filter.projectId());
+        }
+        String firstHour = null;
+        if (filter.since() != null) {
+            // the range starts inside an hour: that hour's jobs from the jobs, the whole hours after it kept
+            Instant from = filter.since().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+            fromHour = " AND j.hour >= :from";
+            params.put("from", from);
+            params.put("since", filter.since());
+            firstHour = "SELECT " + JobFigures.JOB_COLUMNS + " FROM jobs j WHERE " + JobFigures.FINISHED
+                    + " AND j.completed_at >= :since AND j.completed_at < :from" + owner + project;
+        }
+        String kept = filter.projectId() == null ? "NOT j.by_project" : "j.by_project";
+        String live = JobFigures.inHours("stale", project)
+                + " UNION ALL SELECT " + JobFigures.JOB_COLUMNS + " FROM jobs j"
+                + " WHERE j.id IN (SELECT job_id FROM job_metric_entered) AND " + JobFigures.FINISHED + owner + project
+                + (filter.since() == null ? "" : " AND j.completed_at >= :from")
+                + " AND NOT EXISTS (SELECT 1 FROM stale s WHERE s.owner = j.owner AND s.hour = " + JobFigures.HOUR + ")"
+                + (firstHour == null ? "" : " UNION ALL " + firstHour);
+        return "WITH stale AS (SELECT DISTINCT owner, hour FROM job_metric_stale_hours j WHERE true"
+                + owner + project + fromHour + "), "
+                + "figures AS (SELECT hour, operation, completed, failed, duration_sum, duration_count, min_ms, max_ms"
+                + " FROM job_metric_hours j WHERE " + kept + owner + project + fromHour
+                + " AND NOT EXISTS (SELECT 1 FROM stale s WHERE s.owner = j.owner AND s.hour = j.hour)"
+                + " UNION ALL SELECT hour, operation, " + JobFigures.SUMS + " FROM (" + JobFigures.of(live) + ") f"
+                + " GROUP BY hour, operation) "
+                + "SELECT 'total' AS part, NULL::timestamptz AS hour, NULL::text AS operation, " + TOTALS
+                + " FROM figures WHERE operation = '' "
+                + "UNION ALL SELECT 'hour', hour, NULL, " + TOTALS + " FROM figures WHERE operation = '' GROUP BY hour "
+                + "UNION ALL SELECT 'operation', NULL, operation, " + TOTALS
+                + " FROM figures WHERE operation <> '' GROUP BY operation";
     }
 
     private record Row(String part, Instant hour, String operation, long completed, long failed, double successRate,
@@ -87,23 +116,5 @@ class MetricsStore {
         }
         return new MetricsResponse.Stats(total.successRate(), total.avgMs(), total.minMs(), total.maxMs(), hours,
                 operations);
-    }
-
-    private static String where(MetricsFilter filter, Map<String, Object> params) {
-        StringBuilder where = new StringBuilder(
-                " WHERE status IN ('completed', 'failed') AND completed_at IS NOT NULL");
-        if (filter.owner() != null) {
-            where.append(" AND owner = :owner");
-            params.put("owner", filter.owner());
-        }
-        if (filter.projectId() != null) {
-            where.append(" AND project_id = :projectId");
-            params.put("projectId", filter.projectId());
-        }
-        if (filter.since() != null) {
-            where.append(" AND completed_at >= :since");
-            params.put("since", filter.since());
-        }
-        return where.toString();
     }
 }

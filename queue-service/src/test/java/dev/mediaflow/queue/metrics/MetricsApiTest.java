@@ -6,6 +6,8 @@ import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +18,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MetricsApiTest extends ApiTest {
+
+    @Autowired
+    private DatabaseClient db;
 
     /** Seconds after {@link Events#T0} of a moment {@code ago} before now, so that events land in the time ranges. */
     private static int secondsAgo(Duration ago) {
@@ -141,6 +146,11 @@ class MetricsApiTest extends ApiTest {
                 .expectBody()
                 .jsonPath("$.stats.operationBreakdown[0].operation").isEqualTo("thumbnail")
                 .jsonPath("$.stats.operationBreakdown[0].completed").isEqualTo(2);
+    }
+
+    @Test
+    void theSessionsOfQueueServiceCompileNoStatement() {
+        assertThat(db.sql("SHOW jit").mapValue(String.class).one().block(WAIT)).isEqualTo("off");
     }
 
     @Test
