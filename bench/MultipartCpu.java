@@ -98,7 +98,7 @@ public class MultipartCpu {
     static long ours(byte[] body, int chunk, int n) {
         long t = cpu();
         for (int i = 0; i < n; i++) {
-            UploadParts parts = new UploadParts(B, new MultipartLimits(16, 8192, 65536), false);
+            UploadParts parts = new UploadParts(B, new MultipartLimits(16, 8192, 65536), false, body.length, UploadParts.FILE_CHUNK_BYTES);
             parts.fileBytes(buffers(body, chunk)).doOnNext(DataBufferUtils::release).then().block();
         }
         return cpu() - t;

@@ -23,21 +23,32 @@ final class MultipartUploadReader {
     private final StreamedFileWriter writer;
     private final MultipartLimits limits;
     private final boolean benchNoop;
+    private final int fileChunkBytes;
 
     /** @param benchNoop whether {@code operations} may name the queue benchmark's {@code noop} */
     MultipartUploadReader(StreamedFileWriter writer, MultipartLimits limits, boolean benchNoop) {
+        this(writer, limits, benchNoop, UploadParts.FILE_CHUNK_BYTES);
+    }
+
+    /** @param fileChunkBytes the most file bytes gathered before they are written (small in tests, to cut often) */
+    MultipartUploadReader(StreamedFileWriter writer, MultipartLimits limits, boolean benchNoop, int fileChunkBytes) {
         this.writer = writer;
         this.limits = limits;
         this.benchNoop = benchNoop;
+        this.fileChunkBytes = fileChunkBytes;
     }
 
-    /** The upload in this body, as a source for {@link UploadService#accept}. */
-    UploadSource source(Flux<DataBuffer> body, MediaType contentType) {
-        return tempFile -> Mono.defer(() -> read(body, boundary(contentType), tempFile));
+    /**
+     * The upload in this body, as a source for {@link UploadService#accept}.
+     *
+     * @param contentLength the request's Content-Length (negative when it has none), to size the file's chunks
+     */
+    UploadSource source(Flux<DataBuffer> body, MediaType contentType, long contentLength) {
+        return tempFile -> Mono.defer(() -> read(body, boundary(contentType), contentLength, tempFile));
     }
 
-    private Mono<ReceivedUpload> read(Flux<DataBuffer> body, String boundary, Path tempFile) {
-        UploadParts parts = new UploadParts(boundary, limits, benchNoop);
+    private Mono<ReceivedUpload> read(Flux<DataBuffer> body, String boundary, long contentLength, Path tempFile) {
+        UploadParts parts = new UploadParts(boundary, limits, benchNoop, contentLength, fileChunkBytes);
         return writer.write(parts.fileBytes(body), tempFile, null)
                 .map(written -> new ReceivedUpload(parts.received(written), parts.options()));
     }

@@ -7,7 +7,6 @@ import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -31,20 +30,20 @@ public final class StreamedFileWriter {
         return Mono.defer(() -> {
             MessageDigest sha256 = newSha256();
             long[] total = {0};
-            Flux<DataBuffer> limited = bytes.handle((buffer, sink) -> {
+            // map, not handle: handle restores every thread local around each call when automatic context
+            // propagation is on, and this runs per chunk of the file and never logs
+            Flux<DataBuffer> limited = bytes.map(buffer -> {
                 total[0] += buffer.readableByteCount();
                 if (total[0] > maxBytes) {
                     DataBufferUtils.release(buffer);
-                    sink.error(payloadTooLarge(maxBytes));
-                    return;
+                    throw payloadTooLarge(maxBytes);
                 }
                 try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
                     while (chunks.hasNext()) {
-                        ByteBuffer chunk = chunks.next();
-                        sha256.update(chunk);
+                        sha256.update(chunks.next());
                     }
                 }
-                sink.next(buffer);
+                return buffer;
             });
             return DataBufferUtils.write(limited, tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                     .then(Mono.fromSupplier(() -> new ReceivedFile(tempFile, clientFilename, total[0],

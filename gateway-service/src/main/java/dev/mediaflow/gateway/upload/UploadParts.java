@@ -5,6 +5,7 @@ import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -27,8 +28,17 @@ import java.nio.charset.StandardCharsets;
  * (a Boyer-Moore-Horspool search that skips ahead by up to the boundary's length) where Spring's parser called a
  * callback per byte. The parser calls this listener and swallows what it throws, so a refusal is kept here as
  * {@link #failure} and raised after the parse call; the first refusal wins and the rest of the body is not parsed.
+ *
+ * <p>The file's bytes are gathered into chunks of up to {@link #FILE_CHUNK_BYTES} before they go on, where the
+ * request's buffers are a few KiB each: every buffer that goes on costs a trip through the reactive chain (with its
+ * context propagation), a hand-over to the file channel's thread and a {@code pwrite}, which per 8 KiB buffer cost
+ * more CPU than the bytes themselves (docs/performance.md, section 2). A chunk is sized by what is left of the
+ * request's Content-Length, so a small upload takes one buffer of its own size, not {@link #FILE_CHUNK_BYTES}.
  */
 final class UploadParts implements MultiPart.Parser.Listener {
+
+    /** The most file bytes gathered before they go on to be written (one write, one SHA-256 update). */
+    static final int FILE_CHUNK_BYTES = 256 * 1024;
 
     private enum Target { FILE, FIELD, DROP }
 
@@ -36,6 +46,8 @@ final class UploadParts implements MultiPart.Parser.Listener {
     private final MultipartLimits limits;
     private final boolean benchNoop;
     private final int boundaryLength;
+    private final long contentLength;
+    private final int chunkBytes;
     private UploadOptions options = UploadOptions.defaults();
     private int parts;
     private String disposition;
@@ -47,8 +59,16 @@ final class UploadParts implements MultiPart.Parser.Listener {
     private RuntimeException failure;
     private DataBuffer fileChunk;
     private DataBuffer parsing;
+    private DataBufferFactory factory;
+    private int parsingRoom;
+    private long bodyBytesBefore;
+    private boolean finished;
 
-    UploadParts(String boundary, MultipartLimits limits, boolean benchNoop) {
+    /**
+     * @param contentLength the request's Content-Length, or a negative number when it has none
+     * @param chunkBytes    the most file bytes gathered before they go on ({@link #FILE_CHUNK_BYTES} but in tests)
+     */
+    UploadParts(String boundary, MultipartLimits limits, boolean benchNoop, long contentLength, int chunkBytes) {
         this.parser = new MultiPart.Parser(boundary, this);
         this.parser.setPartHeadersMaxLength(limits.maxPartHeaderBytes());
         // counted here (onPartBegin), with this project's message; Jetty's own cap is 1000 by default
@@ -56,14 +76,19 @@ final class UploadParts implements MultiPart.Parser.Listener {
         this.limits = limits;
         this.benchNoop = benchNoop;
         this.boundaryLength = boundary.length();
+        this.contentLength = contentLength;
+        this.chunkBytes = chunkBytes;
     }
 
     /**
-     * The file part's bytes in {@code body}, each request buffer released once parsed; ends with the error of the
-     * first refusal, or when the closing boundary was read and the body ended.
+     * The file part's bytes in {@code body}, in chunks of up to {@link #chunkBytes}, each request buffer
+     * released once parsed; ends with the error of the first refusal, or when the closing boundary was read and the
+     * body ended. A chunk still being filled when the body fails or the reading is cancelled is released.
      */
     Flux<DataBuffer> fileBytes(Flux<DataBuffer> body) {
-        return body.<DataBuffer>handle((buffer, sink) -> {
+        // mapNotNull, not handle: with automatic context propagation on (ObservabilityAutoConfiguration), handle
+        // restores every thread local around each call, per request buffer, and nothing here logs
+        return body.mapNotNull(buffer -> {
             DataBuffer out;
             try {
                 out = parse(buffer);
@@ -71,14 +96,13 @@ final class UploadParts implements MultiPart.Parser.Listener {
                 DataBufferUtils.release(buffer);
             }
             if (failure != null) {
-                sink.error(failure);
-            } else if (out != null) {
-                sink.next(out);
+                throw failure;
             }
+            return out;
         }).concatWith(Mono.defer(() -> {
-            parser.parse(Content.Chunk.EOF);
-            return failure != null ? Mono.error(failure) : Mono.empty();
-        }));
+            DataBuffer last = end();
+            return failure != null ? Mono.error(failure) : Mono.justOrEmpty(last);
+        })).doFinally(signal -> releasePending());
     }
 
     /** Whether the body held a file part, and its filename (as the client sent it). */
@@ -93,28 +117,80 @@ final class UploadParts implements MultiPart.Parser.Listener {
         return options;
     }
 
-    private DataBuffer parse(DataBuffer buffer) {
-        if (failure != null) {
+    /**
+     * Parses one request buffer; returns the chunk of file bytes that is full, if any. A chunk goes on before this
+     * buffer is parsed when it has no room left for all of this buffer's bytes (plus the few bytes of a
+     * boundary-like tail the parser held back from the buffer before), so that a chunk never has to grow.
+     */
+    private synchronized DataBuffer parse(DataBuffer buffer) {
+        if (failure != null || finished) {
             return null;
         }
+        int room = buffer.readableByteCount() + boundaryLength + 8;
+        DataBuffer out = null;
+        if (fileChunk != null && fileChunk.writableByteCount() < room) {
+            out = fileChunk;
+            fileChunk = null;
+        }
         try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+            parsing = buffer;
+            factory = buffer.factory();
+            parsingRoom = room;
             while (chunks.hasNext() && failure == null) {
                 ByteBuffer chunk = chunks.next();
                 if (chunk.hasRemaining()) {
-                    parsing = buffer;
                     parser.parse(Content.Chunk.from(chunk, false));
                 }
             }
         } finally {
             parsing = null;
+            bodyBytesBefore += buffer.readableByteCount();
         }
-        DataBuffer out = fileChunk;
-        fileChunk = null;
-        if (out != null && (failure != null || out.readableByteCount() == 0)) {
-            DataBufferUtils.release(out);
+        if (failure != null) {
+            release(out);
+            release(fileChunk);
+            fileChunk = null;
             return null;
         }
-        return out;
+        return nonEmpty(out);
+    }
+
+    /** The end of the body: what is left of the file's bytes, or null (and {@link #failure} set when it was cut). */
+    private synchronized DataBuffer end() {
+        if (finished) {
+            return null;
+        }
+        parsingRoom = boundaryLength + 8;
+        parser.parse(Content.Chunk.EOF);
+        DataBuffer last = fileChunk;
+        fileChunk = null;
+        finished = true;
+        if (failure != null) {
+            release(last);
+            return null;
+        }
+        return nonEmpty(last);
+    }
+
+    /** Whatever the reading ended with (an error, a cancel, or the end), no chunk is left unreleased. */
+    private synchronized void releasePending() {
+        finished = true;
+        release(fileChunk);
+        fileChunk = null;
+    }
+
+    private static DataBuffer nonEmpty(DataBuffer chunk) {
+        if (chunk != null && chunk.readableByteCount() == 0) {
+            DataBufferUtils.release(chunk);
+            return null;
+        }
+        return chunk;
+    }
+
+    private static void release(DataBuffer chunk) {
+        if (chunk != null) {
+            DataBufferUtils.release(chunk);
+        }
     }
 
     @Override
@@ -204,12 +280,14 @@ final class UploadParts implements MultiPart.Parser.Listener {
     }
 
     /**
-     * Where the file's bytes from the buffer being parsed are copied: one pooled buffer per request buffer, with room
-     * for the few bytes of a boundary-like tail that the parser held back from the buffer before.
+     * Where the file's bytes are gathered: a pooled buffer with room for at least the buffer being parsed (and a
+     * held-back boundary-like tail), and for up to {@link #chunkBytes} when the request has that much left.
      */
     private DataBuffer fileChunk() {
         if (fileChunk == null) {
-            fileChunk = parsing.factory().allocateBuffer(parsing.readableByteCount() + boundaryLength + 8);
+            long left = contentLength < 0 ? chunkBytes : contentLength - bodyBytesBefore + boundaryLength + 8;
+            int size = (int) Math.max(parsingRoom, Math.min(chunkBytes, left));
+            fileChunk = factory.allocateBuffer(size);
         }
         return fileChunk;
     }

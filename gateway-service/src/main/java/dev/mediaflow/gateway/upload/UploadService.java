@@ -91,7 +91,7 @@ public class UploadService implements DisposableBean {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
             return Mono.error(StreamedFileWriter.payloadTooLarge(properties.maxUploadBytes()));
         }
-        return accept(caller, multipart.source(body, contentType), correlationId, detected);
+        return accept(caller, multipart.source(body, contentType, contentLength), correlationId, detected);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.MediaType;
@@ -30,6 +31,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,22 +47,25 @@ class MultipartUploadReaderTest {
     private static final String BOUNDARY = "----mf-7MA4YWxkTrZu0gW";
     private static final MediaType CONTENT_TYPE = MediaType.parseMediaType("multipart/form-data; boundary=" + BOUNDARY);
     private static final MultipartLimits LIMITS = new MultipartLimits(16, 8192, 65536);
-    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
     private static final Path DIR = TestFiles.tempDirectory("mf-multipart-reader");
 
-    private final MultipartUploadReader reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS,
-            false);
+    /** The request's buffers and the file's chunks all come from here, so each can be checked for its release. */
+    private final CountingBuffers buffers = new CountingBuffers();
+    private MultipartUploadReader reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS, false);
 
     @Property(tries = 300)
     void theFileAndFieldsArriveWhereverTheBodyIsSplit(@ForAll("fileContents") byte[] file,
                                                       @ForAll @IntRange(min = 0, max = 200) int projectIdLength,
-                                                      @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 5000) Integer> cuts)
+                                                      @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 5000) Integer> cuts,
+                                                      @ForAll @IntRange(min = 1, max = 4000) int chunkBytes,
+                                                      @ForAll boolean knownLength)
             throws IOException {
         String projectId = "p".repeat(projectIdLength);
         byte[] body = new Body().field("projectId", projectId).file("media", "a b.jpg", file)
                 .field("priority", "7").close();
+        reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS, false, chunkBytes);
 
-        ReceivedUpload upload = read(body, cuts);
+        ReceivedUpload upload = read(body, cuts, knownLength ? body.length : -1);
 
         assertThat(Files.readAllBytes(upload.file().tempFile())).isEqualTo(file);
         assertThat(upload.file().size()).isEqualTo(file.length);
@@ -171,6 +176,77 @@ class MultipartUploadReaderTest {
                 .hasMessageContaining("no file");
     }
 
+    /**
+     * The file's bytes go on to the writer in chunks of up to {@link UploadParts#FILE_CHUNK_BYTES}, not one per request
+     * buffer: each chunk is one write and one trip through the reactive chain (docs/performance.md, section 2).
+     */
+    @Test
+    void aLargeFileGoesOnInFewChunksAndASmallOneInOne() throws IOException {
+        reader = new MultipartUploadReader(new StreamedFileWriter(2 << 20), LIMITS, false);
+        byte[] large = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(large);
+        byte[] body = new Body().file("media", "a.jpg", large).field("force", "true").close();
+
+        ReceivedUpload upload = read(body, everyBytes(body.length, 8192), body.length);
+
+        assertThat(Files.readAllBytes(upload.file().tempFile())).isEqualTo(large);
+        assertThat(buffers.allocated()).as("chunks of a 1 MiB file sent in 8 KiB buffers (128 of them)")
+                .hasSizeBetween(4, 5);
+
+        int before = buffers.allocated().size();
+        byte[] small = new Body().file("media", "b.jpg", new byte[100 * 1024]).close();
+        read(small, everyBytes(small.length, 8192), small.length);
+        assertThat(buffers.allocated().size() - before).as("chunks of a 100 KiB file whose Content-Length is known")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefusedAndReleasesItsChunks() {
+        reader = new MultipartUploadReader(new StreamedFileWriter(10_000), LIMITS, false, 4096);
+        byte[] body = new Body().file("media", "a.jpg", new byte[50_000]).close();
+
+        assertThatThrownBy(() -> read(body, everyBytes(body.length, 1500), body.length))
+                .isInstanceOf(ApiException.class).hasMessageContaining("larger than the limit of 10000 bytes");
+    }
+
+    /** A connection lost inside the file (the body fails) leaves no chunk behind, nor a request buffer. */
+    @Test
+    void aBodyThatFailsInsideTheFileReleasesItsChunk() {
+        byte[] whole = new Body().file("media", "a.jpg", new byte[20_000]).close();
+        Flux<DataBuffer> lost = firstBuffers(whole, 3, 3000)
+                .concatWith(Flux.error(new java.io.IOException("connection reset by peer")));
+
+        assertThatThrownBy(() -> reader.source(lost, CONTENT_TYPE, whole.length)
+                .receiveInto(DIR.resolve("lost-" + System.nanoTime())).block())
+                .hasMessageContaining("connection reset by peer");
+        assertThat(buffers.allocated()).as("the file's chunk").hasSize(1);
+        assertThat(buffers.unreleased()).as("buffers left unreleased after the failure").isEmpty();
+    }
+
+    /** Reading the file's bytes cancelled while a chunk is half full (the request abandoned) releases that chunk. */
+    @Test
+    void aReadCancelledInsideTheFileReleasesItsChunk() {
+        byte[] whole = new Body().file("media", "a.jpg", new byte[20_000]).close();
+        UploadParts parts = new UploadParts(BOUNDARY, LIMITS, false, whole.length, UploadParts.FILE_CHUNK_BYTES);
+        List<DataBuffer> received = new ArrayList<>();
+
+        reactor.core.Disposable reading = parts.fileBytes(firstBuffers(whole, 3, 3000).concatWith(Flux.never()))
+                .subscribe(received::add);
+        reading.dispose();
+
+        assertThat(received).as("nothing went on: the chunk was still filling").isEmpty();
+        assertThat(buffers.allocated()).as("the file's chunk").hasSize(1);
+        assertThat(buffers.unreleased()).as("buffers left unreleased after the cancel").isEmpty();
+    }
+
+    private Flux<DataBuffer> firstBuffers(byte[] body, int count, int size) {
+        List<DataBuffer> first = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            first.add(buffers.wrap(java.util.Arrays.copyOfRange(body, i * size, (i + 1) * size)));
+        }
+        return Flux.fromIterable(first);
+    }
+
     @Test
     void aContentTypeWithoutBoundaryIsRefused() {
         assertThatThrownBy(() -> MultipartUploadReader.boundary(MediaType.MULTIPART_FORM_DATA))
@@ -198,27 +274,86 @@ class MultipartUploadReaderTest {
                 }).filter(bytes -> !new String(bytes, StandardCharsets.ISO_8859_1).contains("\n--" + BOUNDARY));
     }
 
-    /** Reads {@code body} cut into request buffers at {@code cuts}; every buffer it was given must be released. */
+    /** Reads {@code body} cut into request buffers at {@code cuts}, without a Content-Length. */
     private ReceivedUpload read(byte[] body, List<Integer> cuts) {
-        List<DataBuffer> buffers = new ArrayList<>();
+        return read(body, cuts, -1);
+    }
+
+    /**
+     * Reads {@code body} cut into request buffers at {@code cuts}; every buffer it was given and every chunk the
+     * reader took for the file must be released, whether the read succeeds or fails.
+     */
+    private ReceivedUpload read(byte[] body, List<Integer> cuts, long contentLength) {
+        List<DataBuffer> request = new ArrayList<>();
         int from = 0;
         for (int cut : new TreeSet<>(cuts)) {
             if (cut > from && cut < body.length) {
-                buffers.add(BUFFERS.wrap(java.util.Arrays.copyOfRange(body, from, cut)));
+                request.add(buffers.wrap(java.util.Arrays.copyOfRange(body, from, cut)));
                 from = cut;
             }
         }
-        buffers.add(BUFFERS.wrap(java.util.Arrays.copyOfRange(body, from, body.length)));
+        request.add(buffers.wrap(java.util.Arrays.copyOfRange(body, from, body.length)));
         Path temp = DIR.resolve("upload-" + System.nanoTime());
-        List<DataBuffer> delivered = new ArrayList<>();
+        Set<DataBuffer> delivered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         try {
-            return reader.source(Flux.fromIterable(buffers).doOnNext(delivered::add), CONTENT_TYPE).receiveInto(temp)
-                    .block();
+            return reader.source(Flux.fromIterable(request).doOnNext(delivered::add), CONTENT_TYPE, contentLength)
+                    .receiveInto(temp).block();
         } finally {
-            for (DataBuffer buffer : delivered) {
-                ByteBuf netty = ((NettyDataBuffer) buffer).getNativeBuffer();
-                assertThat(netty.refCnt()).as("a request buffer left unreleased").isZero();
+            // a buffer never delivered (the read stopped before it) is the server's to release, not the reader's
+            request.stream().filter(buffer -> !delivered.contains(buffer)).forEach(DataBufferUtils::release);
+            assertThat(buffers.unreleased()).as("request buffers or file chunks left unreleased").isEmpty();
+        }
+    }
+
+    private static List<Integer> everyBytes(int length, int step) {
+        List<Integer> cuts = new ArrayList<>();
+        for (int at = step; at < length; at += step) {
+            cuts.add(at);
+        }
+        return cuts;
+    }
+
+    /** Netty buffers that remember themselves: the request's (wrapped) and the reader's chunks (allocated). */
+    private static final class CountingBuffers extends NettyDataBufferFactory {
+
+        private final List<NettyDataBuffer> wrapped = new ArrayList<>();
+        private final List<NettyDataBuffer> allocated = new ArrayList<>();
+
+        CountingBuffers() {
+            super(UnpooledByteBufAllocator.DEFAULT);
+        }
+
+        @Override
+        public synchronized DataBuffer wrap(byte[] bytes) {
+            NettyDataBuffer buffer = (NettyDataBuffer) super.wrap(bytes);
+            wrapped.add(buffer);
+            return buffer;
+        }
+
+        @Override
+        public synchronized NettyDataBuffer allocateBuffer(int initialCapacity) {
+            NettyDataBuffer buffer = super.allocateBuffer(initialCapacity);
+            allocated.add(buffer);
+            return buffer;
+        }
+
+        synchronized List<NettyDataBuffer> allocated() {
+            return List.copyOf(allocated);
+        }
+
+        synchronized List<ByteBuf> unreleased() {
+            List<ByteBuf> left = new ArrayList<>();
+            for (NettyDataBuffer buffer : wrapped) {
+                if (buffer.getNativeBuffer().refCnt() != 0) {
+                    left.add(buffer.getNativeBuffer());
+                }
             }
+            for (NettyDataBuffer buffer : allocated) {
+                if (buffer.getNativeBuffer().refCnt() != 0) {
+                    left.add(buffer.getNativeBuffer());
+                }
+            }
+            return left;
         }
     }
 
