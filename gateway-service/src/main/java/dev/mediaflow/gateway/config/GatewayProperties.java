@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param uploadTimeLimit     longest time one request body may take to arrive
  * @param minFreeBytes        free space under the storage root that an upload may never eat into
  * @param maxInflightPerOwner jobs one owner may have queued, pending or processing before uploads get 429
+ * @param inflightCountTtl    {@code MEDIAFLOW_INFLIGHT_COUNT_TTL}: how long the gateway may use an owner's count of
+ *                            jobs in flight read from queue-service, plus the uploads it accepted since, instead of
+ *                            asking again; 0 asks for every upload ({@code limits.RecordedJobsInFlight})
  * @param maxStreamsPerOwner  live {@code /events} streams one owner may hold open at once
  * @param maxStreams          live {@code /events} streams of all owners together (their own connection pool)
  * @param streamMaxLifetime   after this a live stream ends; the client reconnects with {@code Last-Event-ID}
@@ -62,6 +65,7 @@ public record GatewayProperties(
         @DefaultValue("15m") Duration uploadTimeLimit,
         @DefaultValue("1073741824") long minFreeBytes,
         @DefaultValue("500") int maxInflightPerOwner,
+        @DefaultValue("1s") Duration inflightCountTtl,
         @DefaultValue("20") int maxStreamsPerOwner,
         @DefaultValue("500") int maxStreams,
         @DefaultValue("10m") Duration streamMaxLifetime,
@@ -93,6 +97,9 @@ public record GatewayProperties(
         positive("upload-store-threads", uploadStoreThreads);
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("mediaflow.min-free-bytes must not be negative: " + minFreeBytes);
+        }
+        if (inflightCountTtl.isNegative()) {
+            throw new IllegalArgumentException("mediaflow.inflight-count-ttl must not be negative: " + inflightCountTtl);
         }
         if (deleteWait.isNegative()) {
             throw new IllegalArgumentException("mediaflow.delete-wait must not be negative: " + deleteWait);

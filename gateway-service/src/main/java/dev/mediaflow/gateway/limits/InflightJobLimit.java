@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * queue-service has not recorded yet may be missed for those milliseconds; the cap is a fairness
  * limit, not an exact quota. With queue-service down the check counts what the gateway knows and
  * lets the upload through: uploads keep working into the spool, as the contract promises.
+ *
+ * <p>The record is not read for every upload: {@link RecordedJobsInFlight} remembers it for
+ * {@code MEDIAFLOW_INFLIGHT_COUNT_TTL} and adds the uploads this gateway accepted since; a request that ends
+ * any other way forgets it, and a refusal is always confirmed by a fresh read.
  */
 @Component
 public class InflightJobLimit {
@@ -43,22 +47,30 @@ public class InflightJobLimit {
     private final int maxPerOwner;
     private final QueueServiceCalls queueService;
     private final SubmissionSpool spool;
+    private final RecordedJobsInFlight recorded;
     private final Map<String, Integer> receiving = new ConcurrentHashMap<>();
 
     public InflightJobLimit(GatewayProperties properties, QueueServiceCalls queueService, SubmissionSpool spool) {
         this.maxPerOwner = properties.maxInflightPerOwner();
         this.queueService = queueService;
         this.spool = spool;
+        this.recorded = new RecordedJobsInFlight(this::read, properties.inflightCountTtl(), System::nanoTime);
     }
 
-    /** A reservation for one upload; 429 when the owner is at the cap. Release it when the upload ends. */
+    /**
+     * A reservation for one upload; 429 when the owner is at the cap. End it with {@link Reservation#accepted()}
+     * when the upload made its job, else with {@link Reservation#release()}.
+     */
     public Mono<Reservation> reserve(Caller caller) {
         String owner = caller.owner();
         return Mono.defer(() -> {
             Reservation reservation = new Reservation(owner);
-            return recorded(caller).zipWith(spooled(owner), Long::sum)
+            return recorded.count(caller)
+                    .flatMap(counted -> counted.remembered() && inFlight(owner, counted.count()) >= maxPerOwner
+                            ? recorded.fresh(caller) : Mono.just(counted))
+                    .zipWith(spooled(owner), (counted, spooled) -> counted.count() + spooled)
                     .map(known -> {
-                        long inFlight = known + receiving.getOrDefault(owner, 1) - 1;
+                        long inFlight = inFlight(owner, known);
                         if (inFlight >= maxPerOwner) {
                             reservation.release();
                             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS.value(), "too_many_jobs_in_flight",
@@ -72,8 +84,17 @@ public class InflightJobLimit {
         });
     }
 
-    /** queued + processing + pending of this owner as queue-service records them; 0 when it cannot say. */
-    private Mono<Long> recorded(Caller caller) {
+    /** {@code known} plus this owner's other uploads being received now (the reservation's own not counted). */
+    private long inFlight(String owner, long known) {
+        return known + receiving.getOrDefault(owner, 1) - 1;
+    }
+
+    /**
+     * queued + processing + pending of this owner as queue-service records them; 0 when it cannot say (not
+     * remembered then).
+     */
+    private Mono<Long> read(Caller caller) {
+        String owner = caller.owner();
         return queueService.call(HttpMethod.GET, STATS, caller)
                 .map(answer -> {
                     if (!answer.isSuccess()) {
@@ -85,7 +106,8 @@ public class InflightJobLimit {
                 })
                 .onErrorResume(e -> {
                     log.warn("Cannot read {}'s jobs in flight from queue-service ({}); counting only what "
-                            + "this gateway holds", caller.owner(), e.getMessage());
+                            + "this gateway holds", owner, e.getMessage());
+                    recorded.forget(owner);
                     return Mono.just(0L);
                 });
     }
@@ -104,7 +126,7 @@ public class InflightJobLimit {
         }
     }
 
-    /** One upload being received; counts against its owner until released (once). */
+    /** One upload (or other request that makes work) being received; counts against its owner until it ends. */
     public final class Reservation {
         private final String owner;
         private final AtomicBoolean released = new AtomicBoolean();
@@ -114,10 +136,26 @@ public class InflightJobLimit {
             receiving.merge(owner, 1, Integer::sum);
         }
 
-        public void release() {
-            if (released.compareAndSet(false, true)) {
-                receiving.computeIfPresent(owner, (o, count) -> count == 1 ? null : count - 1);
+        /** The upload made its one job: counted on top of the owner's remembered count from now on. */
+        public void accepted() {
+            if (end()) {
+                recorded.accepted(owner);
             }
+        }
+
+        /** The request ended any other way (refused, failed, or work made that is not one counted upload). */
+        public void release() {
+            if (end()) {
+                recorded.forget(owner);
+            }
+        }
+
+        private boolean end() {
+            if (!released.compareAndSet(false, true)) {
+                return false;
+            }
+            receiving.computeIfPresent(owner, (o, count) -> count == 1 ? null : count - 1);
+            return true;
         }
     }
 }

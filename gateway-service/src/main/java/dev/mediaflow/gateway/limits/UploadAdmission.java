@@ -46,7 +46,8 @@ public class UploadAdmission {
                 .then(inflight.reserve(caller))
                 .onErrorResume(refused -> onRefused.then(Mono.error(refused)))
                 .flatMap(reservation -> Mono.usingWhen(Mono.just(reservation),
-                        admitted -> upload.get(),
+                        // accepted at its answer: a Mono may be cancelled right after its value, not completed
+                        admitted -> upload.get().doOnNext(answer -> admitted.accepted()),
                         admitted -> Mono.fromRunnable(admitted::release),
                         (admitted, error) -> Mono.fromRunnable(admitted::release),
                         admitted -> Mono.fromRunnable(admitted::release)));

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code MEDIAFLOW_MAX_INFLIGHT_PER_OWNER} (3 here): an owner whose jobs in flight are at the cap
  * gets 429 for a new upload and nothing is kept, while another owner uploads as usual. The count
  * is queue-service's record (the stand-in's stats for the owner) plus what only the gateway knows
- * (its spool).
+ * (its spool). The count is read for every request here ({@code MEDIAFLOW_INFLIGHT_COUNT_TTL} 0, as every test of
+ * this shared gateway sets the stand-in's counts freely); {@link RememberedInflightCountTest} remembers it.
  */
 class InflightJobLimitTest extends AbuseLimitsIntegrationTest {
 

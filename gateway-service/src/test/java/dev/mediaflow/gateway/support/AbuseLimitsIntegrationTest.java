@@ -8,6 +8,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -17,10 +18,13 @@ import java.nio.file.Path;
  * One gateway with small abuse limits for the tests of issue 12 section 5 and the stream limits of
  * section 3: a real RabbitMQ vhost, a stand-in queue-service (live streams, per-owner stats), a
  * 1 MB upload limit, 2 s body idle timeout and 6 s body time limit, 3 jobs in flight per owner,
- * 20 streams per owner. The rate limit and the streams' lifetime stay at their defaults (50/s, 10 min).
+ * 20 streams per owner, the owner's count of jobs in flight read anew for every request. The rate limit and the streams' lifetime stay at their defaults (50/s, 10 min).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
+// each test sets the stand-in's counts as it needs them: none may see a count remembered from another (a subclass's
+// own @TestPropertySource may set it again)
+@TestPropertySource(properties = "mediaflow.inflight-count-ttl=0s")
 public abstract class AbuseLimitsIntegrationTest {
 
     public static final String ALICE = "dev-alice-key";

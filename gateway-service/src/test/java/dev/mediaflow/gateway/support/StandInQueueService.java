@@ -32,6 +32,7 @@ public final class StandInQueueService implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<String, Integer> queuedByOwner = new ConcurrentHashMap<>();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final Map<String, AtomicInteger> statsCalls = new ConcurrentHashMap<>();
     private final List<String> lastEventIds = new CopyOnWriteArrayList<>();
 
     private StandInQueueService() {
@@ -58,6 +59,12 @@ public final class StandInQueueService implements AutoCloseable {
         queuedByOwner.put(owner, jobs);
     }
 
+    /** How many times this owner's {@code /api/queue/stats} was asked for so far. */
+    public int statsCalls(String owner) {
+        AtomicInteger calls = statsCalls.get(owner);
+        return calls == null ? 0 : calls.get();
+    }
+
     /** The {@code Last-Event-ID} headers of the streams opened so far. */
     public List<String> lastEventIds() {
         return lastEventIds;
@@ -73,6 +80,7 @@ public final class StandInQueueService implements AutoCloseable {
         if (path.matches("/api/queue/items/[^/]+/events")) {
             stream(exchange);
         } else if (path.equals("/api/queue/stats")) {
+            statsCalls.computeIfAbsent(String.valueOf(owner), o -> new AtomicInteger()).incrementAndGet();
             int queued = queuedByOwner.getOrDefault(owner, 0);
             json(exchange, "{\"stats\":{\"queued\":" + queued + ",\"processing\":0,\"completed\":7,\"failed\":1,"
                     + "\"cancelled\":0,\"pending\":0},\"timestamp\":\"" + Instant.now() + "\"}");
