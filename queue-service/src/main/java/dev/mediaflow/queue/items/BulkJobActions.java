@@ -25,6 +25,9 @@ public class BulkJobActions {
     private static final Logger log = LoggerFactory.getLogger(BulkJobActions.class);
     private static final List<JobStatus> CANCELLABLE = List.of(JobStatus.PENDING, JobStatus.QUEUED, JobStatus.PROCESSING);
 
+    /** Jobs a bulk action changes at once: a fifth of the default R2DBC pool (20), so other requests still get one. */
+    static final int CONCURRENCY = 4;
+
     private final JobStore store;
     private final JobActions actions;
 
@@ -67,12 +70,19 @@ public class BulkJobActions {
                 .thenReturn(1L);
     }
 
+    /**
+     * Acts on every job, {@value #CONCURRENCY} at a time, and counts those it changed. Each job is its own transaction
+     * on its own row, so they do not wait for one another; one at a time, a project of 3,000 jobs took longer than
+     * the gateway waits (docs/performance.md, section 2). The action goes on to its end when the caller stops
+     * waiting (a timeout, a closed connection): a bulk cancel is never left half done because its answer was late.
+     */
     private static Mono<Long> countDone(Flux<UUID> ids, Function<UUID, Mono<Void>> action) {
-        return ids.collectList()
+        Mono<Long> work = ids.collectList()
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(id -> action.apply(id).thenReturn(1L).onErrorResume(BulkJobActions::changedMeanwhile,
-                        e -> Mono.just(0L)))
+                .flatMap(id -> action.apply(id).thenReturn(1L).onErrorResume(BulkJobActions::changedMeanwhile,
+                        e -> Mono.just(0L)), CONCURRENCY)
                 .reduce(0L, Long::sum);
+        return Mono.fromFuture(work::toFuture, true);
     }
 
     /** A job that left the state it was selected in, or went, meanwhile: skipped, not counted. */

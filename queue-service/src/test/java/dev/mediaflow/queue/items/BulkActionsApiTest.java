@@ -28,6 +28,8 @@ class BulkActionsApiTest extends ApiTest {
     ReactiveStringRedisTemplate redis;
     @Autowired
     RedisKeys keys;
+    @Autowired
+    BulkJobActions bulk;
 
     // ---- cancel ----------------------------------------------------------------------------------
 
@@ -66,6 +68,30 @@ class BulkActionsApiTest extends ApiTest {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.canceledCount").isEqualTo(1);
         assertThat(status(othersJob)).isEqualTo("cancelled");
+    }
+
+    /** A caller that stops waiting (the gateway's timeout, a closed connection) does not stop the cancel halfway. */
+    @Test
+    void aBulkCancelGoesOnToTheEndWhenItsCallerStopsWaiting() throws InterruptedException {
+        String owner = unique("owner");
+        String project = unique("project");
+        List<Events> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            jobs.add(job(owner, project, "b1"));
+        }
+        apply(jobs.stream().map(Events::submitted).toList());
+
+        reactor.core.Disposable call = bulk.cancel(new BulkCancelRequest(project, null),
+                new dev.mediaflow.queue.web.Caller(owner, false)).subscribe();
+        call.dispose();
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (jobs.stream().anyMatch(e -> !"cancelled".equals(status(e))) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(jobs).allSatisfy(e -> assertThat(status(e)).isEqualTo("cancelled"));
+        cancel(owner, "user", Map.of("projectId", project)).expectStatus().isOk()
+                .expectBody().jsonPath("$.canceledCount").isEqualTo(0);
     }
 
     @Test
