@@ -26,7 +26,7 @@ public record ItemQuery(String owner, JobStatus status, int limit, long offset, 
 
     /**
      * Where a page starts: the sort key of the last item seen ({@link Integer} priority, {@link Instant} queued_at or
-     * {@link Long} file size, as {@link OrderBy#keyType()} says) and its id, which breaks ties.
+     * {@link Long} file size, as {@link OrderBy#keyOf} gives it) and its id, which breaks ties.
      */
     public record After(Object key, UUID id) {
 
@@ -38,18 +38,14 @@ public record ItemQuery(String owner, JobStatus status, int limit, long offset, 
     }
 
     public enum OrderBy {
-        PRIORITY("j.priority", "priority", Integer.class),
-        QUEUED_AT("j.queued_at", "queued_at", Instant.class),
-        FILE_SIZE("j.file_size", "file_size", Long.class);
+        PRIORITY("j.priority", "priority"), QUEUED_AT("j.queued_at", "queued_at"), FILE_SIZE("j.file_size", "file_size");
 
         private final String column;
         private final String outputName;
-        private final Class<?> keyType;
 
-        OrderBy(String column, String outputName, Class<?> keyType) {
+        OrderBy(String column, String outputName) {
             this.column = column;
             this.outputName = outputName;
-            this.keyType = keyType;
         }
 
         public String column() {
@@ -59,10 +55,6 @@ public record ItemQuery(String owner, JobStatus status, int limit, long offset, 
         /** The name of the sort column in the list's select list (the media item's copy for the file size). */
         public String outputName() {
             return outputName;
-        }
-
-        public Class<?> keyType() {
-            return keyType;
         }
 
         /** The sort key of one listed item, as a cursor holds it. */
