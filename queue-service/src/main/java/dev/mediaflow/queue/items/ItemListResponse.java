@@ -6,6 +6,7 @@ import java.util.List;
 /** {@code count} is the number of items matching the filter, not the size of this page. */
 public record ItemListResponse(long count, List<QueueItem> items, Pagination pagination) {
 
-    public record Pagination(int limit, long offset) {
+    /** {@code next}: the {@code after} cursor of the page after this one; null on the last page. */
+    public record Pagination(int limit, long offset, String next) {
     }
 }

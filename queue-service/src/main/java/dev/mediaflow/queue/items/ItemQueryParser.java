@@ -17,10 +17,18 @@ public final class ItemQueryParser {
     private ItemQueryParser() {
     }
 
+    /**
+     * {@code after} (optional) is a cursor from {@code pagination.next} of the same order and filter; with it,
+     * {@code offset} counts from the cursor on.
+     */
     static ItemQuery parse(Caller caller, String status, String limit, String offset, String orderBy,
-                           String orderDirection) {
-        return new ItemQuery(caller.ownerFilter(), status(status), limit(limit), offset(offset), orderBy(orderBy),
-                descending(orderDirection));
+                           String orderDirection, String after) {
+        JobStatus filter = status(status);
+        ItemQuery.OrderBy order = orderBy(orderBy);
+        boolean descending = descending(orderDirection);
+        ItemQuery.After start = after == null || after.isEmpty() ? null
+                : ItemCursor.parse(after, order, descending, filter);
+        return new ItemQuery(caller.ownerFilter(), filter, limit(limit), offset(offset), order, descending, start);
     }
 
     static UUID queueId(String value) {

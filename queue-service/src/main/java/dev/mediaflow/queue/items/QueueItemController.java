@@ -44,8 +44,10 @@ public class QueueItemController {
                                        @RequestParam(required = false) String offset,
                                        @RequestParam(required = false) String orderBy,
                                        @RequestParam(required = false) String orderDirection,
+                                       @RequestParam(required = false) String after,
                                        @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
-        return Mono.fromSupplier(() -> ItemQueryParser.parse(caller, status, limit, offset, orderBy, orderDirection))
+        return Mono.fromSupplier(() -> ItemQueryParser.parse(caller, status, limit, offset, orderBy, orderDirection,
+                        after))
                 .flatMap(reader::list);
     }
 

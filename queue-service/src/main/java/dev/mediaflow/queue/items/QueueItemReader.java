@@ -7,6 +7,7 @@ import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.queue.store.ItemQuery;
 import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.springframework.stereotype.Service;
@@ -56,11 +57,21 @@ public class QueueItemReader {
                 .switchIfEmpty(database.doOnNext(found -> reconciler.repairLater(queueId)));
     }
 
+    /** One row more than the page is read: whether it exists tells if {@code pagination.next} is a cursor or null. */
     public Mono<ItemListResponse> list(ItemQuery query) {
         return store.countItems(query)
-                .zipWith(store.listItems(query).collectList().flatMap(items::withResults))
-                .map(t -> new ItemListResponse(t.getT1(), t.getT2(),
-                        new ItemListResponse.Pagination(query.limit(), query.offset())));
+                .zipWith(store.listItems(query.oneMore()).collectList().flatMap(rows -> page(query, rows)))
+                .map(t -> new ItemListResponse(t.getT1(), t.getT2().items(), t.getT2().pagination()));
+    }
+
+    private record Page(List<QueueItem> items, ItemListResponse.Pagination pagination) {
+    }
+
+    private Mono<Page> page(ItemQuery query, List<JobWithMedia> rows) {
+        List<JobWithMedia> page = rows.subList(0, Math.min(rows.size(), query.limit()));
+        String next = rows.size() > query.limit() ? ItemCursor.after(query, page.get(page.size() - 1)) : null;
+        return items.withResults(page).map(views -> new Page(views,
+                new ItemListResponse.Pagination(query.limit(), query.offset(), next)));
     }
 
     public Mono<StatsResponse> stats(Caller caller, String projectId) {

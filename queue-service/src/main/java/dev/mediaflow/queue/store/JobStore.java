@@ -306,15 +306,39 @@ public class JobStore {
                 .one();
     }
 
+    /**
+     * A page of the list. With {@link ItemQuery#after()} it starts right after that item (keyset pagination), so
+     * PostgreSQL walks the order's index from there instead of reading and skipping {@code offset} rows: ascending,
+     * one row comparison {@code (key, id) > (k, i)} on the index's columns; descending (the id still breaks ties
+     * ascending, so the order is not one row comparison), the rest of the key's ties ({@code key = k AND id > i})
+     * and the keys after it ({@code key < k}), each the first rows of an index scan, merged.
+     */
     public Flux<JobWithMedia> listItems(ItemQuery query) {
-        String sql = "SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+        String select = "SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
                 + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id"
-                + where(query)
-                + " ORDER BY " + query.orderBy().column() + (query.descending() ? " DESC" : " ASC") + ", j.id"
-                + " LIMIT :limit OFFSET :offset";
+                + where(query);
+        String column = query.orderBy().column();
+        String direction = query.descending() ? " DESC" : " ASC";
         Map<String, Object> params = whereParams(query);
         params.put("limit", query.limit());
         params.put("offset", query.offset());
+        String sql;
+        if (query.after() == null) {
+            sql = select + " ORDER BY " + column + direction + ", j.id LIMIT :limit OFFSET :offset";
+        } else {
+            params.put("afterKey", query.after().key());
+            params.put("afterId", query.after().id());
+            if (!query.descending()) {
+                sql = select + " AND (" + column + ", j.id) > (:afterKey, :afterId)"
+                        + " ORDER BY " + column + " ASC, j.id LIMIT :limit OFFSET :offset";
+            } else {
+                sql = "SELECT * FROM ((" + select + " AND " + column + " = :afterKey AND j.id > :afterId"
+                        + " ORDER BY j.id LIMIT :limit + :offset)"
+                        + " UNION ALL (" + select + " AND " + column + " < :afterKey"
+                        + " ORDER BY " + column + " DESC, j.id LIMIT :limit + :offset)) page"
+                        + " ORDER BY " + query.orderBy().outputName() + " DESC, id LIMIT :limit OFFSET :offset";
+            }
+        }
         return db.sql(sql).bindValues(params).map(JobStore::jobWithMedia).all();
     }
 
