@@ -121,6 +121,22 @@ class JobEventFoldTest extends IntegrationTest {
     }
 
     @Test
+    void timesBelowTheMicrosecondAreFoldedAsPostgresqlStoresThem() {
+        // the stored start is rounded up, so the same start delivered again is earlier than it: a change, as before
+        Function<Events, List<JobEvent>> story = e -> {
+            JobEvent started = later(e.started(WorkerKind.IMAGE, 1, 2), 1_700);
+            return List.of(e.submitted(), started, started, later(e.progress(WorkerKind.IMAGE, 1, 50, 3), 400),
+                    started, later(e.imageSucceeded(1, 1, 4), 999_999_600));
+        };
+
+        Comparison c = compare(List.of(Operation.THUMBNAIL), story, List.of(6));
+
+        assertThat(c.batched.outcomes).containsOnly(EventOutcome.Kind.APPLIED);
+        assertThat(c.batched.rows.job()).containsEntry("status", "completed").containsEntry("duration_ms", 3000L);
+        c.assertSame();
+    }
+
+    @Test
     void eventsOfAJobBeforeItsSubmissionAndStaleOnesEndAsOneByOne() {
         Function<Events, List<JobEvent>> story = e -> List.of(e.started(WorkerKind.IMAGE, 1, 2),
                 e.task(EventType.TASK_STARTED, WorkerKind.IMAGE, 2, 1, 3), e.progress(WorkerKind.IMAGE, 1, 30, 4),
