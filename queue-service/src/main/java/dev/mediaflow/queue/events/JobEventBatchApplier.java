@@ -33,10 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * delivered, folded on one read of the job and written once ({@link JobEventFold}: one read, one job update and
  * one write of each changed task per job and batch, each event's change keeping a version of its own), and after
  * the last job one read of the results and one of the attempts logs serve the snapshots of all (two statements a
- * batch instead of two an event). Redis
- * hears of the changes only after the commit: each job's snapshots in the order of their versions (so its stream
- * sees every change, as with one transaction per event), the jobs at once, which the one shared Redis connection
- * pipelines.
+ * batch instead of two an event). Redis hears of the changes only after the commit: each job's snapshots in the
+ * order of their versions (so its stream sees every change, as with one transaction per event), the jobs at once,
+ * which the one shared Redis connection pipelines.
  *
  * <p>A malformed event is parked before the batch starts. If the batch fails, nothing of it was committed, and its
  * events are applied again one by one, each in a transaction of its own: an event that the database refuses is
