@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,7 +138,7 @@ class JobEventFoldTest extends IntegrationTest {
     }
 
     @Test
-    void eventsOfAJobBeforeItsSubmissionAndStaleOnesEndAsOneByOne() {
+    void eventsOfAJobBeforeItsSubmissionEndAsOneByOne() {
         Function<Events, List<JobEvent>> story = e -> List.of(e.started(WorkerKind.IMAGE, 1, 2),
                 e.task(EventType.TASK_STARTED, WorkerKind.IMAGE, 2, 1, 3), e.progress(WorkerKind.IMAGE, 1, 30, 4),
                 e.submitted(), e.retrying(WorkerKind.IMAGE, 1, "slow disk", 5), e.started(WorkerKind.IMAGE, 2, 6),
@@ -146,6 +147,28 @@ class JobEventFoldTest extends IntegrationTest {
         Comparison c = compare(story, List.of(7));
 
         assertThat(c.batched.outcomes.subList(0, 3)).containsOnly(EventOutcome.Kind.UNCHANGED);
+        c.assertSame();
+    }
+
+    @Test
+    void lateEventsOfAnEarlierRunAreIgnoredAsOneByOne() {
+        // the job was retried: it is at run 2, and run 1's events still arrive
+        Consumer<Events> retried = e -> {
+            applier.apply(e.submitted()).block(WAIT);
+            db.sql("UPDATE jobs SET run = 2 WHERE id = :id").bind("id", e.jobId).fetch().rowsUpdated().block(WAIT);
+        };
+        Function<Events, List<JobEvent>> story = e -> List.of(e.started(WorkerKind.IMAGE, 1, 2),
+                e.task(EventType.TASK_STARTED, WorkerKind.IMAGE, 2, 1, 3), e.imageSucceeded(1, 1, 4),
+                e.task(EventType.TASK_PROGRESS, WorkerKind.IMAGE, 2, 1, 5).withProgress(70),
+                e.retrying(WorkerKind.IMAGE, 1, "late", 6));
+
+        Comparison c = compare(List.of(Operation.THUMBNAIL), retried, story, List.of(5));
+
+        assertThat(c.batched.outcomes).containsExactly(EventOutcome.Kind.UNCHANGED, EventOutcome.Kind.APPLIED,
+                EventOutcome.Kind.UNCHANGED, EventOutcome.Kind.APPLIED, EventOutcome.Kind.UNCHANGED);
+        assertThat(c.batched.rows.job()).containsEntry("status", "processing").containsEntry("run", 2);
+        assertThat(c.batched.rows.results()).isEmpty();
+        assertThat(c.batched.attempts).as("every attempt of every run is logged").hasSize(2);
         c.assertSame();
     }
 
@@ -225,8 +248,15 @@ class JobEventFoldTest extends IntegrationTest {
 
     private Comparison compare(List<Operation> operations, Function<Events, List<JobEvent>> story,
                                List<Integer> cuts) {
+        return compare(operations, e -> { }, story, cuts);
+    }
+
+    private Comparison compare(List<Operation> operations, Consumer<Events> setUp,
+                               Function<Events, List<JobEvent>> story, List<Integer> cuts) {
         Events one = new Events("fold-one", operations, 3);
         Events many = new Events("fold-many", operations, 3);
+        setUp.accept(one);
+        setUp.accept(many);
         List<EventOutcome.Kind> oneByOne = new ArrayList<>();
         for (JobEvent event : story.apply(one)) {
             oneByOne.add(EventOutcome.applied(Boolean.TRUE.equals(applier.apply(event).block(WAIT))).kind());
