@@ -112,7 +112,7 @@ public class JobEventApplier {
         return event.type() == EventType.TASK_SUCCEEDED && event.results() != null && !event.results().isEmpty();
     }
 
-    private static void ignoreDeleted(JobEvent event) {
+    static void ignoreDeleted(JobEvent event) {
         log.info("Ignoring {} of job {}: its media item was deleted", event.type().routingKey(), event.jobId());
     }
 
@@ -127,12 +127,23 @@ public class JobEventApplier {
     }
 
     private Mono<Optional<SavedChange>> record(JobEvent event) {
+        return recorded(event).flatMap(inserted -> recompute(event.jobId(), inserted));
+    }
+
+    /**
+     * Inserts the media item and the job of a {@code job.submitted} (nothing when they are recorded already) and a
+     * duplicate's reused results, in the caller's transaction, which holds the job's lock.
+     *
+     * @return whether the job was inserted now: then its change is saved and published even if deriving it from
+     *         its tasks changes nothing
+     */
+    Mono<Boolean> recorded(JobEvent event) {
         JobSubmission submission = event.submission();
         return store.insertMediaItem(submission)
                 .then(store.insertJob(submission))
                 .flatMap(inserted -> {
                     if (inserted == 0) {
-                        return recompute(event.jobId(), false);
+                        return Mono.just(false);
                     }
                     if (submission.isDuplicate()) {
                         log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and "
@@ -142,11 +153,11 @@ public class JobEventApplier {
                                         submission.reusedResults(), submission.createdAt())
                                 .then(store.findJob(submission.jobId()))
                                 .flatMap(job -> meters.jobSaved(job.withStatus(JobStatus.QUEUED), job))
-                                .then(recompute(event.jobId(), true));
+                                .thenReturn(true);
                     }
                     log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(),
                             event.mediaItemId(), event.owner(), submission.operations());
-                    return recompute(event.jobId(), true);
+                    return Mono.just(true);
                 });
     }
 
@@ -197,7 +208,7 @@ public class JobEventApplier {
         });
     }
 
-    private static boolean becameSucceeded(TaskRow before, TaskRow after) {
+    static boolean becameSucceeded(TaskRow before, TaskRow after) {
         return after.status() == TaskStatus.SUCCEEDED
                 && (before == null || before.status() != TaskStatus.SUCCEEDED || before.run() != after.run());
     }

@@ -30,11 +30,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code BEGIN}/{@code COMMIT}, for the batch instead of one per event, which is what left queue-service minutes
  * behind a burst of short tasks. Each job's lock is taken once, the jobs in the order of their ids, so two batches
  * that share jobs wait for each other instead of deadlocking; a job's events are applied in the order they were
- * delivered, each as {@link JobEventApplier} applies one, and after the last of them one read of the results and
- * one of the attempts logs serve the snapshots of all (two statements a batch instead of two an event). Redis
- * hears of the changes only after the commit: each job's snapshots in the order of their versions (so its stream
- * sees every change, as with one transaction per event), the jobs at once, which the one shared Redis connection
- * pipelines.
+ * delivered, folded on one read of the job and written once ({@link JobEventFold}: one read, one job update and
+ * one write of each changed task per job and batch, each event's change keeping a version of its own), and after
+ * the last job one read of the results and one of the attempts logs serve the snapshots of all (two statements a
+ * batch instead of two an event). Redis hears of the changes only after the commit: each job's snapshots in the
+ * order of their versions (so its stream sees every change, as with one transaction per event), the jobs at once,
+ * which the one shared Redis connection pipelines.
  *
  * <p>A malformed event is parked before the batch starts. If the batch fails, nothing of it was committed, and its
  * events are applied again one by one, each in a transaction of its own: an event that the database refuses is
@@ -47,15 +48,17 @@ public class JobEventBatchApplier {
     private static final Logger log = LoggerFactory.getLogger(JobEventBatchApplier.class);
 
     private final JobEventApplier applier;
+    private final JobEventFold fold;
     private final JobStore store;
     private final JobSnapshots snapshots;
     private final TransactionalOperator tx;
     private final MediaflowProperties properties;
     private final EventMeters meters;
 
-    public JobEventBatchApplier(JobEventApplier applier, JobStore store, JobSnapshots snapshots,
+    public JobEventBatchApplier(JobEventApplier applier, JobEventFold fold, JobStore store, JobSnapshots snapshots,
                                 TransactionalOperator tx, MediaflowProperties properties, EventMeters meters) {
         this.applier = applier;
+        this.fold = fold;
         this.store = store;
         this.snapshots = snapshots;
         this.tx = tx;
@@ -105,9 +108,22 @@ public class JobEventBatchApplier {
         events.forEach(e -> saved.add(Optional.empty()));
         // the snapshots, taken after the last write of the batch with one read for all its jobs
         Mono<List<Optional<ItemSnapshot>>> changes = Flux.fromIterable(byJob.entrySet())
-                .concatMap(job -> store.lockJob(job.getKey()).thenMany(Flux.fromIterable(job.getValue())
-                        .concatMap(i -> inContext(batch.get(i), applier.changeLocked(events.get(i))
-                                .doOnNext(change -> saved.set(i, change))))))
+                .concatMap(job -> {
+                    List<Integer> positions = job.getValue();
+                    JobEventFold.EventContext context = new JobEventFold.EventContext() {
+                        @Override
+                        public <T> Mono<T> around(int k, Mono<T> work) {
+                            return inContext(batch.get(positions.get(k)), work);
+                        }
+                    };
+                    return store.lockJob(job.getKey())
+                            .then(fold.apply(job.getKey(), positions.stream().map(events::get).toList(), context))
+                            .doOnNext(ofJob -> {
+                                for (int k = 0; k < positions.size(); k++) {
+                                    saved.set(positions.get(k), ofJob.get(k));
+                                }
+                            });
+                })
                 .then(Mono.defer(() -> snapshots.itemsOf(saved)));
         EventOutcome[] outcomes = new EventOutcome[events.size()];
         return tx.transactional(changes)

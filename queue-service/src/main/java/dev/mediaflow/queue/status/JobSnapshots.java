@@ -73,6 +73,24 @@ public class JobSnapshots {
     }
 
     /**
+     * {@link #markSaved} for several changes of one job saved in one write that raised its version by their number
+     * to {@code lastVersion} ({@link JobStore#saveJobVersioned(JobRow, int)}): each change gets its own version, in
+     * their order, and Redis is marked once, at the last, which is what marking each would leave (the mark keeps the
+     * highest version).
+     */
+    public Mono<List<SavedChange>> markSaved(List<JobStatusSnapshot> changes, long lastVersion, MediaItemRow media) {
+        if (changes.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        long first = lastVersion - changes.size() + 1;
+        List<SavedChange> saved = new ArrayList<>(changes.size());
+        for (int k = 0; k < changes.size(); k++) {
+            saved.add(new SavedChange(changes.get(k), first + k, media));
+        }
+        return cache.markPending(changes.get(0).job().id(), lastVersion).thenReturn(saved);
+    }
+
+    /**
      * In the transaction, after its last write: the snapshot of each change (empty where there is none), in the
      * order given. A job changed by several events of one batch gets the results and attempts log it has at the end
      * of the batch in each of its snapshots, with each event's own job row, status and progress: those in-between

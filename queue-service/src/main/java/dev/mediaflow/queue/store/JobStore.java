@@ -214,12 +214,24 @@ public class JobStore {
      * the job as stored.
      */
     public Mono<VersionedJob> saveJobVersioned(JobRow j) {
+        return saveJobVersioned(j, 1);
+    }
+
+    /**
+     * {@link #saveJobVersioned(JobRow)} for {@code changes} changes of the job at once (the events of a batch folded
+     * in memory, {@code JobEventFold}): the job as the last of them left it, its version raised by their number, so
+     * that each change keeps a version of its own, the last one the returned version.
+     */
+    public Mono<VersionedJob> saveJobVersioned(JobRow j, int changes) {
+        Map<String, Object> values = new HashMap<>(jobFields(j));
+        values.put("changes", changes);
         return db.sql("""
                         UPDATE jobs j SET status = :status, run = :run, attempts = :attempts, last_error = :lastError,
                                           started_at = :startedAt, completed_at = :completedAt,
-                                          duration_ms = :durationMs, version = j.version + 1, updated_at = now()
+                                          duration_ms = :durationMs, version = j.version + :changes,
+                                          updated_at = now()
                         WHERE j.id = :id RETURNING j.version, """ + JOB_COLUMNS)
-                .bindValues(jobFields(j))
+                .bindValues(values)
                 .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
                 .one();
     }
