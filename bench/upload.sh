@@ -29,6 +29,10 @@ rss_kb() {
   done <"/proc/$1/status"
 }
 
+# jfr_name LABEL: the build's label as a file name (jcmd splits its filename= at spaces, and a label may be
+# "<commit>+uncommitted changes")
+jfr_name() { local name=${1//[^A-Za-z0-9._-]/_}; echo "$name"; }
+
 # upload_file FILE PROJECT: one upload with curl while VmRSS is sampled every ~100 ms.
 # Prints: http_code seconds rss_before_kb rss_max_kb gateway_cpu_ticks mediaItemId
 upload_file() {
@@ -123,7 +127,8 @@ upload_side() {
   done
 
   say "$label: small uploads: 100 KiB, wrk over 64 connections, 5 s warm-up then ${seconds} s"
-  local small gw qs g0 q0 g1 q1 w jfr="$OUT/jfr/gateway-service-$label.jfr" qjfr="$OUT/jfr/queue-service-$label.jfr"
+  local small gw qs g0 q0 g1 q1 w jfr="$OUT/jfr/gateway-service-$(jfr_name "$label").jfr"
+  local qjfr="$OUT/jfr/queue-service-$(jfr_name "$label").jfr"
   small=$(test_file 102400)
   gw=$(service_pid gateway-service); qs=$(service_pid queue-service)
   wrk -t2 -c64 -d5s --timeout 30s -s bench/upload.lua "$BASE" -- "$small" "$KEY" "$PROJECT" "w$RANDOM$RANDOM" \
@@ -202,11 +207,11 @@ bench_upload() {
       echo
       echo "#### JFR top frames: gateway-service $label (small uploads)"
       echo
-      java bench/JfrTop.java "$OUT/jfr/gateway-service-$label.jfr" 25
+      java bench/JfrTop.java "$OUT/jfr/gateway-service-$(jfr_name "$label").jfr" 25
       echo
       echo "#### JFR top frames: queue-service $label (small uploads)"
       echo
-      java bench/JfrTop.java "$OUT/jfr/queue-service-$label.jfr" 25
+      java bench/JfrTop.java "$OUT/jfr/queue-service-$(jfr_name "$label").jfr" 25
     done
   fi
   cleanup_project "$PROJECT" "$IDS"
