@@ -5,8 +5,8 @@
 #   queue: the image worker paused, a backlog of BENCH_SCALE_BACKLOG (10000) jobs of photos of 1024 px (about 140 KB,
 #     AMQP priority 6; 20 photos uploaded, then enqueued again as new jobs), the worker resumed; then the time from
 #     upload to started_at of a new 64 px photo of bob (about 1.5 KB, AMQP priority 8), three times, with MEDIAFLOW_PRIORITY_AGING=0 and then with the default aging (1m) once the
-#     backlog has aged (capped at BENCH_SCALE_PROBE_CAP seconds, default 300); the image queue is purged
-#     afterwards.
+#     backlog has aged (capped at BENCH_SCALE_PROBE_CAP seconds, default 300); the image queue and the status events
+#     queue-service has not applied yet are purged afterwards.
 #   consumers: image-worker photos/s on the same BENCH_SCALE_PHOTOS (80) photos of 768 px (force=true, 3 variants)
 #     at MEDIAFLOW_CONSUMERS=1, 2 and 4 (only the image worker restarted between them).
 #   database: bench/scale-load.sql fills 100,000 and then 1,000,000 jobs (media items, tasks, results); with
@@ -72,6 +72,11 @@ scale_queue() {
   SCALE_ROWS+=("| aging 1m, backlog waiting 90 s+: new 64 px photo, probe | $(field "$r" to_start_ms) ms | $(scale_waiting) | $la |")
   # the backlog's jobs stay in this run's database (the database part starts from a new one); their messages go
   rabbitmqctl -q purge_queue mediaflow.image.tasks >/dev/null 2>&1 || say "could not purge mediaflow.image.tasks"
+  # and so do the status events queue-service has not applied yet: left, the next stack (on another database)
+  # would spend minutes applying them (58,000 after one run)
+  say "queue: $(rabbitmqctl -q list_queues name messages 2>/dev/null | awk '$1 == "mediaflow.queue-service.events" {print $2}') status events not applied yet, purged"
+  rabbitmqctl -q purge_queue mediaflow.queue-service.events >/dev/null 2>&1 \
+    || say "could not purge mediaflow.queue-service.events"
   echo
   echo "### scale: the queue ($CORES cores; commit $REVISION)"
   echo
