@@ -5,6 +5,7 @@ import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.proxy.QueueServiceCalls;
 import dev.mediaflow.gateway.publish.SubmissionSpool;
 import dev.mediaflow.http.ApiException;
+import dev.mediaflow.http.CallerRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * processing gets 429 for new uploads, so one bulk import cannot starve everyone else's.
  *
  * <p>How the gateway knows the count: queue-service's PostgreSQL record is the truth (it survives
- * every restart), read through the owner's own {@code GET /api/queue/stats}. Two things it cannot
+ * every restart), read through the owner's own {@code GET /api/queue/stats}, asked as a user of that name even for
+ * an admin (whose stats would be everyone's jobs: an admin's upload was refused once all owners together had
+ * {@code MEDIAFLOW_MAX_INFLIGHT_PER_OWNER} jobs in flight). Two things it cannot
  * know yet are added from here: jobs still in this gateway's spool (the broker was away, so
  * queue-service never heard of them; the spool is on disk, so this survives a restart too), and
  * uploads of this owner being received at this moment (a reservation, held until the upload ends),
@@ -95,7 +98,8 @@ public class InflightJobLimit {
      */
     private Mono<Long> read(Caller caller) {
         String owner = caller.owner();
-        return queueService.call(HttpMethod.GET, STATS, caller)
+        // asked as a user of that name: an admin's own stats are everyone's jobs, and the cap is on the admin's own
+        return queueService.call(HttpMethod.GET, STATS, new Caller(owner, CallerRole.USER))
                 .map(answer -> {
                     if (!answer.isSuccess()) {
                         throw new IllegalStateException("stats answered " + answer.status());

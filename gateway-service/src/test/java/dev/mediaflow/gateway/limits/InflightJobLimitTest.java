@@ -39,6 +39,7 @@ class InflightJobLimitTest extends AbuseLimitsIntegrationTest {
     void clean() {
         QUEUE_SERVICE.setQueued("alice", 0);
         QUEUE_SERVICE.setQueued("admin", 0);
+        QUEUE_SERVICE.setQueued("bob", 0);
         spooled.forEach(spool::delete);
     }
 
@@ -58,6 +59,19 @@ class InflightJobLimitTest extends AbuseLimitsIntegrationTest {
 
         QUEUE_SERVICE.setQueued("alice", MAX_INFLIGHT - 1);
         upload(ALICE, Multipart.file("room-for-one.jpg", JPEG, "image/jpeg")).expectStatus().isAccepted();
+    }
+
+    /** The cap is on the admin's own jobs, not on everyone's (which the admin's stats answer). */
+    @Test
+    void anAdminsUploadCountsTheAdminsOwnJobsOnly() {
+        QUEUE_SERVICE.setQueued("alice", MAX_INFLIGHT);
+        QUEUE_SERVICE.setQueued("bob", MAX_INFLIGHT);
+
+        upload(ADMIN, Multipart.file("admin.jpg", JPEG, "image/jpeg")).expectStatus().isAccepted();
+
+        QUEUE_SERVICE.setQueued("admin", MAX_INFLIGHT);
+        upload(ADMIN, Multipart.file("admin-two.jpg", JPEG, "image/jpeg"))
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     }
 
     @Test
