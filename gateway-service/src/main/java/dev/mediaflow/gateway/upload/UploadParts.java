@@ -58,7 +58,6 @@ final class UploadParts implements MultiPart.Parser.Listener {
     private String clientFilename;
     private RuntimeException failure;
     private DataBuffer fileChunk;
-    private DataBuffer parsing;
     private DataBufferFactory factory;
     private int parsingRoom;
     private long bodyBytesBefore;
@@ -133,7 +132,6 @@ final class UploadParts implements MultiPart.Parser.Listener {
             fileChunk = null;
         }
         try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
-            parsing = buffer;
             factory = buffer.factory();
             parsingRoom = room;
             while (chunks.hasNext() && failure == null) {
@@ -143,7 +141,6 @@ final class UploadParts implements MultiPart.Parser.Listener {
                 }
             }
         } finally {
-            parsing = null;
             bodyBytesBefore += buffer.readableByteCount();
         }
         if (failure != null) {
