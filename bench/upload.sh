@@ -14,6 +14,9 @@
 #   Afterwards every job of the run is cancelled (by its projectId), the workers resume and drain the cancelled
 #   tasks, and the media items are deleted through the API. --profile records JFR on the gateway and on
 #   queue-service during the small uploads and prints their top frames.
+#   BENCH_UPLOAD_PARTS="large small" (the default) or one of them; BENCH_UPLOAD_WARMUP: the small uploads' warm-up
+#   in seconds (default 5); the JIT's compiler threads' CPU during the measured part is shown apart, as a build that
+#   is still being compiled spends part of its CPU on that, not on the uploads.
 #   BENCH_UPLOAD_BASELINE="DIR ...": both parts again, in the same run, with the four service jars in each DIR (and
 #   its file REVISION naming their commit), e.g. those of builds before a change; each row names its build, and the
 #   build's jars are put back afterwards.
@@ -108,9 +111,16 @@ cleanup_project() {
 # upload_side LABEL: the large uploads (ROUNDS rounds) and the small ones against the stack that is up; appends the
 # table rows to LARGE_ROWS and SMALL_ROWS, each starting with LABEL (the build measured)
 upload_side() {
-  local label=$1 seconds=${BENCH_UPLOAD_SECONDS:-20} sizes=(64 256 1024) mib r line la file dd up code hz
-  hz=$(getconf CLK_TCK)
+  local label=$1
   workers stop
+  if [[ " ${BENCH_UPLOAD_PARTS:-large small} " == *" large "* ]]; then upload_large "$label"; fi
+  if [[ " ${BENCH_UPLOAD_PARTS:-large small} " == *" small "* ]]; then upload_small "$label"; fi
+}
+
+# upload_large LABEL: the large uploads, ROUNDS rounds, each next to dd
+upload_large() {
+  local label=$1 sizes=(64 256 1024) mib r line la file dd up code hz
+  hz=$(getconf CLK_TCK)
   say "$label: large uploads: ${sizes[*]} MiB, $ROUNDS round(s), each next to dd conv=fdatasync"
   for ((r = 1; r <= ROUNDS; r++)); do
     for mib in "${sizes[@]}"; do
@@ -125,17 +135,23 @@ upload_side() {
       LARGE_ROWS+=("| $label | $r | $mib MiB | $code | $(printf '%.0f' "$(echo "$mib * 1048576 / 1000000 / $up" | bc -l)") | $(printf '%.0f' "$(echo "$mib * 1048576 / 1000000 / $dd" | bc -l)") | $(printf '%.2f' "$(echo "$dd / $up" | bc -l)") | $(( ($4 - $3) / 1024 )) | $(printf '%.2f' "$(echo "$5 / $hz / ($mib / 1024)" | bc -l)") | $la |")
     done
   done
+}
 
-  say "$label: small uploads: 100 KiB, wrk over 64 connections, 5 s warm-up then ${seconds} s"
-  local small gw qs g0 q0 g1 q1 w jfr="$OUT/jfr/gateway-service-$(jfr_name "$label").jfr"
+# upload_small LABEL: the small uploads with wrk, after BENCH_UPLOAD_WARMUP seconds of warm-up
+upload_small() {
+  local label=$1 seconds=${BENCH_UPLOAD_SECONDS:-20} warmup=${BENCH_UPLOAD_WARMUP:-5} la hz
+  hz=$(getconf CLK_TCK)
+
+  say "$label: small uploads: 100 KiB, wrk over 64 connections, ${warmup} s warm-up then ${seconds} s"
+  local small gw qs g0 q0 g1 q1 j0 j1 w jfr="$OUT/jfr/gateway-service-$(jfr_name "$label").jfr"
   local qjfr="$OUT/jfr/queue-service-$(jfr_name "$label").jfr"
   small=$(test_file 102400)
   gw=$(service_pid gateway-service); qs=$(service_pid queue-service)
-  wrk -t2 -c64 -d5s --timeout 30s -s bench/upload.lua "$BASE" -- "$small" "$KEY" "$PROJECT" "w$RANDOM$RANDOM" \
+  wrk -t2 -c64 -d"${warmup}s" --timeout 30s -s bench/upload.lua "$BASE" -- "$small" "$KEY" "$PROJECT" "w$RANDOM$RANDOM" \
     "$UPLOAD_DIR/ids-warm" >/dev/null
   cat "$UPLOAD_DIR"/ids-warm.* >>"$IDS" 2>/dev/null || true
   la=$(load)
-  g0=$(cpu_ticks "$gw"); q0=$(cpu_ticks "$qs")
+  g0=$(cpu_ticks "$gw"); q0=$(cpu_ticks "$qs"); j0=$(( $(jit_ticks "$gw") + $(jit_ticks "$qs") ))
   if [ $PROFILE = 1 ]; then
     mkdir -p "$OUT/jfr" && rm -f "$jfr" "$qjfr"
     jcmd "$gw" JFR.start name=bench settings=profile >/dev/null
@@ -147,18 +163,18 @@ upload_side() {
     jcmd "$gw" JFR.stop name=bench filename="$jfr" >/dev/null
     jcmd "$qs" JFR.stop name=bench filename="$qjfr" >/dev/null
   fi
-  g1=$(cpu_ticks "$gw"); q1=$(cpu_ticks "$qs")
+  g1=$(cpu_ticks "$gw"); q1=$(cpu_ticks "$qs"); j1=$(( $(jit_ticks "$gw") + $(jit_ticks "$qs") ))
   cat "$UPLOAD_DIR"/ids-small.* >>"$IDS" 2>/dev/null || true
   rm -f "$UPLOAD_DIR"/ids-warm.* "$UPLOAD_DIR"/ids-small.*
   local accepted per_s
   accepted=$(field "$w" accepted)
   if [ "${accepted:-0}" -le 0 ]; then
     say "$label: wrk: no upload was accepted ($w)"
-    SMALL_ROWS+=("| $label | 0 | 0 | $(field "$w" refused) | | | | | | $la |")
+    SMALL_ROWS+=("| $label | 0 | 0 | $(field "$w" refused) | | | | | | | $la |")
     return
   fi
   per_s=$(printf '%.0f' "$(echo "$accepted / $(field "$w" seconds)" | bc -l)")
-  SMALL_ROWS+=("| $label | $per_s | $accepted | $(field "$w" refused) | $(field "$w" socket_errors), $(field "$w" timeouts) | $(field "$w" p50_ms) | $(field "$w" p99_ms) | $(printf '%.2f' "$(echo "($g1 - $g0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($q1 - $q0) * 1000 / $hz / $accepted" | bc -l)") | $la |")
+  SMALL_ROWS+=("| $label | $per_s | $accepted | $(field "$w" refused) | $(field "$w" socket_errors), $(field "$w" timeouts) | $(field "$w" p50_ms) | $(field "$w" p99_ms) | $(printf '%.2f' "$(echo "($g1 - $g0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($q1 - $q0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($j1 - $j0) * 1000 / $hz / $accepted" | bc -l)") | $la |")
 }
 
 bench_upload() {
@@ -167,7 +183,9 @@ bench_upload() {
   local mib base=${BENCH_UPLOAD_BASELINE:-} labels=("$REVISION") label dir build
   PROJECT="bench-upload-$(date +%s)" IDS="$UPLOAD_DIR/ids" LARGE_ROWS=() SMALL_ROWS=()
   : >"$IDS"
-  for mib in 64 256 1024; do test_file $((mib * 1024 * 1024)) >/dev/null; done
+  if [[ " ${BENCH_UPLOAD_PARTS:-large small} " == *" large "* ]]; then
+    for mib in 64 256 1024; do test_file $((mib * 1024 * 1024)) >/dev/null; done
+  fi
   # for this benchmark's stacks only
   local -x MEDIAFLOW_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024 * 1024)) MEDIAFLOW_RATE_LIMIT=1000000 \
     MEDIAFLOW_MAX_INFLIGHT_PER_OWNER=100000000
@@ -190,17 +208,19 @@ bench_upload() {
     done
   fi
 
-  echo
-  echo "### upload streaming: large uploads vs dd ($CORES cores, workers paused; builds ${labels[*]})"
-  echo
-  echo "| build | round | size | status | upload MB/s | dd MB/s | ratio | gateway RSS growth MiB | gateway CPU s per GiB | load average before |"
-  echo "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
-  printf '%s\n' "${LARGE_ROWS[@]}"
+  if [ ${#LARGE_ROWS[@]} -gt 0 ]; then
+    echo
+    echo "### upload streaming: large uploads vs dd ($CORES cores, workers paused; builds ${labels[*]})"
+    echo
+    echo "| build | round | size | status | upload MB/s | dd MB/s | ratio | gateway RSS growth MiB | gateway CPU s per GiB | load average before |"
+    echo "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    printf '%s\n' "${LARGE_ROWS[@]}"
+  fi
   echo
   echo "### upload streaming: 100 KiB uploads, wrk, 64 connections, ${BENCH_UPLOAD_SECONDS:-20} s ($CORES cores, workers paused; builds ${labels[*]})"
   echo
-  echo "| build | uploads/s (202) | 202s | non-202s | socket errors, timeouts | p50 ms | p99 ms | gateway CPU ms per upload | queue-service CPU ms per upload | load average before |"
-  echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
+  echo "| build | uploads/s (202) | 202s | non-202s | socket errors, timeouts | p50 ms | p99 ms | gateway CPU ms per upload | queue-service CPU ms per upload | of both, JIT compiler ms per upload | load average before |"
+  echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"
   printf '%s\n' "${SMALL_ROWS[@]}"
   if [ $PROFILE = 1 ]; then
     for label in "${labels[@]}"; do

@@ -5,16 +5,18 @@ import dev.mediaflow.http.CallerRole;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.publish.PublishedJobs;
 import dev.mediaflow.gateway.background.PeriodicRounds;
+import dev.mediaflow.messages.InternalJobsApi;
+import dev.mediaflow.messages.InternalJobsApi.JobIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -22,6 +24,9 @@ import java.util.UUID;
  * queue-service lags: a job it does not know yet keeps being shown from the gateway's record
  * ({@link PublishedJobs}). Only after {@code MEDIAFLOW_PUBLISHED_MEMORY} (default 7 days) is a job
  * that queue-service never recorded dropped, with a warning, so the directory cannot grow forever.
+ *
+ * <p>A round asks about all its jobs in one call ({@link InternalJobsApi#RECORDED}): every upload leaves one
+ * record here, and asking job by job cost queue-service a request and a whole item's read per upload.
  */
 @Component
 public class PublishedJobsPruner extends PeriodicRounds {
@@ -29,41 +34,54 @@ public class PublishedJobsPruner extends PeriodicRounds {
     private static final Logger log = LoggerFactory.getLogger(PublishedJobsPruner.class);
     /** queue-service records a job within milliseconds normally; asking sooner would mostly be wasted. */
     static final Duration FIRST_CHECK_AFTER = Duration.ofSeconds(10);
-    private static final int PER_ROUND = 200;
+    private static final int PER_ROUND = InternalJobsApi.MAX_JOB_IDS;
     private static final Caller GATEWAY = new Caller("gateway", CallerRole.ADMIN);
 
     private final PublishedJobs published;
-    private final QueueServiceClient queueService;
+    private final QueueServiceCalls queueService;
     private final Duration memory;
+    private final Duration timeout;
 
-    public PublishedJobsPruner(PublishedJobs published, QueueServiceClient queueService,
+    public PublishedJobsPruner(PublishedJobs published, QueueServiceCalls queueService,
                                GatewayProperties properties) {
         super("published-jobs-pruner", properties.spoolInterval().multipliedBy(6),
                 properties.spoolInterval().multipliedBy(6));
         this.published = published;
         this.queueService = queueService;
         this.memory = properties.publishedMemory();
+        this.timeout = properties.queueServiceTimeout().plusSeconds(1);
     }
 
     /** One round; returns how many records were forgotten. */
     public int pruneOnce() {
         Instant now = Instant.now();
-        int forgotten = 0;
-        for (UUID jobId : published.publishedBefore(now.minus(FIRST_CHECK_AFTER), PER_ROUND)) {
-            Integer status = queueService.forward(HttpMethod.GET, URI.create("/api/queue/items/" + jobId),
-                            new HttpHeaders(), Flux.empty(), GATEWAY)
-                    .flatMap(response -> response.discardBody().thenReturn(response.status().value()))
-                    .onErrorReturn(-1)
-                    .block(Duration.ofSeconds(30));
-            if (status == null || status < 0 || status >= 500) {
-                break; // queue-service is away: ask again next round
+        List<UUID> jobIds = published.publishedBefore(now.minus(FIRST_CHECK_AFTER), PER_ROUND);
+        if (jobIds.isEmpty()) {
+            return 0;
+        }
+        Set<UUID> recorded;
+        try {
+            QueueServiceCalls.Answer answer = queueService.call(HttpMethod.POST, InternalJobsApi.RECORDED,
+                    new JobIds(jobIds), GATEWAY).block(timeout);
+            if (answer == null || !answer.isSuccess()) {
+                log.debug("queue-service could not say which published jobs it recorded ({}); asking next round",
+                        answer == null ? "no answer" : "HTTP " + answer.status());
+                return 0;
             }
-            if (status == 200) {
+            List<UUID> answered = answer.read(JobIds.class).jobIds();
+            recorded = answered == null ? Set.of() : new HashSet<>(answered);
+        } catch (RuntimeException e) {
+            log.debug("queue-service is away ({}); asking about the published jobs next round", e.toString());
+            return 0;
+        }
+        int forgotten = 0;
+        for (UUID jobId : jobIds) {
+            if (recorded.contains(jobId)) {
                 published.forget(jobId);
                 forgotten++;
             } else if (published.publishedAt(jobId).map(at -> at.isBefore(now.minus(memory))).orElse(false)) {
-                log.warn("Job {} was published {} ago and queue-service still does not know it (HTTP {}); "
-                        + "forgetting it", jobId, memory, status);
+                log.warn("Job {} was published {} ago and queue-service still does not know it; forgetting it",
+                        jobId, memory);
                 published.forget(jobId);
                 forgotten++;
             }

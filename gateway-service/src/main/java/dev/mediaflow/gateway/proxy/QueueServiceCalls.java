@@ -3,7 +3,10 @@ package dev.mediaflow.gateway.proxy;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.http.ErrorBody;
 import dev.mediaflow.messages.Json;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -48,7 +51,22 @@ public class QueueServiceCalls {
 
     /** @param pathAndQuery already encoded; fails with {@link QueueServiceUnavailableException} when it cannot answer */
     public Mono<Answer> call(HttpMethod method, String pathAndQuery, Caller caller) {
-        return client.forward(method, URI.create(pathAndQuery), new HttpHeaders(), Flux.empty(), caller)
+        return exchange(method, pathAndQuery, new HttpHeaders(), Flux.empty(), caller);
+    }
+
+    /** The same with {@code body} sent as JSON. */
+    public Mono<Answer> call(HttpMethod method, String pathAndQuery, Object body, Caller caller) {
+        byte[] bytes = Json.write(body);
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setContentLength(bytes.length);
+        return exchange(method, pathAndQuery, headers, Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes)),
+                caller);
+    }
+
+    private Mono<Answer> exchange(HttpMethod method, String pathAndQuery, HttpHeaders headers,
+                                  Flux<DataBuffer> body, Caller caller) {
+        return client.forward(method, URI.create(pathAndQuery), headers, body, caller)
                 .flatMap(response -> response.bodyBytes().map(bytes -> new Answer(response.status().value(), bytes)));
     }
 }

@@ -7,6 +7,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,5 +109,66 @@ class RecordedJobsInFlightTest {
 
         assertThatThrownBy(() -> failing.count(ALICE).block()).hasMessageContaining("queue-service is down");
         assertThat(failing.count(ALICE).block()).isEqualTo(new RecordedJobsInFlight.Counted(2, false));
+    }
+
+    @Test
+    void uploadsArrivingWhileTheCountIsReadWaitForThatReadInsteadOfAskingAgain() {
+        Sinks.One<Long> answer = Sinks.one();
+        AtomicInteger slowReads = new AtomicInteger();
+        RecordedJobsInFlight slow = new RecordedJobsInFlight(caller -> {
+            slowReads.incrementAndGet();
+            return answer.asMono();
+        }, Duration.ofHours(1), clock::get);
+        List<RecordedJobsInFlight.Counted> counted = new CopyOnWriteArrayList<>();
+
+        slow.count(ALICE).subscribe(counted::add);
+        slow.accepted("alice");
+        for (int i = 0; i < 63; i++) {
+            slow.count(ALICE).subscribe(counted::add);
+        }
+        answer.tryEmitValue(3L);
+
+        assertThat(slowReads).hasValue(1);
+        assertThat(counted).hasSize(64);
+        // the one that asked takes the answer as it is; the others as remembered, with the upload accepted since
+        assertThat(counted).filteredOn(c -> !c.remembered()).containsExactly(new RecordedJobsInFlight.Counted(3, false));
+        assertThat(counted).filteredOn(RecordedJobsInFlight.Counted::remembered).hasSize(63)
+                .containsOnly(new RecordedJobsInFlight.Counted(4, true));
+    }
+
+    @Test
+    void anUploadThatFindsTheCountForgottenSinceAReadBeganAsksAgain() {
+        List<Sinks.One<Long>> answers = new CopyOnWriteArrayList<>();
+        RecordedJobsInFlight slow = new RecordedJobsInFlight(caller -> {
+            Sinks.One<Long> answer = Sinks.one();
+            answers.add(answer);
+            return answer.asMono();
+        }, Duration.ofHours(1), clock::get);
+        AtomicReference<RecordedJobsInFlight.Counted> before = new AtomicReference<>();
+        AtomicReference<RecordedJobsInFlight.Counted> after = new AtomicReference<>();
+
+        slow.count(ALICE).subscribe(before::set);
+        slow.forget("alice"); // e.g. a batch enqueue made jobs the read on its way may not show
+        slow.count(ALICE).subscribe(after::set);
+        assertThat(answers).hasSize(2);
+        answers.get(0).tryEmitValue(3L);
+        answers.get(1).tryEmitValue(103L);
+
+        assertThat(before.get()).isEqualTo(new RecordedJobsInFlight.Counted(3, false));
+        assertThat(after.get()).isEqualTo(new RecordedJobsInFlight.Counted(103, false));
+    }
+
+    @Test
+    void aReadIsNotCancelledWithTheUploadThatStartedIt() {
+        Sinks.One<Long> answer = Sinks.one();
+        RecordedJobsInFlight slow = new RecordedJobsInFlight(caller -> answer.asMono(), Duration.ofHours(1),
+                clock::get);
+        AtomicReference<RecordedJobsInFlight.Counted> waiting = new AtomicReference<>();
+
+        slow.count(ALICE).subscribe().dispose(); // the client that caused the read went away
+        slow.count(ALICE).subscribe(waiting::set);
+        answer.tryEmitValue(2L);
+
+        assertThat(waiting.get()).isEqualTo(new RecordedJobsInFlight.Counted(2, true));
     }
 }

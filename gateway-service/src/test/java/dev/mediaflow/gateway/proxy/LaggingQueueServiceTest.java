@@ -3,6 +3,9 @@ package dev.mediaflow.gateway.proxy;
 import com.sun.net.httpserver.HttpServer;
 import dev.mediaflow.gateway.support.Multipart;
 import dev.mediaflow.gateway.support.TestFiles;
+import dev.mediaflow.messages.InternalJobsApi;
+import dev.mediaflow.messages.InternalJobsApi.JobIds;
+import dev.mediaflow.messages.Json;
 import dev.mediaflow.testsupport.RabbitVhost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +30,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +57,10 @@ class LaggingQueueServiceTest {
     private static final RabbitVhost VHOST = RabbitVhost.create("mf-gateway-lag");
     private static final Path STORAGE = TestFiles.tempDirectory("mf-gateway-lag");
     private static final Set<String> RECORDED = ConcurrentHashMap.newKeySet();
+    /** While set, the stand-in answers the pruner's question with 503, as a queue-service restarting would. */
+    private static final AtomicBoolean AWAY = new AtomicBoolean();
+    /** The job ids of every call the pruner made to ask which jobs are recorded. */
+    private static final Queue<List<UUID>> ASKED = new ConcurrentLinkedQueue<>();
     private static final HttpServer QUEUE_SERVICE = startQueueService();
 
     @DynamicPropertySource
@@ -98,9 +111,51 @@ class LaggingQueueServiceTest {
                 .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                 .expectBody().jsonPath("$.error").isEqualTo("not_recorded_yet");
 
+        // recorded, but queue-service is away when asked: nothing is forgotten on an answer that is no answer
         RECORDED.add(jobId);
+        AWAY.set(true);
+        try {
+            assertThat(pruner.pruneOnce()).isZero();
+            assertThat(record).exists();
+        } finally {
+            AWAY.set(false);
+        }
         assertThat(pruner.pruneOnce()).isEqualTo(1);
         assertThat(record).doesNotExist();
+    }
+
+    @Test
+    void aRoundAsksAboutAllItsJobsInOneCallAndForgetsOnlyTheRecordedOnes() throws Exception {
+        List<String> jobIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Multipart multipart = Multipart.file("round-" + i + ".jpg", TestFiles.image("jpg", 80 + i, 60), "image/jpeg");
+            jobIds.add((String) client.post().uri("/api/media/upload").header("X-API-Key", "dev-alice-key")
+                    .contentType(MediaType.MULTIPART_FORM_DATA)
+                    .body(BodyInserters.fromMultipartData(multipart.parts()))
+                    .exchange()
+                    .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
+                    .expectBody(JSON_MAP).returnResult().getResponseBody().get("queueId"));
+        }
+        for (String jobId : jobIds) {
+            Files.setLastModifiedTime(STORAGE.resolve("spool/published/" + jobId + ".json"),
+                    FileTime.from(Instant.now().minus(Duration.ofMinutes(1))));
+        }
+        RECORDED.add(jobIds.get(1));
+        RECORDED.add(jobIds.get(3));
+
+        pruner.pruneOnce();
+
+        // one call asked about all five (a background round may have asked too, never job by job)
+        List<UUID> mine = jobIds.stream().map(UUID::fromString).toList();
+        assertThat(ASKED).anySatisfy(asked -> assertThat(asked).containsAll(mine));
+        for (int i = 0; i < jobIds.size(); i++) {
+            Path record = STORAGE.resolve("spool/published/" + jobIds.get(i) + ".json");
+            if (i == 1 || i == 3) {
+                assertThat(record).doesNotExist();
+            } else {
+                assertThat(record).exists();
+            }
+        }
     }
 
     @Test
@@ -124,14 +179,26 @@ class LaggingQueueServiceTest {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
+                byte[] request = exchange.getRequestBody().readAllBytes();
                 String path = exchange.getRequestURI().getPath();
-                boolean known = RECORDED.stream().anyMatch(id -> path.equals("/api/queue/items/" + id));
-                String answer = known ? "{\"id\":\"" + path.substring(path.lastIndexOf('/') + 1) + "\"}"
-                        : "{\"error\":\"not_found\",\"message\":\"no such item\"}";
+                int status;
+                String answer;
+                if (path.equals(InternalJobsApi.RECORDED)) {
+                    List<UUID> asked = Json.read(request, JobIds.class).jobIds();
+                    ASKED.add(asked);
+                    status = AWAY.get() ? 503 : 200;
+                    answer = AWAY.get() ? "{\"error\":\"unavailable\",\"message\":\"restarting\"}"
+                            : new String(Json.write(new JobIds(asked.stream()
+                            .filter(id -> RECORDED.contains(id.toString())).toList())), StandardCharsets.UTF_8);
+                } else {
+                    boolean known = RECORDED.stream().anyMatch(id -> path.equals("/api/queue/items/" + id));
+                    status = known ? 200 : 404;
+                    answer = known ? "{\"id\":\"" + path.substring(path.lastIndexOf('/') + 1) + "\"}"
+                            : "{\"error\":\"not_found\",\"message\":\"no such item\"}";
+                }
                 byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(known ? 200 : 404, bytes.length);
+                exchange.sendResponseHeaders(status, bytes.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(bytes);
                 }
