@@ -117,11 +117,7 @@ public class InflightJobLimit {
     }
 
     private Mono<Long> spooled(String owner) {
-        return Mono.fromCallable(() -> spool.jobIds().stream()
-                        .map(spool::find)
-                        .filter(s -> s.isPresent() && owner.equals(s.get().owner()))
-                        .count())
-                .subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> spool.jobsOf(owner)).subscribeOn(Schedulers.boundedElastic());
     }
 
     record Stats(Map<String, Long> stats) {

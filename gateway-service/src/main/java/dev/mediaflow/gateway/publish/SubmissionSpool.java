@@ -33,14 +33,17 @@ public class SubmissionSpool {
     private static final String CANCELLED_SUFFIX = ".cancelled";
 
     private final Path dir;
+    private final SpooledOwners owners;
 
     public SubmissionSpool(StorageRoot storage) {
         this.dir = storage.spool();
+        this.owners = new SpooledOwners(dir, SUFFIX, jobId -> SpooledOwners.ownerIn(fileOf(jobId)));
         removeUnfinishedWrites();
     }
 
     /** Writes the record durably (synced before this returns). */
     public void write(JobSubmission submission) throws IOException {
+        owners.writing(submission.jobId(), submission.owner());
         DurableFiles.write(fileOf(submission.jobId()), Json.write(submission));
     }
 
@@ -51,6 +54,7 @@ public class SubmissionSpool {
      * spares the upload two of its fsyncs (the record and the spool directory).
      */
     public void stage(JobSubmission submission) throws IOException {
+        owners.writing(submission.jobId(), submission.owner());
         DurableFiles.writeWithoutSync(fileOf(submission.jobId()), Json.write(submission));
     }
 
@@ -97,6 +101,11 @@ public class SubmissionSpool {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the spool " + dir, e);
         }
+    }
+
+    /** How many jobs of {@code owner} the spool holds now, whichever replica spooled them ({@link SpooledOwners}). */
+    public long jobsOf(String owner) {
+        return owners.jobsOf(owner);
     }
 
     /** Job ids in the spool, oldest first. */

@@ -3,6 +3,10 @@ package dev.mediaflow.gateway.upload;
 import dev.mediaflow.gateway.support.HeifEncoder;
 import dev.mediaflow.gateway.support.HostileMedia;
 import dev.mediaflow.gateway.support.TestFiles;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.apache.tika.Tika;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -55,6 +59,32 @@ class MediaSnifferTest {
         assertThat(sniffer.detect(bytes(new int[]{0, 0, 0, 0x18}, "ftypM4A ", new int[]{0, 0, 0, 0}, "M4A isom")))
                 .isEmpty();
         assertThat(sniffer.detect(new byte[0])).isEmpty();
+    }
+
+    @Property(tries = 200)
+    void bytesThatBeginWithTheJpegMarkersAreAJpegWhateverFollows(@ForAll @Size(max = 512) byte[] tail) {
+        byte[] head = new byte[3 + tail.length];
+        head[0] = (byte) 0xFF;
+        head[1] = (byte) 0xD8;
+        head[2] = (byte) 0xFF;
+        System.arraycopy(tail, 0, head, 3, tail.length);
+
+        assertThat(sniffer.detect(head)).contains(StoredFormat.JPEG);
+    }
+
+    @Test
+    void tikaSaysJpegForWhatTheShortcutTakesAsOneAndTheShortcutTakesNothingElse() {
+        Tika tika = new Tika();
+        for (int size : new int[]{8, 100, 1000}) {
+            byte[] jpeg = TestFiles.image("jpg", size, size / 2 + 1);
+            assertThat(MediaSniffer.isJpeg(jpeg)).isTrue();
+            assertThat(tika.detect(jpeg)).isEqualTo("image/jpeg");
+        }
+        assertThat(MediaSniffer.isJpeg(new byte[]{(byte) 0xFF, (byte) 0xD8})).isFalse();
+        assertThat(MediaSniffer.isJpeg(new byte[]{(byte) 0xFF, (byte) 0xD8, 0x00, (byte) 0xFF})).isFalse();
+        assertThat(MediaSniffer.isJpeg(TestFiles.image("png", 8, 8))).isFalse();
+        // a JPEG-2000 codestream begins FF 4F: not a JPEG, and not supported
+        assertThat(sniffer.detect(new byte[]{(byte) 0xFF, 0x4F, (byte) 0xFF, 0x51, 0, 0, 0, 0})).isEmpty();
     }
 
     private static byte[] ebml(String docType) {
