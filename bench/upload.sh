@@ -9,14 +9,15 @@
 #     the gateway's RSS growth during the upload (VmRSS sampled every 100 ms, max minus the value before; goal
 #     < 64 MiB) and the gateway's CPU seconds per GiB.
 #   small: 100 KiB uploads with wrk (bench/upload.lua: every body a different file) over 64 connections (2
-#     threads) to 127.0.0.1 for BENCH_UPLOAD_SECONDS (default 20), after 5 s of warm-up. Prints uploads/s (202s
+#     threads) to 127.0.0.1 for BENCH_UPLOAD_SECONDS (default 20), after BENCH_UPLOAD_WARMUP s of warm-up. Prints uploads/s (202s
 #     only), the non-202s, p50/p99 latency and the CPU milliseconds per upload of the gateway and queue-service.
 #   Afterwards every job of the run is cancelled (by its projectId), the workers resume and drain the cancelled
 #   tasks, and the media items are deleted through the API. --profile records JFR on the gateway and on
 #   queue-service during the small uploads and prints their top frames.
 #   BENCH_UPLOAD_PARTS="large small" (the default) or one of them; BENCH_UPLOAD_WARMUP: the small uploads' warm-up
-#   in seconds (default 5); the JIT's compiler threads' CPU during the measured part is shown apart, as a build that
-#   is still being compiled spends part of its CPU on that, not on the uploads.
+#   in seconds (default 60: on two cores the JIT compiles the upload path for minutes, and after a 5 s warm-up a
+#   third of both services' CPU went to its compiler threads); the compiler threads' CPU during the measured part
+#   is shown apart.
 #   BENCH_UPLOAD_BASELINE="DIR ...": both parts again, in the same run, with the four service jars in each DIR (and
 #   its file REVISION naming their commit), e.g. those of builds before a change; each row names its build, and the
 #   build's jars are put back afterwards.
@@ -139,7 +140,7 @@ upload_large() {
 
 # upload_small LABEL: the small uploads with wrk, after BENCH_UPLOAD_WARMUP seconds of warm-up
 upload_small() {
-  local label=$1 seconds=${BENCH_UPLOAD_SECONDS:-20} warmup=${BENCH_UPLOAD_WARMUP:-5} la hz
+  local label=$1 seconds=${BENCH_UPLOAD_SECONDS:-20} warmup=${BENCH_UPLOAD_WARMUP:-60} la hz
   hz=$(getconf CLK_TCK)
 
   say "$label: small uploads: 100 KiB, wrk over 64 connections, ${warmup} s warm-up then ${seconds} s"

@@ -212,8 +212,10 @@ public class UploadService implements DisposableBean {
         }
     }
 
-    /** Durable before the 202: the bytes are synced, renamed into place, and the rename synced too. */
-    /** Durably, and never over an existing upload (a media item id is new). */
+    /**
+     * Durable before the 202: the bytes are synced, renamed into place, and the rename synced too; never over an
+     * existing upload (a media item id is new).
+     */
     private static void moveIntoPlace(Path temp, Path target) {
         try {
             DurableFiles.moveIntoPlace(temp, target, false);
