@@ -9,8 +9,9 @@
 #     the gateway's RSS growth during the upload (VmRSS sampled every 100 ms, max minus the value before; goal
 #     < 64 MiB) and the gateway's CPU seconds per GiB.
 #   small: 100 KiB uploads with wrk (bench/upload.lua: every body a different file) over 64 connections (2
-#     threads) to 127.0.0.1 for BENCH_UPLOAD_SECONDS (default 20), after BENCH_UPLOAD_WARMUP s of warm-up. Prints uploads/s (202s
-#     only), the non-202s, p50/p99 latency and the CPU milliseconds per upload of the gateway and queue-service.
+#     threads) to 127.0.0.1 for BENCH_UPLOAD_SECONDS (default 20), after BENCH_UPLOAD_WARMUP s of warm-up. Prints
+#     uploads/s (202s only), the non-202s, p50/p99 latency and the CPU milliseconds per upload of the gateway and
+#     queue-service.
 #   Afterwards every job of the run is cancelled (by its projectId), the workers resume and drain the cancelled
 #   tasks, and the media items are deleted through the API. --profile records JFR on the gateway and on
 #   queue-service during the small uploads and prints their top frames.
