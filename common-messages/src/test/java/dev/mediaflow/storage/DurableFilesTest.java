@@ -74,6 +74,18 @@ class DurableFilesTest {
     }
 
     @Test
+    void writeWithoutSyncMakesAMissingDirectoryAndAFailedOneLeavesNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("published/deeper/job.json");
+        assertThat(DurableFiles.writeWithoutSync(target, "one".getBytes())).isEqualTo(3);
+        assertThat(target).hasContent("one");
+
+        Path taken = dir.resolve("published/taken");
+        Files.createDirectories(taken.resolve("not-empty"));
+        assertThatThrownBy(() -> DurableFiles.writeWithoutSync(taken, "x".getBytes())).isInstanceOf(IOException.class);
+        assertThat(names(dir.resolve("published"))).containsExactlyInAnyOrder("deeper", "taken");
+    }
+
+    @Test
     void aFailedStagedWriteThrowsAndLeavesNoTemporaryFile() throws IOException {
         Path target = dir.resolve("taken");
         Files.createDirectories(target.resolve("not-empty"));
