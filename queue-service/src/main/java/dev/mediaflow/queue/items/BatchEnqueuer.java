@@ -21,7 +21,7 @@ import java.util.Set;
  * that still wait (queued, pending) are cancelled first, so an item is not processed twice over; a job already
  * processing finishes. Each media item gets one new job, with the operations, attempts and batch of its latest
  * job in those batches and that job's priority unless the request names one. Each cancel and each new job is
- * its own transaction (as in the bulk cancel), so a job that changed meanwhile is skipped, not counted.
+ * its own transaction ({@link JobActions}), so a job that changed meanwhile is skipped, not counted.
  * Nothing of those batches visible to the caller: 404, like an unknown id.
  */
 @Service

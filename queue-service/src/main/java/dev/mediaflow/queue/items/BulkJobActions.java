@@ -16,31 +16,45 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Cancel and retry of many jobs of a project, one {@link JobActions} call (and transaction) per
- * job. A job that changed state since it was selected, or whose media item expired, is skipped, not counted.
+ * Cancel and retry of many jobs of a project. A cancel is set-based: {@link SetBasedCancel} cancels in one
+ * transaction every job that no other transaction holds; then the jobs still cancellable (the few it skipped because
+ * an event of theirs was being applied, and any queued since) are cancelled one by one ({@link JobActions}, which
+ * waits for them). A retry
+ * is one {@link JobActions} call (and transaction) per job. A job that changed state since it was selected, or whose
+ * media item expired, is skipped, not counted.
  */
 @Service
 public class BulkJobActions {
 
     private static final Logger log = LoggerFactory.getLogger(BulkJobActions.class);
-    private static final List<JobStatus> CANCELLABLE = List.of(JobStatus.PENDING, JobStatus.QUEUED, JobStatus.PROCESSING);
 
-    /** Jobs a bulk action changes at once: a fifth of the default R2DBC pool (20), so other requests still get one. */
+    /** Jobs acted on one by one at once: a fifth of the default R2DBC pool (20), so other requests still get one. */
     static final int CONCURRENCY = 4;
 
     private final JobStore store;
     private final JobActions actions;
+    private final SetBasedCancel setBased;
 
-    public BulkJobActions(JobStore store, JobActions actions) {
+    public BulkJobActions(JobStore store, JobActions actions, SetBasedCancel setBased) {
         this.store = store;
         this.actions = actions;
+        this.setBased = setBased;
     }
 
     public Mono<Long> cancel(BulkCancelRequest request, Caller caller) {
         return Mono.defer(() -> {
             String projectId = requireProject(request.projectId());
-            Flux<UUID> ids = store.findJobIds(caller.ownerFilter(), projectId, request.batchIds(), CANCELLABLE);
-            return countDone(ids, id -> actions.cancel(id, caller).then())
+            Mono<Long> work = setBased.cancelUnheld(caller.ownerFilter(), projectId, request.batchIds())
+                    .flatMap(together -> countDone(store.findJobIds(caller.ownerFilter(), projectId,
+                                    request.batchIds(), SetBasedCancel.CANCELLABLE), id -> actions.cancel(id, caller).then())
+                            .map(alone -> {
+                                if (alone > 0) {
+                                    log.info("{} job(s) of project {} were held by another change and cancelled "
+                                            + "one by one after it", alone, projectId);
+                                }
+                                return together + alone;
+                            }));
+            return toTheEnd(work)
                     .doOnNext(n -> log.info("{} cancelled {} job(s) of project {} (batches {})", caller.owner(), n,
                             projectId, request.batchIds() == null ? "all" : request.batchIds()));
         });
@@ -56,7 +70,7 @@ public class BulkJobActions {
                 throw ApiException.badRequest("give a jobId, or retryAll: true to retry every failed job of the project");
             }
             Flux<UUID> ids = store.findJobIds(caller.ownerFilter(), projectId, null, List.of(JobStatus.FAILED));
-            return countDone(ids, id -> actions.retry(id, caller).then())
+            return toTheEnd(countDone(ids, id -> actions.retry(id, caller).then()))
                     .doOnNext(n -> log.info("{} retried {} failed job(s) of project {}", caller.owner(), n, projectId));
         });
     }
@@ -72,16 +86,22 @@ public class BulkJobActions {
 
     /**
      * Acts on every job, {@value #CONCURRENCY} at a time, and counts those it changed. Each job is its own transaction
-     * on its own row, so they do not wait for one another; one at a time, a project of 3,000 jobs took longer than
-     * the gateway waits (docs/performance.md, section 2). The action goes on to its end when the caller stops
-     * waiting (a timeout, a closed connection): a bulk cancel is never left half done because its answer was late.
+     * on its own row, so they do not wait for one another.
      */
     private static Mono<Long> countDone(Flux<UUID> ids, Function<UUID, Mono<Void>> action) {
-        Mono<Long> work = ids.collectList()
+        return ids.collectList()
                 .flatMapMany(Flux::fromIterable)
                 .flatMap(id -> action.apply(id).thenReturn(1L).onErrorResume(BulkJobActions::changedMeanwhile,
                         e -> Mono.just(0L)), CONCURRENCY)
                 .reduce(0L, Long::sum);
+    }
+
+    /**
+     * The action goes on to its end when the caller stops waiting (a timeout, a closed connection): a bulk action is
+     * never left half done because its answer was late (one job at a time, a project of 3,000 jobs took longer than
+     * the gateway waits, docs/performance.md, section 2).
+     */
+    private static Mono<Long> toTheEnd(Mono<Long> work) {
         return Mono.fromFuture(work::toFuture, true);
     }
 

@@ -1,9 +1,7 @@
 package dev.mediaflow.queue.items;
 
 import dev.mediaflow.messages.JobSubmission;
-import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.TaskMessage;
-import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.expiry.LiveMedia;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
@@ -17,8 +15,6 @@ import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -28,7 +24,7 @@ import java.util.UUID;
 
 /**
  * Cancel and retry of one queue item. Each runs in one transaction holding the job's lock, so
- * status events of the job wait until it is done. A cancel whose Redis flag fails rolls back; a
+ * status events of the job wait until it is done. A cancel whose Redis flag ({@link CancelFlags}) fails rolls back; a
  * retry writes its task messages to the outbox in the same transaction, so a committed run is
  * always published (after the commit) and a rolled-back one never is: a run number is never
  * used twice.
@@ -42,25 +38,21 @@ public class JobActions {
     private final JobStore store;
     private final JobSnapshots snapshots;
     private final TaskOutbox outbox;
-    private final ReactiveStringRedisTemplate redis;
-    private final RedisKeys keys;
-    private final MediaflowProperties properties;
+    private final CancelFlags flags;
     private final JobMeters meters;
     private final Clock clock;
 
-    public JobActions(JobStore store, JobSnapshots snapshots, TaskOutbox outbox, ReactiveStringRedisTemplate redis,
-                      RedisKeys keys, MediaflowProperties properties, JobMeters meters, Clock clock) {
+    public JobActions(JobStore store, JobSnapshots snapshots, TaskOutbox outbox, CancelFlags flags, JobMeters meters,
+                      Clock clock) {
         this.store = store;
         this.snapshots = snapshots;
         this.outbox = outbox;
-        this.redis = redis;
-        this.keys = keys;
-        this.properties = properties;
+        this.flags = flags;
         this.meters = meters;
         this.clock = clock;
     }
 
-    /** queued / pending / processing become cancelled; workers learn it from {@code cancel:<id>} = run. */
+    /** queued / pending / processing become cancelled; workers learn it from {@link CancelFlags}. */
     public Mono<JobRow> cancel(UUID queueId, Caller caller) {
         Mono<JobStatusSnapshot> change = lockedVisibleJob(queueId, caller).flatMap(job -> {
             if (!job.status().cancellable()) {
@@ -71,10 +63,7 @@ public class JobActions {
             return store.saveJob(cancelled)
                     .then(meters.jobSaved(job, cancelled))
                     .then(store.findTasks(queueId).collectList())
-                    .flatMap(tasks -> redis.opsForValue()
-                            .set(keys.cancel(queueId), Integer.toString(job.run()), properties.statusTtl())
-                            .onErrorMap(e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE.value(), "redis_unavailable",
-                                    "could not signal the cancellation to the workers"))
+                    .flatMap(tasks -> flags.raise(List.of(cancelled))
                             .thenReturn(new JobStatusSnapshot(cancelled, JobStatusDeriver.progress(cancelled, tasks),
                                     clock.instant())));
         });

@@ -13,7 +13,9 @@ import reactor.core.publisher.Mono;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,16 +71,32 @@ public class JobMeters {
 
     /** In the transaction that saves {@code after} over {@code before}; counted once it commits. */
     public Mono<Void> jobSaved(JobRow before, JobRow after) {
-        if (before.status().isFinal() || !after.status().isFinal()) {
-            return Mono.empty();
+        return jobsSaved(List.of(before), List.of(after));
+    }
+
+    /**
+     * {@link #jobSaved} for many jobs saved in one transaction ({@code before.get(i)} and {@code after.get(i)} are
+     * one job), counted with one action once it commits.
+     */
+    public Mono<Void> jobsSaved(List<JobRow> before, List<JobRow> after) {
+        if (before.size() != after.size()) {
+            throw new IllegalArgumentException(before.size() + " jobs before, " + after.size() + " after");
         }
-        return AfterCommit.run(() -> {
-            finals.get(after.status()).increment();
-            if (after.run() == 1) {
-                Instant end = after.completedAt() != null ? after.completedAt() : clock.instant();
-                record(durations.get(after.status()), after.queuedAt(), end);
+        List<JobRow> finished = new ArrayList<>();
+        for (int i = 0; i < after.size(); i++) {
+            if (!before.get(i).status().isFinal() && after.get(i).status().isFinal()) {
+                finished.add(after.get(i));
             }
-        });
+        }
+        return finished.isEmpty() ? Mono.empty() : AfterCommit.run(() -> finished.forEach(this::finished));
+    }
+
+    private void finished(JobRow job) {
+        finals.get(job.status()).increment();
+        if (job.run() == 1) {
+            Instant end = job.completedAt() != null ? job.completedAt() : clock.instant();
+            record(durations.get(job.status()), job.queuedAt(), end);
+        }
     }
 
     /** In the transaction that saves a task row of {@code job}; its first start of a run is a wait that ended. */

@@ -4,10 +4,12 @@ import dev.mediaflow.queue.items.DatabaseItems;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.store.JobVersion;
 import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.queue.store.MediaItemRow;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuples;
 
@@ -25,6 +27,9 @@ import java.util.UUID;
  */
 @Component
 public class JobSnapshots {
+
+    /** Jobs whose items {@link #captureAll} reads in one go: a bound on the statements' parameters. */
+    static final int ITEMS_PER_READ = 1000;
 
     private final JobStore store;
     private final DatabaseItems items;
@@ -123,6 +128,27 @@ public class JobSnapshots {
     /** After commit: the snapshot that {@link #capture} took. */
     public Mono<Boolean> write(ItemSnapshot snapshot) {
         return cache.write(snapshot, false);
+    }
+
+    /**
+     * {@link #markSaved} and {@link #itemsOf} for many jobs that one statement of the transaction saved, each with
+     * its new version ({@link JobStore#saveJobsVersioned}), after its last write: the pending marks set a few
+     * hundred jobs a Redis call ({@link JobStatusCache#markPending(List)}), the snapshots read {@value #ITEMS_PER_READ}
+     * jobs at a time (two statements each). {@link #writeAll} writes them after the commit.
+     *
+     * @return the snapshots, in the order of {@code saved}
+     */
+    public Mono<List<ItemSnapshot>> captureAll(List<SavedChange> saved) {
+        return cache.markPending(saved.stream().map(c -> new JobVersion(c.change().job().id(), c.version())).toList())
+                .thenMany(Flux.fromIterable(saved).buffer(ITEMS_PER_READ))
+                .concatMap(chunk -> itemsOf(chunk.stream().map(Optional::of).toList()))
+                .flatMapIterable(taken -> taken.stream().map(Optional::orElseThrow).toList())
+                .collectList();
+    }
+
+    /** After the commit: the snapshots that {@link #captureAll} took, a few hundred a Redis call. */
+    public Mono<Void> writeAll(List<ItemSnapshot> taken) {
+        return cache.writeAll(taken);
     }
 
     /**

@@ -4,12 +4,14 @@ import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.store.JobVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,9 @@ import java.util.UUID;
  */
 @Component
 public class JobStatusCache {
+
+    /** Jobs one call of a script takes at most: Redis runs nothing else during a call, so each is kept short. */
+    static final int PER_CALL = 200;
 
     private static final Logger log = LoggerFactory.getLogger(JobStatusCache.class);
     private static final RedisScript<Long> WRITE =
@@ -51,11 +56,26 @@ public class JobStatusCache {
      * commit and the write that follows it.
      */
     public Mono<Void> markPending(UUID jobId, long version) {
-        return redis.execute(MARK, List.of(keys.job(jobId)),
-                        List.of(Long.toString(version), Long.toString(properties.statusTtl().toMillis())))
+        return markPending(List.of(new JobVersion(jobId, version)));
+    }
+
+    /**
+     * {@link #markPending(UUID, long)} for the jobs of a change of many ({@code SetBasedCancel}), {@value #PER_CALL}
+     * jobs a script call instead of one each.
+     */
+    public Mono<Void> markPending(List<JobVersion> changes) {
+        return Flux.fromIterable(changes)
+                .buffer(PER_CALL)
+                .concatMap(chunk -> {
+                    List<String> args = new ArrayList<>(chunk.size() + 1);
+                    chunk.forEach(c -> args.add(Long.toString(c.version())));
+                    args.add(Long.toString(properties.statusTtl().toMillis()));
+                    return redis.execute(MARK, chunk.stream().map(c -> keys.job(c.jobId())).toList(), args).then();
+                })
                 .then()
                 .onErrorResume(e -> {
-                    log.warn("Could not mark the Redis status of job {} as changing: {}", jobId, e.toString());
+                    log.warn("Could not mark the Redis status of {} job(s) as changing (the first {}): {}",
+                            changes.size(), changes.get(0).jobId(), e.toString());
                     return Mono.empty();
                 });
     }
@@ -68,26 +88,51 @@ public class JobStatusCache {
      * @return whether Redis took it; false also when Redis failed
      */
     public Mono<Boolean> write(ItemSnapshot snapshot, boolean locked) {
-        UUID id = snapshot.jobId();
-        List<String> args = new ArrayList<>(List.of(Long.toString(snapshot.version()),
-                Long.toString(properties.statusTtl().toMillis()), locked ? "1" : "0",
-                new String(Json.write(snapshot.change()), StandardCharsets.UTF_8)));
-        args.addAll(List.of(
-                "owner", snapshot.owner(),
-                "item", new String(Json.write(snapshot.item()), StandardCharsets.UTF_8),
-                "status", snapshot.item().status(),
-                "attempts", Integer.toString(snapshot.item().attempts()),
-                "progress", Integer.toString(snapshot.progress()),
-                "updated_at", snapshot.at().toString()));
-        return redis.execute(WRITE, List.of(keys.job(id), keys.jobChannel(id), keys.allJobsChannel()), args)
-                .next()
+        return written(List.of(snapshot), locked)
                 .map(written -> written == 1L)
-                .defaultIfEmpty(false)
                 .onErrorResume(e -> {
                     log.warn("Redis status update of job {} to version {} failed (PostgreSQL has it; the reconciler "
-                            + "restores it): {}", id, snapshot.version(), e.toString());
+                            + "restores it): {}", snapshot.jobId(), snapshot.version(), e.toString());
                     return Mono.just(false);
                 });
+    }
+
+    /**
+     * {@link #write} of many snapshots of committed changes (not {@code locked}), {@value #PER_CALL} jobs a script
+     * call; each is taken or refused as if alone. A failure is logged, as for one.
+     */
+    public Mono<Void> writeAll(List<ItemSnapshot> snapshots) {
+        return Flux.fromIterable(snapshots)
+                .buffer(PER_CALL)
+                .concatMap(chunk -> written(chunk, false).onErrorResume(e -> {
+                    log.warn("Redis status update of {} job(s) failed (PostgreSQL has them; the reconciler restores "
+                            + "them), the first {} to version {}: {}", chunk.size(), chunk.get(0).jobId(),
+                            chunk.get(0).version(), e.toString());
+                    return Mono.just(0L);
+                }))
+                .then();
+    }
+
+    /** One call of the write script for these snapshots. @return how many Redis took */
+    private Mono<Long> written(List<ItemSnapshot> snapshots, boolean locked) {
+        List<String> scriptKeys = new ArrayList<>(snapshots.size() * 3);
+        List<String> args = new ArrayList<>(snapshots.size() * 17);
+        for (ItemSnapshot snapshot : snapshots) {
+            UUID id = snapshot.jobId();
+            scriptKeys.addAll(List.of(keys.job(id), keys.jobChannel(id), keys.allJobsChannel()));
+            List<String> own = List.of(Long.toString(snapshot.version()),
+                    Long.toString(properties.statusTtl().toMillis()), locked ? "1" : "0",
+                    new String(Json.write(snapshot.change()), StandardCharsets.UTF_8),
+                    "owner", snapshot.owner(),
+                    "item", new String(Json.write(snapshot.item()), StandardCharsets.UTF_8),
+                    "status", snapshot.item().status(),
+                    "attempts", Integer.toString(snapshot.item().attempts()),
+                    "progress", Integer.toString(snapshot.progress()),
+                    "updated_at", snapshot.at().toString());
+            args.add(Integer.toString(own.size()));
+            args.addAll(own);
+        }
+        return redis.execute(WRITE, scriptKeys, args).next().defaultIfEmpty(0L);
     }
 
     /**

@@ -138,6 +138,18 @@ public class JobStore {
                 .all();
     }
 
+    /** Every task row of these jobs, by job and in the order of {@link #findTasks(UUID)}, in one statement. */
+    public Flux<TaskRow> findTasks(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = ANY(CAST(:jobIds AS uuid[]))"
+                        + " ORDER BY job_id, worker")
+                .bind("jobIds", jobIds.toArray(UUID[]::new))
+                .map(JobStore::task)
+                .all();
+    }
+
     public Flux<TaskRow> findTasks(UUID jobId) {
         return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = :jobId ORDER BY worker")
                 .bind("jobId", jobId)
@@ -234,6 +246,37 @@ public class JobStore {
                 .bindValues(values)
                 .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
                 .one();
+    }
+
+    /**
+     * {@link #saveJobVersioned(JobRow)} for many jobs in one statement (each job once, its row locked by the caller):
+     * the fields of each as given, its version raised by one. @return each job's new version, in no order
+     */
+    public Flux<JobVersion> saveJobsVersioned(List<JobRow> jobs) {
+        if (jobs.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("""
+                        UPDATE jobs j SET status = c.status, run = c.run, attempts = c.attempts,
+                                          last_error = c.last_error, started_at = c.started_at,
+                                          completed_at = c.completed_at, duration_ms = c.duration_ms,
+                                          version = j.version + 1, updated_at = now()
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:runs AS int[]),
+                                    CAST(:attempts AS int[]), CAST(:errors AS text[]),
+                                    CAST(:started AS timestamptz[]), CAST(:completed AS timestamptz[]),
+                                    CAST(:durations AS bigint[]))
+                             AS c(id, status, run, attempts, last_error, started_at, completed_at, duration_ms)
+                        WHERE j.id = c.id RETURNING j.id, j.version""")
+                .bind("ids", jobs.stream().map(JobRow::id).toArray(UUID[]::new))
+                .bind("statuses", jobs.stream().map(j -> j.status().json()).toArray(String[]::new))
+                .bind("runs", jobs.stream().map(JobRow::run).toArray(Integer[]::new))
+                .bind("attempts", jobs.stream().map(JobRow::attempts).toArray(Integer[]::new))
+                .bind("errors", jobs.stream().map(JobRow::lastError).toArray(String[]::new))
+                .bind("started", jobs.stream().map(JobRow::startedAt).toArray(Instant[]::new))
+                .bind("completed", jobs.stream().map(JobRow::completedAt).toArray(Instant[]::new))
+                .bind("durations", jobs.stream().map(JobRow::durationMs).toArray(Long[]::new))
+                .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
+                .all();
     }
 
     /** {@link #bumpVersion}, returning the job as stored too. */
@@ -425,20 +468,47 @@ public class JobStore {
 
     /** Ids of the jobs of one project in the given statuses, for one owner (null: all), oldest first. */
     public Flux<UUID> findJobIds(String owner, String projectId, List<String> batchIds, Collection<JobStatus> statuses) {
-        StringBuilder sql = new StringBuilder("SELECT id FROM jobs WHERE project_id = :projectId AND status IN (:statuses)");
         Map<String, Object> params = new HashMap<>();
+        String where = projectJobs(owner, projectId, batchIds, statuses, params);
+        return db.sql("SELECT j.id FROM jobs j" + where + " ORDER BY j.queued_at, j.id")
+                .bindValues(params).mapValue(UUID.class).all();
+    }
+
+    /**
+     * The jobs of {@link #findJobIds} with their media items, each job's row locked until the transaction ends, in
+     * one statement that never waits: a job whose row another transaction holds (an event being applied, a cancel,
+     * a deletion) is skipped ({@code SKIP LOCKED}), so a transaction that took these locks never waits for one
+     * another holds and can be in no deadlock. The lock is {@code FOR NO KEY UPDATE}, what an update of the job's
+     * fields takes anyway, so the inserts that reference the job (its tasks, its attempts) are not skipped for
+     * their key-share locks, nor wait.
+     */
+    public Flux<JobWithMedia> lockJobsWithoutWaiting(String owner, String projectId, List<String> batchIds,
+                                                     Collection<JobStatus> statuses) {
+        Map<String, Object> params = new HashMap<>();
+        String where = projectJobs(owner, projectId, batchIds, statuses, params);
+        return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id" + where
+                        + " FOR NO KEY UPDATE OF j SKIP LOCKED")
+                .bindValues(params)
+                .map(JobStore::jobWithMedia)
+                .all();
+    }
+
+    /** The condition of a project's jobs (alias {@code j}) in the given statuses, its values put in {@code params}. */
+    private static String projectJobs(String owner, String projectId, List<String> batchIds,
+                                      Collection<JobStatus> statuses, Map<String, Object> params) {
+        StringBuilder where = new StringBuilder(" WHERE j.project_id = :projectId AND j.status IN (:statuses)");
         params.put("projectId", projectId);
         params.put("statuses", statuses.stream().map(JobStatus::json).toList());
         if (owner != null) {
-            sql.append(" AND owner = :owner");
+            where.append(" AND j.owner = :owner");
             params.put("owner", owner);
         }
         if (batchIds != null && !batchIds.isEmpty()) {
-            sql.append(" AND batch_id IN (:batchIds)");
+            where.append(" AND j.batch_id IN (:batchIds)");
             params.put("batchIds", List.copyOf(batchIds));
         }
-        sql.append(" ORDER BY queued_at, id");
-        return db.sql(sql.toString()).bindValues(params).mapValue(UUID.class).all();
+        return where.toString();
     }
 
     /**

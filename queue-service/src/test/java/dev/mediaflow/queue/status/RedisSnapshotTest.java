@@ -66,6 +66,33 @@ class RedisSnapshotTest extends ApiTest {
         }
     }
 
+    /** Many snapshots in one call of the script (a bulk cancel's): each is taken or refused as if written alone. */
+    @Test
+    void severalSnapshotsWrittenInOneCallAreEachTakenOrRefusedAsIfAlone() {
+        Events stale = Events.allOperations(unique("owner"));
+        Events newer = Events.allOperations(unique("owner"));
+        Events gone = Events.allOperations(unique("owner"));
+        apply(stale.submitted(), newer.submitted(), gone.submitted());
+        ItemSnapshot staleQueued = snapshots.fromDatabase(stale.jobId).block(WAIT);
+        apply(stale.started(WorkerKind.IMAGE, 1, 1));
+        ItemSnapshot current = snapshots.fromDatabase(newer.jobId).block(WAIT);
+        ItemSnapshot next = new ItemSnapshot(newer.jobId, current.version() + 1, current.owner(), current.item(), 7,
+                current.at());
+        cache.markPending(List.of(new dev.mediaflow.queue.store.JobVersion(newer.jobId, next.version()))).block(WAIT);
+        assertThat(hash(newer.jobId)).containsEntry("pending", Long.toString(next.version()));
+        ItemSnapshot goneSnapshot = snapshots.fromDatabase(gone.jobId).block(WAIT);
+        redis.delete(keys.job(gone.jobId)).block(WAIT);
+
+        cache.writeAll(List.of(staleQueued, next, goneSnapshot)).block(WAIT);
+
+        assertThat(hash(stale.jobId)).as("older than held: refused").containsEntry("status", "processing")
+                .containsEntry("version", Long.toString(version(stale.jobId)));
+        assertThat(hash(newer.jobId)).as("newer: taken, its pending mark cleared")
+                .containsEntry("version", Long.toString(next.version())).containsEntry("progress", "7")
+                .doesNotContainKey("pending");
+        assertThat(hash(gone.jobId)).as("a missing key is left to the reconciler").isEmpty();
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theItemIsServedFromTheRedisSnapshotWhichEqualsThePostgresView() {
