@@ -3,6 +3,7 @@ package dev.mediaflow.system;
 import dev.mediaflow.testsupport.PostgresDatabase;
 import dev.mediaflow.testsupport.RabbitVhost;
 import dev.mediaflow.testsupport.RedisPrefix;
+import dev.mediaflow.testsupport.TcpProxy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

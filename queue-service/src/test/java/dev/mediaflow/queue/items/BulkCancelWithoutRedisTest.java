@@ -4,7 +4,8 @@ import dev.mediaflow.queue.job.JobStatus;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.InsertedJobs;
 import dev.mediaflow.queue.support.SignedCalls;
-import dev.mediaflow.queue.support.CuttableProxy;
+import dev.mediaflow.testsupport.TcpProxy;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,6 +15,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = "spring.data.redis.timeout=2s")
 class BulkCancelWithoutRedisTest extends ApiTest {
 
-    private static final CuttableProxy REDIS = CuttableProxy.to("127.0.0.1", 6379);
+    private static final TcpProxy REDIS = redisProxy();
 
     @Autowired
     DatabaseClient db;
@@ -40,17 +43,25 @@ class BulkCancelWithoutRedisTest extends ApiTest {
     }
 
     @AfterAll
-    static void closeProxy() {
+    static void closeProxy() throws IOException {
         REDIS.close();
     }
 
+    private static TcpProxy redisProxy() {
+        try {
+            return new TcpProxy(6379);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a proxy port", e);
+        }
+    }
+
     @Test
-    void aBulkCancelThatCannotRaiseTheCancelFlagsCancelsNothing() {
+    void aBulkCancelThatCannotRaiseTheCancelFlagsCancelsNothing() throws IOException {
         String owner = unique("owner");
         String project = unique("project");
         List<UUID> jobs = InsertedJobs.insert(db, owner, project, "b1", JobStatus.QUEUED, 50);
         Map<UUID, Long> versions = versions(jobs);
-        REDIS.cut();
+        REDIS.down();
 
         SignedCalls.as(http.mutate().responseTimeout(Duration.ofSeconds(30)).build(), owner, "user")
                 .post().uri("/api/queue/cancel").contentType(MediaType.APPLICATION_JSON)

@@ -1,4 +1,4 @@
-package dev.mediaflow.system;
+package dev.mediaflow.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,15 +10,20 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A loopback TCP relay that a test can cut and restore, to play "the broker went away". */
-final class TcpProxy implements AutoCloseable {
+/**
+ * A loopback TCP relay in front of a real server that a test can cut and restore, to play "the broker (or Redis)
+ * went away": {@link #down} drops every connection through it and refuses new ones, {@link #up} accepts again on the
+ * same port. The service under test is pointed at {@link #port} and connects through it at start.
+ */
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
 
-    TcpProxy(int targetPort) throws IOException {
+    /** A relay to {@code targetPort} on the loopback address, accepting from the start. */
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.port = probe.getLocalPort();
@@ -26,11 +31,11 @@ final class TcpProxy implements AutoCloseable {
         up();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void up() throws IOException {
+    public synchronized void up() throws IOException {
         if (server != null) {
             return;
         }
@@ -44,7 +49,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Refuses new connections and drops every open one. */
-    synchronized void down() throws IOException {
+    public synchronized void down() throws IOException {
         if (server == null) {
             return;
         }
