@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * directory, shared by the gateway's replicas, so the answer comes from listing it; but each record's owner is read
  * at most once, when a listing first shows it, and a record this gateway stages tells its owner without being read.
  * Every upload used to read and parse every record in the spool: the 64 staged records of 64 concurrent uploads
- * each (a tenth of the gateway's CPU), or all the thousands of jobs that pile up while the broker is away.
+ * each (6 % of the gateway's CPU samples, plus the hop to the thread it ran on), or all the thousands of jobs that
+ * pile up while the broker is away.
  */
 final class SpooledOwners {
 

@@ -3,8 +3,8 @@ package dev.mediaflow.queue.items;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.InternalJobsApi;
 import dev.mediaflow.messages.InternalJobsApi.JobIds;
+import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.web.Caller;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,10 +22,10 @@ import java.util.UUID;
 @RestController
 class RecordedJobsController {
 
-    private final DatabaseClient db;
+    private final JobStore store;
 
-    RecordedJobsController(DatabaseClient db) {
-        this.db = db;
+    RecordedJobsController(JobStore store) {
+        this.store = store;
     }
 
     @PostMapping(InternalJobsApi.RECORDED)
@@ -43,11 +43,6 @@ class RecordedJobsController {
         if (ids.isEmpty()) {
             return Mono.just(new JobIds(List.of()));
         }
-        return db.sql("SELECT id FROM jobs WHERE id IN (:ids) UNION SELECT job_id FROM deleted_jobs WHERE job_id IN (:ids)")
-                .bind("ids", List.copyOf(ids))
-                .map(row -> row.get(0, UUID.class))
-                .all()
-                .collectList()
-                .map(JobIds::new);
+        return store.recordedAmong(ids).collectList().map(JobIds::new);
     }
 }

@@ -353,6 +353,17 @@ public class JobStore {
                 .one();
     }
 
+    /** Those of {@code jobIds} recorded here, deleted ones included (a tombstone answers for them), in one statement. */
+    public Flux<UUID> recordedAmong(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT id FROM jobs WHERE id IN (:ids) UNION SELECT job_id FROM deleted_jobs WHERE job_id IN (:ids)")
+                .bind("ids", List.copyOf(jobIds))
+                .mapValue(UUID.class)
+                .all();
+    }
+
     /** Whether the job belonged to a deleted media item: its late events change nothing. */
     public Mono<Boolean> isDeleted(UUID jobId) {
         return db.sql("SELECT EXISTS (SELECT 1 FROM deleted_jobs WHERE job_id = :id) AS deleted")
