@@ -218,23 +218,25 @@ bench_upload() {
     echo "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
     printf '%s\n' "${LARGE_ROWS[@]}"
   fi
-  echo
-  echo "### upload streaming: 100 KiB uploads, wrk, 64 connections, ${BENCH_UPLOAD_SECONDS:-20} s ($CORES cores, workers paused; builds ${labels[*]})"
-  echo
-  echo "| build | uploads/s (202) | 202s | non-202s | socket errors, timeouts | p50 ms | p99 ms | gateway CPU ms per upload | queue-service CPU ms per upload | of both, JIT compiler ms per upload | load average before |"
-  echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"
-  printf '%s\n' "${SMALL_ROWS[@]}"
-  if [ $PROFILE = 1 ]; then
-    for label in "${labels[@]}"; do
-      echo
-      echo "#### JFR top frames: gateway-service $label (small uploads)"
-      echo
-      java bench/JfrTop.java "$OUT/jfr/gateway-service-$(jfr_name "$label").jfr" 25
-      echo
-      echo "#### JFR top frames: queue-service $label (small uploads)"
-      echo
-      java bench/JfrTop.java "$OUT/jfr/queue-service-$(jfr_name "$label").jfr" 25
-    done
+  if [ ${#SMALL_ROWS[@]} -gt 0 ]; then
+    echo
+    echo "### upload streaming: 100 KiB uploads, wrk, 64 connections, ${BENCH_UPLOAD_SECONDS:-20} s ($CORES cores, workers paused; builds ${labels[*]})"
+    echo
+    echo "| build | uploads/s (202) | 202s | non-202s | socket errors, timeouts | p50 ms | p99 ms | gateway CPU ms per upload | queue-service CPU ms per upload | of both, JIT compiler ms per upload | load average before |"
+    echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    printf '%s\n' "${SMALL_ROWS[@]}"
+    if [ $PROFILE = 1 ]; then
+      for label in "${labels[@]}"; do
+        echo
+        echo "#### JFR top frames: gateway-service $label (small uploads)"
+        echo
+        java bench/JfrTop.java "$OUT/jfr/gateway-service-$(jfr_name "$label").jfr" 25
+        echo
+        echo "#### JFR top frames: queue-service $label (small uploads)"
+        echo
+        java bench/JfrTop.java "$OUT/jfr/queue-service-$(jfr_name "$label").jfr" 25
+      done
+    fi
   fi
   cleanup_project "$PROJECT" "$IDS"
   stack_down
