@@ -86,12 +86,9 @@ class SetBasedCancelTest extends ApiTest {
         double finalsBefore = registry.counter("mediaflow.jobs.final", "status", "cancelled").count();
         long durationsBefore = registry.timer("mediaflow.job.duration", "status", "cancelled").count();
 
-        long started = System.nanoTime();
         cancel(alice, "user", Map.of("projectId", project))
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.canceledCount").isEqualTo(3000);
-        System.out.printf("bulk cancel of %d jobs: %d ms%n", cancellable.size(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
 
         Map<UUID, Map<String, Object>> jobsAfter = rows(concat(cancellable, untouched));
         Map<Instant, Integer> cancelledAt = new HashMap<>();
