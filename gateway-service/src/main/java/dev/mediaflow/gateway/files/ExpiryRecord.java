@@ -1,20 +1,15 @@
 package dev.mediaflow.gateway.files;
 
 import dev.mediaflow.gateway.auth.Caller;
-import dev.mediaflow.gateway.proxy.QueueServiceClient;
-import dev.mediaflow.gateway.proxy.UpstreamResponse;
+import dev.mediaflow.gateway.proxy.QueueServiceCalls;
+import dev.mediaflow.gateway.proxy.QueueServiceCalls.Answer;
 import dev.mediaflow.http.CallerRole;
-import dev.mediaflow.messages.Json;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -44,17 +39,17 @@ public class ExpiryRecord {
     record RemovedAnswer(long confirmed) {
     }
 
-    private final QueueServiceClient queueService;
+    private final QueueServiceCalls queueService;
 
-    ExpiryRecord(QueueServiceClient queueService) {
+    ExpiryRecord(QueueServiceCalls queueService) {
         this.queueService = queueService;
     }
 
     /** Expires what may expire and lists up to {@code limit} expired items whose files are still to go. */
     Mono<List<ExpiredItem>> expire(Instant finalBefore, int limit) {
-        return call(HttpMethod.POST, "/internal/files/expire", Map.of("finalBefore", finalBefore.toString(), "limit", limit),
-                GATEWAY)
-                .flatMap(response -> read(response, ExpireAnswer.class))
+        return queueService.call(HttpMethod.POST, "/internal/files/expire",
+                        Map.of("finalBefore", finalBefore.toString(), "limit", limit), GATEWAY)
+                .map(answer -> read(answer, ExpireAnswer.class))
                 .map(answer -> answer.items() == null ? List.<ExpiredItem>of() : answer.items());
     }
 
@@ -63,38 +58,23 @@ public class ExpiryRecord {
         if (mediaItemIds.isEmpty()) {
             return Mono.just(0L);
         }
-        return call(HttpMethod.POST, "/internal/files/removed", Map.of("mediaItemIds", mediaItemIds), GATEWAY)
-                .flatMap(response -> read(response, RemovedAnswer.class))
-                .map(RemovedAnswer::confirmed);
+        return queueService.call(HttpMethod.POST, "/internal/files/removed", Map.of("mediaItemIds", mediaItemIds), GATEWAY)
+                .map(answer -> read(answer, RemovedAnswer.class).confirmed());
     }
 
     /** When the item's files were removed, if they were; empty also when {@code caller} may not see it. */
     public Mono<Optional<Instant>> expiredAt(Caller caller, UUID mediaItemId) {
-        return call(HttpMethod.GET, "/internal/files/" + mediaItemId, null, caller)
-                .flatMap(response -> response.status().value() == HttpStatus.NOT_FOUND.value()
-                        ? response.discardBody().thenReturn(Optional.<Instant>empty())
-                        : read(response, ExpiredItem.class).map(item -> Optional.ofNullable(item.expiredAt())));
+        return queueService.call(HttpMethod.GET, "/internal/files/" + mediaItemId, caller)
+                .map(answer -> answer.status() == HttpStatus.NOT_FOUND.value()
+                        ? Optional.<Instant>empty()
+                        : Optional.ofNullable(read(answer, ExpiredItem.class).expiredAt()));
     }
 
-    private Mono<UpstreamResponse> call(HttpMethod method, String path, Object body, Caller caller) {
-        HttpHeaders headers = new HttpHeaders();
-        Flux<org.springframework.core.io.buffer.DataBuffer> content = Flux.empty();
-        if (body != null) {
-            byte[] bytes = Json.write(body);
-            headers.setContentType(MediaType.APPLICATION_JSON);
-            headers.setContentLength(bytes.length);
-            content = Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes));
+    private static <T> T read(Answer answer, Class<T> type) {
+        if (!answer.isSuccess()) {
+            throw new IllegalStateException("queue-service answered " + answer.status() + ": "
+                    + new String(answer.body(), StandardCharsets.UTF_8));
         }
-        return queueService.forward(method, URI.create(path), headers, content, caller);
-    }
-
-    private static <T> Mono<T> read(UpstreamResponse response, Class<T> type) {
-        return response.bodyBytes().map(bytes -> {
-            if (!response.status().is2xxSuccessful()) {
-                throw new IllegalStateException("queue-service answered " + response.status().value() + ": "
-                        + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return Json.read(bytes, type);
-        });
+        return answer.read(type);
     }
 }

@@ -4,17 +4,15 @@ import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.Json;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 
 /**
  * How many jobs of an owner the spool holds, for the in-flight cap that every upload checks. The spool is only a
@@ -26,16 +24,17 @@ import java.util.stream.Stream;
  */
 final class SpooledOwners {
 
-    private final Path dir;
-    private final String suffix;
+    private final Supplier<Set<UUID>> listing;
     private final Function<UUID, Optional<String>> readOwner;
     /** Owners of the records seen so far, by job id; what a listing no longer shows is dropped. */
     private final Map<UUID, String> owners = new ConcurrentHashMap<>();
 
-    /** @param readOwner reads a record's owner; empty when it is gone or unreadable (then it is not counted) */
-    SpooledOwners(Path dir, String suffix, Function<UUID, Optional<String>> readOwner) {
-        this.dir = dir;
-        this.suffix = suffix;
+    /**
+     * @param listing   the job ids whose records the spool holds now
+     * @param readOwner reads a record's owner; empty when it is gone or unreadable (then it is not counted)
+     */
+    SpooledOwners(Supplier<Set<UUID>> listing, Function<UUID, Optional<String>> readOwner) {
+        this.listing = listing;
         this.readOwner = readOwner;
     }
 
@@ -46,7 +45,7 @@ final class SpooledOwners {
 
     /** The records of {@code owner} in the spool now. */
     long jobsOf(String owner) {
-        Set<UUID> present = listed();
+        Set<UUID> present = listing.get();
         owners.keySet().retainAll(present);
         long count = 0;
         for (UUID jobId : present) {
@@ -68,24 +67,6 @@ final class SpooledOwners {
     /** How many records' owners are remembered (for tests: those gone from the spool are forgotten). */
     int remembered() {
         return owners.size();
-    }
-
-    private Set<UUID> listed() {
-        try (Stream<Path> files = Files.list(dir)) {
-            Set<UUID> ids = new HashSet<>();
-            files.map(p -> p.getFileName().toString())
-                    .filter(name -> name.endsWith(suffix))
-                    .forEach(name -> {
-                        try {
-                            ids.add(UUID.fromString(name.substring(0, name.length() - suffix.length())));
-                        } catch (IllegalArgumentException notAJob) {
-                            // not a record of the spool's own naming
-                        }
-                    });
-            return ids;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the spool " + dir, e);
-        }
     }
 
     /** Reads the owner from a record file; empty when it is gone or is not a job. */

@@ -1,31 +1,39 @@
 package dev.mediaflow.gateway.publish;
 
+import dev.mediaflow.gateway.config.GatewayProperties;
+import dev.mediaflow.gateway.storage.StorageRoot;
 import dev.mediaflow.gateway.support.TestFiles;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.MediaType;
 import dev.mediaflow.messages.Operation;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Counting an owner's spooled jobs on a real directory, with each record's owner read at most once. */
+/** Counting an owner's spooled jobs in a real spool directory, with each record's owner read at most once. */
 class SpooledOwnersTest {
 
-    private final Path dir = TestFiles.tempDirectory("mf-spooled-owners");
+    private final SubmissionSpool spool = new SubmissionSpool(new StorageRoot(new Binder(new MapConfigurationPropertySource(
+            Map.of("mediaflow.storage-root", TestFiles.tempDirectory("mf-spooled-owners").toString())))
+            .bindOrCreate("mediaflow", GatewayProperties.class)));
+    private final Path dir = spool.fileOf(UUID.randomUUID()).getParent();
     private final AtomicInteger reads = new AtomicInteger();
-    private final SpooledOwners owners = new SpooledOwners(dir, ".json", jobId -> {
+    /** Counts on the spool's own listing, as the spool does, with the reads counted. */
+    private final SpooledOwners owners = new SpooledOwners(spool::presentJobIds, jobId -> {
         reads.incrementAndGet();
-        return SpooledOwners.ownerIn(dir.resolve(jobId + ".json"));
+        return SpooledOwners.ownerIn(spool.fileOf(jobId));
     });
 
     @Test
@@ -81,10 +89,10 @@ class SpooledOwnersTest {
     }
 
     @Test
-    void aMissingSpoolDirectoryIsAnError() {
-        SpooledOwners gone = new SpooledOwners(dir.resolve("missing"), ".json", jobId -> Optional.empty());
+    void aMissingSpoolDirectoryIsAnError() throws Exception {
+        Files.delete(dir);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> gone.jobsOf("alice"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> owners.jobsOf("alice"))
                 .hasMessageContaining("cannot list the spool");
     }
 
