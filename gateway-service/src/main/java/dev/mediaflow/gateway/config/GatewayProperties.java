@@ -41,6 +41,9 @@ import java.time.Duration;
  * @param uploadStoreThreads  {@code MEDIAFLOW_UPLOAD_STORE_THREADS}: threads for an upload's blocking step (the file
  *                            checks, its fsyncs, the dedup lookup and the broker's confirm); uploads past it wait
  *                            for a thread. The RabbitMQ channel cache is sized to match (application.yml)
+ * @param directWriteMinBytes {@code MEDIAFLOW_DIRECT_WRITE_MIN_BYTES}: uploads declaring at least this many bytes are
+ *                            written past the page cache ({@code O_DIRECT}) where the file system allows it;
+ *                            negative: none ({@code upload.DirectWrites})
  * @param benchNoop           {@code MEDIAFLOW_BENCH_NOOP}: uploads may ask for the operation {@code noop}, a job the
  *                            image worker completes without reading the file (the queue benchmark, bench/queue.sh);
  *                            off, {@code noop} is refused like any unknown operation
@@ -79,6 +82,7 @@ public record GatewayProperties(
         String fileTtl,
         @DefaultValue("1h") Duration fileCleanupInterval,
         @DefaultValue("64") int uploadStoreThreads,
+        @DefaultValue("67108864") long directWriteMinBytes,
         @DefaultValue("false") boolean benchNoop) {
 
     public GatewayProperties {

@@ -131,7 +131,7 @@ public class ImmichImport {
             if (headers.getContentLength() > maxUploadBytes) {
                 return Mono.error(StreamedFileWriter.payloadTooLarge(maxUploadBytes));
             }
-            return uploads.writer().write(freeSpace.watch(body), tempFile, filename(headers))
+            return uploads.writer().write(freeSpace.watch(body), tempFile, filename(headers), headers.getContentLength())
                     .map(file -> new ReceivedUpload(file, UploadOptions.defaults()));
         });
     }

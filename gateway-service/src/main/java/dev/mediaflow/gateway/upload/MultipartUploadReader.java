@@ -49,7 +49,7 @@ final class MultipartUploadReader {
 
     private Mono<ReceivedUpload> read(Flux<DataBuffer> body, String boundary, long contentLength, Path tempFile) {
         UploadParts parts = new UploadParts(boundary, limits, benchNoop, contentLength, fileChunkBytes);
-        return writer.write(parts.fileBytes(body), tempFile, null)
+        return writer.write(parts.fileBytes(body), tempFile, null, contentLength)
                 .map(written -> new ReceivedUpload(parts.received(written), parts.options()));
     }
 

@@ -16,19 +16,30 @@ import java.util.HexFormat;
 /**
  * Writes an upload's bytes, chunk by chunk as they arrive, to its temporary file: hashed and counted on the way,
  * never held in memory, and stopped with 413 at the first byte past {@code MEDIAFLOW_MAX_UPLOAD_BYTES}. Every
- * {@link UploadSource} writes through it, so a file fetched from Immich meets the same limit as a client's.
+ * {@link UploadSource} writes through it, so a file fetched from Immich meets the same limit as a client's. A large
+ * upload is written past the page cache where it can be ({@link DirectWrites}); the rest as before, hashed on the
+ * thread that delivers the bytes.
  */
 public final class StreamedFileWriter {
 
     private final long maxBytes;
+    private final DirectWrites direct;
 
+    /** Writes everything through the page cache. */
     public StreamedFileWriter(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this(maxBytes, DirectWrites.NONE);
     }
 
-    public Mono<ReceivedFile> write(Flux<DataBuffer> bytes, Path tempFile, String clientFilename) {
+    public StreamedFileWriter(long maxBytes, DirectWrites direct) {
+        this.maxBytes = maxBytes;
+        this.direct = direct;
+    }
+
+    /** @param expectedBytes how long the upload says it is (a Content-Length), negative when it does not say */
+    public Mono<ReceivedFile> write(Flux<DataBuffer> bytes, Path tempFile, String clientFilename, long expectedBytes) {
         return Mono.defer(() -> {
             MessageDigest sha256 = newSha256();
+            boolean directly = direct.suits(expectedBytes);
             long[] total = {0};
             // map, not handle: handle restores every thread local around each call when automatic context
             // propagation is on, and this runs per chunk of the file and never logs
@@ -38,16 +49,19 @@ public final class StreamedFileWriter {
                     DataBufferUtils.release(buffer);
                     throw payloadTooLarge(maxBytes);
                 }
-                try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
-                    while (chunks.hasNext()) {
-                        sha256.update(chunks.next());
+                if (!directly) {
+                    try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+                        while (chunks.hasNext()) {
+                            sha256.update(chunks.next());
+                        }
                     }
                 }
                 return buffer;
             });
-            return DataBufferUtils.write(limited, tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                    .then(Mono.fromSupplier(() -> new ReceivedFile(tempFile, clientFilename, total[0],
-                            HexFormat.of().formatHex(sha256.digest()))));
+            Mono<?> written = directly ? direct.write(limited, tempFile, sha256)
+                    : DataBufferUtils.write(limited, tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return written.then(Mono.fromSupplier(() -> new ReceivedFile(tempFile, clientFilename, total[0],
+                    HexFormat.of().formatHex(sha256.digest()))));
         });
     }
 

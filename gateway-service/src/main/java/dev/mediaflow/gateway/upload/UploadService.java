@@ -67,13 +67,14 @@ public class UploadService implements DisposableBean {
         this.sniffer = sniffer;
         this.headers = headers;
         this.dispatcher = dispatcher;
-        this.writer = new StreamedFileWriter(properties.maxUploadBytes());
-        this.multipart = new MultipartUploadReader(writer, MultipartLimits.from(multipartProperties),
-                properties.benchNoop());
         // its own pool rather than the shared boundedElastic (10 threads per core): the blocking step mostly waits
         // (fsyncs, the broker's confirm), and 64 connections then queued for 20 threads on 2 cores
         this.storeThreads = Schedulers.newBoundedElastic(properties.uploadStoreThreads(),
                 Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "upload-store");
+        this.writer = new StreamedFileWriter(properties.maxUploadBytes(),
+                DirectWrites.in(storage.tmp(), properties.directWriteMinBytes(), storeThreads));
+        this.multipart = new MultipartUploadReader(writer, MultipartLimits.from(multipartProperties),
+                properties.benchNoop());
     }
 
     @Override

@@ -39,6 +39,7 @@ public abstract class GatewayIntegrationTest {
     public static final String BOB = "dev-bob-key";
     public static final String ADMIN = "dev-admin-key";
     public static final long MAX_UPLOAD = 1_000_000;
+    public static final long DIRECT_WRITE_MIN_BYTES = 256 * 1024;
     public static final String EVENTS_PROBE = "gateway-test.job-submitted";
 
     protected static final RabbitVhost VHOST = deletedAtExit(RabbitVhost.create("mf-gateway-test"));
@@ -50,6 +51,8 @@ public abstract class GatewayIntegrationTest {
         registry.add("spring.rabbitmq.addresses", VHOST::amqpUrl);
         registry.add("mediaflow.storage-root", STORAGE::toString);
         registry.add("mediaflow.max-upload-bytes", () -> MAX_UPLOAD);
+        // uploads from 256 KiB on are written past the page cache, as those from 64 MiB on are by default
+        registry.add("mediaflow.direct-write-min-bytes", () -> DIRECT_WRITE_MIN_BYTES);
         registry.add("mediaflow.spool-interval", () -> "300ms");
         registry.add("mediaflow.queue-service-url", () -> "http://127.0.0.1:" + NO_QUEUE_SERVICE);
     }

@@ -231,6 +231,29 @@ class UploadApiTest extends GatewayIntegrationTest {
                 .jsonPath("$.filename").isEqualTo("raw.jpg");
     }
 
+    /** Declared large enough, the upload is written past the page cache (upload.DirectWrites): the same bytes land. */
+    @Test
+    void aLargeUploadIsStoredByteForBytePastThePageCache() throws Exception {
+        byte[] jpeg = TestFiles.image("jpg", 64, 64);
+        byte[] large = java.util.Arrays.copyOf(jpeg, jpeg.length + 700_001);
+        System.arraycopy(TestFiles.random(700_001, 5), 0, large, jpeg.length, 700_001);
+        Multipart multipart = Multipart.file("large.jpg", large, "image/jpeg");
+        assertThat((long) multipart.rawBytes().length).isGreaterThan(DIRECT_WRITE_MIN_BYTES);
+
+        Map<String, Object> body = client.post().uri("/api/media/upload")
+                .header("X-API-Key", ALICE)
+                .contentType(multipart.rawContentType())
+                .bodyValue(multipart.rawBytes())
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+
+        assertThat(body).containsEntry("size", large.length).containsEntry("sha256", TestFiles.sha256(large));
+        Path stored = STORAGE.resolve("uploads/alice/" + body.get("mediaItemId") + ".jpg");
+        assertThat(Files.readAllBytes(stored)).isEqualTo(large);
+        assertThat(TestFiles.filesUnder(STORAGE.resolve("tmp"))).isEmpty();
+    }
+
     @Test
     void typeComesFromTheBytesNotFromTheNameOrContentType() {
         List<Path> before = TestFiles.filesUnder(STORAGE.resolve("uploads"));
