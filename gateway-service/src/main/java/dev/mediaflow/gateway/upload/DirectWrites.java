@@ -26,10 +26,10 @@ import java.util.UUID;
  * is read back by a worker much later, if at all, so keeping it cached helps nobody either. Small uploads still go
  * through the cache: the image worker reads them a moment later.
  *
- * <p>The writes run on {@code threads} (a direct write blocks until the disk has the bytes), with at most
- * {@link #QUEUED_CHUNKS} chunks waiting for them: when the disk is slower than the network, the request is read no
- * faster than it writes.
- * The hashing moves there too, off the event loop that reads and parses the body.
+ * <p>The chunks are hashed and staged on one of {@code threads}, with at most {@link #QUEUED_CHUNKS} waiting for it
+ * (off the event loop that reads and parses the body), and each full staging buffer is written on another while the
+ * next fills ({@link DirectFileWrite}): when the disk is slower than the network, the request is read no faster
+ * than it writes.
  */
 public final class DirectWrites {
 
@@ -42,8 +42,8 @@ public final class DirectWrites {
      */
     static final int QUEUED_CHUNKS = 8;
 
-    /** Staging buffers kept for the next uploads (1 MiB each). */
-    private static final int KEPT_BUFFERS = 4;
+    /** Staging buffers kept for the next uploads (1 MiB each, two per upload). */
+    private static final int KEPT_BUFFERS = 8;
 
     /** Never writes directly: for file systems without {@code O_DIRECT}, and where it is turned off. */
     static final DirectWrites NONE = new DirectWrites(-1, null, null);
@@ -90,7 +90,7 @@ public final class DirectWrites {
      * too, and the file is closed whatever happens (its owner deletes it when the upload fails).
      */
     Mono<Long> write(Flux<DataBuffer> chunks, Path file, MessageDigest sha256) {
-        return Mono.using(() -> DirectFileWrite.create(file, buffers, sha256),
+        return Mono.using(() -> DirectFileWrite.create(file, buffers, sha256, threads::schedule),
                         // map, not doOnNext: no buffer may flow on past its release, since then() discards
                         // what it ignores (to the hook below), and a pooled buffer's object, once released, may
                         // already be another request's

@@ -2,6 +2,7 @@ package dev.mediaflow.gateway.upload;
 
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,18 +25,24 @@ final class MultipartUploadReader {
     private final MultipartLimits limits;
     private final boolean benchNoop;
     private final int fileChunkBytes;
+    private final DataBufferFactory fileChunks;
 
     /** @param benchNoop whether {@code operations} may name the queue benchmark's {@code noop} */
     MultipartUploadReader(StreamedFileWriter writer, MultipartLimits limits, boolean benchNoop) {
-        this(writer, limits, benchNoop, UploadParts.FILE_CHUNK_BYTES);
+        this(writer, limits, benchNoop, UploadParts.FILE_CHUNK_BYTES, UploadParts.POOLED_CHUNKS);
     }
 
-    /** @param fileChunkBytes the most file bytes gathered before they are written (small in tests, to cut often) */
-    MultipartUploadReader(StreamedFileWriter writer, MultipartLimits limits, boolean benchNoop, int fileChunkBytes) {
+    /**
+     * @param fileChunkBytes the most file bytes gathered before they are written (small in tests, to cut often)
+     * @param fileChunks     allocates those chunks (in tests, one that counts them)
+     */
+    MultipartUploadReader(StreamedFileWriter writer, MultipartLimits limits, boolean benchNoop, int fileChunkBytes,
+                          DataBufferFactory fileChunks) {
         this.writer = writer;
         this.limits = limits;
         this.benchNoop = benchNoop;
         this.fileChunkBytes = fileChunkBytes;
+        this.fileChunks = fileChunks;
     }
 
     /**
@@ -48,7 +55,7 @@ final class MultipartUploadReader {
     }
 
     private Mono<ReceivedUpload> read(Flux<DataBuffer> body, String boundary, long contentLength, Path tempFile) {
-        UploadParts parts = new UploadParts(boundary, limits, benchNoop, contentLength, fileChunkBytes);
+        UploadParts parts = new UploadParts(boundary, limits, benchNoop, contentLength, fileChunkBytes, fileChunks);
         return writer.write(parts.fileBytes(body), tempFile, null, contentLength)
                 .map(written -> new ReceivedUpload(parts.received(written), parts.options()));
     }

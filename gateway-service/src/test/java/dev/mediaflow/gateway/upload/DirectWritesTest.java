@@ -103,7 +103,7 @@ class DirectWritesTest {
     /**
      * A client gone while its large upload is being written, with chunks still waiting for the writing thread: they
      * are released, the file is closed, and nothing surfaces as an error nobody receives (logged as dropped). A
-     * write that the cancel cuts short is {@link #aFinishedWriteGivesItsAlignedBufferBackAndACancelledOneDoesNot}'s.
+     * write that the cancel cuts short is {@link #aFinishedWriteGivesItsAlignedBuffersBackAndACancelledOneDoesNot}'s.
      */
     @Test
     void aCancelDuringTheWritesDropsNoErrorAndReleasesEverything() throws Exception {
@@ -184,20 +184,26 @@ class DirectWritesTest {
     }
 
     @Test
-    void aFinishedWriteGivesItsAlignedBufferBackAndACancelledOneDoesNot() throws Exception {
+    void aFinishedWriteGivesItsAlignedBuffersBackAndACancelledOneDoesNot() throws Exception {
         StagingBuffers buffers = new StagingBuffers(MIB, 4096, 2);
         ByteBuffer first = buffers.take();
         assertThat(first.alignmentOffset(0, 4096)).as("the buffer's address is aligned").isZero();
         assertThat(first.capacity()).isEqualTo(MIB);
         buffers.giveBack(first);
+        Path target = newFile();
+        byte[] file = randomBytes(3 * MIB + 5000, 11);
 
-        try (DirectFileWrite write = DirectFileWrite.create(newFile(), buffers, sha256Digest())) {
-            write.append(chunk(5000));
-            write.finish();
+        try (DirectFileWrite write = DirectFileWrite.create(target, buffers, sha256Digest(), THREADS::schedule)) {
+            for (DataBuffer chunk : buffersOf(file, 700_000).collectList().block()) {
+                write.append(chunk);
+            }
+            assertThat(write.finish()).isEqualTo(file.length);
         }
-        assertThat(buffers.take()).as("the finished write's buffer, kept").isSameAs(first);
+        assertThat(Files.readAllBytes(target)).isEqualTo(file);
+        List<ByteBuffer> kept = List.of(buffers.take(), buffers.take());
+        assertThat(kept).as("the finished write's two buffers, kept").contains(first).doesNotHaveDuplicates();
 
-        try (DirectFileWrite cancelled = DirectFileWrite.create(newFile(), buffers, sha256Digest())) {
+        try (DirectFileWrite cancelled = DirectFileWrite.create(newFile(), buffers, sha256Digest(), THREADS::schedule)) {
             cancelled.append(chunk(5000));
             cancelled.close(); // as a cancel does, from another thread
             assertThatCode(() -> cancelled.append(chunk(2 * MIB))).as("a write the cancel cut short")
@@ -205,8 +211,21 @@ class DirectWritesTest {
             assertThatThrownBy(cancelled::finish).hasMessageContaining("cannot write the upload");
         }
         ByteBuffer next = buffers.take();
-        assertThat(next).as("nothing given back by the cancelled write").isNotSameAs(first);
+        assertThat(next).as("nothing given back by the cancelled write").isNotIn(kept);
         assertThat(next.alignmentOffset(0, 4096)).isZero();
+        assertThat(unreleased()).isZero();
+    }
+
+    /** A staging buffer that cannot be handed to the disk (its threads are gone) fails the upload. */
+    @Test
+    void aFailedDiskWriteFailsTheUpload() throws Exception {
+        StagingBuffers buffers = new StagingBuffers(MIB, 4096, 2);
+        DirectFileWrite write = DirectFileWrite.create(newFile(), buffers, sha256Digest(), task -> {
+            throw new java.util.concurrent.RejectedExecutionException("the disk threads are gone");
+        });
+
+        assertThatThrownBy(() -> write.append(chunk(MIB + 1))).hasMessageContaining("the disk threads are gone");
+        write.close();
         assertThat(unreleased()).isZero();
     }
 

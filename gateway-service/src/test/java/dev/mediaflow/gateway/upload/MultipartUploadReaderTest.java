@@ -51,7 +51,8 @@ class MultipartUploadReaderTest {
 
     /** The request's buffers and the file's chunks all come from here, so each can be checked for its release. */
     private final CountingBuffers buffers = new CountingBuffers();
-    private MultipartUploadReader reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS, false);
+    private MultipartUploadReader reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS, false,
+            UploadParts.FILE_CHUNK_BYTES, buffers);
 
     @Property(tries = 300)
     void theFileAndFieldsArriveWhereverTheBodyIsSplit(@ForAll("fileContents") byte[] file,
@@ -63,7 +64,7 @@ class MultipartUploadReaderTest {
         String projectId = "p".repeat(projectIdLength);
         byte[] body = new Body().field("projectId", projectId).file("media", "a b.jpg", file)
                 .field("priority", "7").close();
-        reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS, false, chunkBytes);
+        reader = new MultipartUploadReader(new StreamedFileWriter(1_000_000), LIMITS, false, chunkBytes, buffers);
 
         ReceivedUpload upload = read(body, cuts, knownLength ? body.length : -1);
 
@@ -182,7 +183,8 @@ class MultipartUploadReaderTest {
      */
     @Test
     void aLargeFileGoesOnInFewChunksAndASmallOneInOne() throws IOException {
-        reader = new MultipartUploadReader(new StreamedFileWriter(2 << 20), LIMITS, false);
+        reader = new MultipartUploadReader(new StreamedFileWriter(2 << 20), LIMITS, false, UploadParts.FILE_CHUNK_BYTES,
+                buffers);
         byte[] large = new byte[1 << 20];
         new java.util.Random(7).nextBytes(large);
         byte[] body = new Body().file("media", "a.jpg", large).field("force", "true").close();
@@ -200,9 +202,21 @@ class MultipartUploadReaderTest {
                 .isEqualTo(1);
     }
 
+    /** A file's chunks (256 KiB, or a small upload's whole size) are taken from a pool, not each a new buffer. */
+    @Test
+    void theServersFileChunksComeFromAPool() {
+        DataBuffer chunk = UploadParts.POOLED_CHUNKS.allocateBuffer(UploadParts.FILE_CHUNK_BYTES);
+        try {
+            assertThat(((NettyDataBuffer) chunk).getNativeBuffer().getClass().getSimpleName()).startsWith("Pooled");
+            assertThat(chunk.capacity()).isGreaterThanOrEqualTo(UploadParts.FILE_CHUNK_BYTES);
+        } finally {
+            DataBufferUtils.release(chunk);
+        }
+    }
+
     @Test
     void aFileOverTheLimitIsRefusedAndReleasesItsChunks() {
-        reader = new MultipartUploadReader(new StreamedFileWriter(10_000), LIMITS, false, 4096);
+        reader = new MultipartUploadReader(new StreamedFileWriter(10_000), LIMITS, false, 4096, buffers);
         byte[] body = new Body().file("media", "a.jpg", new byte[50_000]).close();
 
         assertThatThrownBy(() -> read(body, everyBytes(body.length, 1500), body.length))
@@ -227,7 +241,8 @@ class MultipartUploadReaderTest {
     @Test
     void aReadCancelledInsideTheFileReleasesItsChunk() {
         byte[] whole = new Body().file("media", "a.jpg", new byte[20_000]).close();
-        UploadParts parts = new UploadParts(BOUNDARY, LIMITS, false, whole.length, UploadParts.FILE_CHUNK_BYTES);
+        UploadParts parts = new UploadParts(BOUNDARY, LIMITS, false, whole.length, UploadParts.FILE_CHUNK_BYTES,
+                buffers);
         List<DataBuffer> received = new ArrayList<>();
 
         reactor.core.Disposable reading = parts.fileBytes(firstBuffers(whole, 3, 3000).concatWith(Flux.never()))
