@@ -27,9 +27,10 @@ import java.util.UUID;
  * through the cache: the image worker reads them a moment later.
  *
  * <p>The chunks are hashed and staged on one of {@code threads}, with at most {@link #QUEUED_CHUNKS} waiting for it
- * (off the event loop that reads and parses the body), and each full staging buffer is written on another while the
- * next fills ({@link DirectFileWrite}): when the disk is slower than the network, the request is read no faster
- * than it writes.
+ * (off the event loop that reads and parses the body), and each full staging buffer is written on one of
+ * {@code disk} while the next fills ({@link DirectFileWrite}): when the disk is slower than the network, the request
+ * is read no faster than it writes. The writes have threads of their own because the hashing thread waits for them:
+ * queued on a full pool behind hashing threads that wait in turn, they could wait for each other for good.
  */
 public final class DirectWrites {
 
@@ -46,16 +47,18 @@ public final class DirectWrites {
     private static final int KEPT_BUFFERS = 8;
 
     /** Never writes directly: for file systems without {@code O_DIRECT}, and where it is turned off. */
-    static final DirectWrites NONE = new DirectWrites(-1, null, null);
+    static final DirectWrites NONE = new DirectWrites(-1, null, null, null);
 
     private final long minBytes;
     private final StagingBuffers buffers;
     private final Scheduler threads;
+    private final Scheduler disk;
 
-    private DirectWrites(long minBytes, StagingBuffers buffers, Scheduler threads) {
+    private DirectWrites(long minBytes, StagingBuffers buffers, Scheduler threads, Scheduler disk) {
         this.minBytes = minBytes;
         this.buffers = buffers;
         this.threads = threads;
+        this.disk = disk;
     }
 
     /**
@@ -63,8 +66,10 @@ public final class DirectWrites {
      * alignment.
      *
      * @param minBytes the smallest upload written directly; negative to write none directly
+     * @param threads  where the chunks are hashed and staged
+     * @param disk     where the staged buffers are written; never the same threads as {@code threads}
      */
-    public static DirectWrites in(Path dir, long minBytes, Scheduler threads) {
+    public static DirectWrites in(Path dir, long minBytes, Scheduler threads, Scheduler disk) {
         if (minBytes < 0) {
             log.info("Uploads are written through the page cache (MEDIAFLOW_DIRECT_WRITE_MIN_BYTES is negative)");
             return NONE;
@@ -76,7 +81,7 @@ public final class DirectWrites {
         log.info("Uploads of {} bytes or more are written past the page cache (O_DIRECT, blocks of {} bytes)",
                 minBytes, alignment);
         return new DirectWrites(minBytes, new StagingBuffers(DirectFileWrite.STAGING_BYTES, alignment, KEPT_BUFFERS),
-                threads);
+                threads, disk);
     }
 
     /** @param expectedBytes the upload's declared length, negative when unknown (then it goes through the cache) */
@@ -90,7 +95,7 @@ public final class DirectWrites {
      * too, and the file is closed whatever happens (its owner deletes it when the upload fails).
      */
     Mono<Long> write(Flux<DataBuffer> chunks, Path file, MessageDigest sha256) {
-        return Mono.using(() -> DirectFileWrite.create(file, buffers, sha256, threads::schedule),
+        return Mono.using(() -> DirectFileWrite.create(file, buffers, sha256, disk::schedule),
                         // map, not doOnNext: no buffer may flow on past its release, since then() discards
                         // what it ignores (to the hook below), and a pooled buffer's object, once released, may
                         // already be another request's

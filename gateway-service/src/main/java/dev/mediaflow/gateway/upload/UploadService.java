@@ -57,6 +57,8 @@ public class UploadService implements DisposableBean {
     private final MultipartUploadReader multipart;
     private final EarlierResults earlierResults;
     private final Scheduler storeThreads;
+    /** A large upload's direct writes ({@link DirectWrites}), which its thread in {@link #storeThreads} waits for. */
+    private final Scheduler diskThreads;
 
     public UploadService(GatewayProperties properties, StorageRoot storage, MediaSniffer sniffer,
                          ImageHeaderReader headers, JobDispatcher dispatcher, EarlierResults earlierResults,
@@ -71,8 +73,10 @@ public class UploadService implements DisposableBean {
         // (fsyncs, the broker's confirm), and 64 connections then queued for 20 threads on 2 cores
         this.storeThreads = Schedulers.newBoundedElastic(properties.uploadStoreThreads(),
                 Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "upload-store");
+        this.diskThreads = Schedulers.newBoundedElastic(properties.uploadStoreThreads(),
+                Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "upload-disk");
         this.writer = new StreamedFileWriter(properties.maxUploadBytes(),
-                DirectWrites.in(storage.tmp(), properties.directWriteMinBytes(), storeThreads));
+                DirectWrites.in(storage.tmp(), properties.directWriteMinBytes(), storeThreads, diskThreads));
         this.multipart = new MultipartUploadReader(writer, MultipartLimits.from(multipartProperties),
                 properties.benchNoop());
     }
@@ -80,6 +84,7 @@ public class UploadService implements DisposableBean {
     @Override
     public void destroy() {
         storeThreads.dispose();
+        diskThreads.dispose();
     }
 
     /**

@@ -51,10 +51,11 @@ class DirectWritesTest {
     private static final Path DIR = realPath(TestFiles.tempDirectory("mf-direct-writes"));
     /** Daemon threads, left to end with the JVM: jqwik's and JUnit's tests share them, in either order. */
     private static final Scheduler THREADS = Schedulers.newBoundedElastic(4, 100, "direct-writes-test", 60, true);
+    private static final Scheduler DISK = Schedulers.newBoundedElastic(4, 100, "direct-writes-disk", 60, true);
 
     private final List<NettyDataBuffer> sent = new ArrayList<>();
     private final NettyDataBufferFactory factory = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
-    private final DirectWrites direct = DirectWrites.in(DIR, 0, THREADS);
+    private final DirectWrites direct = DirectWrites.in(DIR, 0, THREADS, DISK);
 
     @Property(tries = 40)
     void aFileOfAnySizeCutAnyWayArrivesWhole(@ForAll @IntRange(min = 0, max = 3 * MIB + 5000) int size,
@@ -77,6 +78,36 @@ class DirectWritesTest {
         assertThat(written.size()).isEqualTo(size);
         assertThat(written.sha256()).isEqualTo(sha256(file));
         assertThat(unreleased()).as("chunks left unreleased").isZero();
+    }
+
+    /**
+     * More large uploads at once than there are hashing threads: each hashing thread waits for its disk writes, so
+     * those must never queue behind another upload's waiting hashing thread (they have their own threads).
+     */
+    @Test
+    void moreLargeUploadsAtOnceThanThreadsAllFinish() throws Exception {
+        Scheduler twoThreads = Schedulers.newBoundedElastic(2, 100, "direct-writes-two", 60, true);
+        DirectWrites onTwo = DirectWrites.in(DIR, 0, twoThreads, DISK);
+        List<byte[]> files = new ArrayList<>();
+        List<Path> targets = new ArrayList<>();
+        List<reactor.core.publisher.Mono<ReceivedFile>> writes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] file = randomBytes(6 * MIB + i, i);
+            Path target = newFile();
+            files.add(file);
+            targets.add(target);
+            writes.add(new StreamedFileWriter(8 * MIB, onTwo).write(buffersOf(file, 256 * 1024), target, "big.mov",
+                    file.length).subscribeOn(Schedulers.parallel()));
+        }
+
+        List<ReceivedFile> written = Flux.merge(writes).collectList().block(Duration.ofSeconds(60));
+
+        assertThat(written).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(Files.readAllBytes(targets.get(i))).as("upload %d", i).isEqualTo(files.get(i));
+        }
+        assertThat(unreleased()).isZero();
+        twoThreads.dispose();
     }
 
     @Test
@@ -158,13 +189,13 @@ class DirectWritesTest {
 
     @Test
     void onlyUploadsThatDeclareTheMinimumGoDirectly() {
-        DirectWrites fromOneKib = DirectWrites.in(DIR, 1024, THREADS);
+        DirectWrites fromOneKib = DirectWrites.in(DIR, 1024, THREADS, DISK);
 
         assertThat(fromOneKib.suits(1023)).isFalse();
         assertThat(fromOneKib.suits(1024)).isTrue();
         assertThat(fromOneKib.suits(-1)).as("no Content-Length").isFalse();
-        assertThat(DirectWrites.in(DIR, -1, THREADS).suits(Long.MAX_VALUE)).as("turned off").isFalse();
-        assertThat(DirectWrites.in(DIR.resolve("missing"), 0, THREADS).suits(Long.MAX_VALUE))
+        assertThat(DirectWrites.in(DIR, -1, THREADS, DISK).suits(Long.MAX_VALUE)).as("turned off").isFalse();
+        assertThat(DirectWrites.in(DIR.resolve("missing"), 0, THREADS, DISK).suits(Long.MAX_VALUE))
                 .as("a directory that cannot be probed").isFalse();
     }
 
@@ -173,7 +204,7 @@ class DirectWritesTest {
     void withoutDirectWritesTheSameBytesArriveThroughTheCache() throws Exception {
         byte[] file = randomBytes(MIB + 17, 3);
         Path target = newFile();
-        DirectWrites unavailable = DirectWrites.in(DIR.resolve("missing"), 0, THREADS);
+        DirectWrites unavailable = DirectWrites.in(DIR.resolve("missing"), 0, THREADS, DISK);
 
         ReceivedFile written = new StreamedFileWriter(4 * MIB, unavailable)
                 .write(buffersOf(file, 100_000), target, "big.mov", file.length).block();
@@ -193,7 +224,7 @@ class DirectWritesTest {
         Path target = newFile();
         byte[] file = randomBytes(3 * MIB + 5000, 11);
 
-        try (DirectFileWrite write = DirectFileWrite.create(target, buffers, sha256Digest(), THREADS::schedule)) {
+        try (DirectFileWrite write = DirectFileWrite.create(target, buffers, sha256Digest(), DISK::schedule)) {
             for (DataBuffer chunk : buffersOf(file, 700_000).collectList().block()) {
                 write.append(chunk);
             }
@@ -203,7 +234,7 @@ class DirectWritesTest {
         List<ByteBuffer> kept = List.of(buffers.take(), buffers.take());
         assertThat(kept).as("the finished write's two buffers, kept").contains(first).doesNotHaveDuplicates();
 
-        try (DirectFileWrite cancelled = DirectFileWrite.create(newFile(), buffers, sha256Digest(), THREADS::schedule)) {
+        try (DirectFileWrite cancelled = DirectFileWrite.create(newFile(), buffers, sha256Digest(), DISK::schedule)) {
             cancelled.append(chunk(5000));
             cancelled.close(); // as a cancel does, from another thread
             assertThatCode(() -> cancelled.append(chunk(2 * MIB))).as("a write the cancel cut short")
