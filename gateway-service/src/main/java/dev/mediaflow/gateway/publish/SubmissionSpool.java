@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -98,11 +99,7 @@ public class SubmissionSpool {
 
     /** How many jobs wait in the spool; cheaper than {@link #jobIds()} (no sorting), for a gauge. */
     public long size() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the spool " + dir, e);
-        }
+        return records(Stream::count);
     }
 
     /** How many jobs of {@code owner} the spool holds now, whichever replica spooled them ({@link SpooledOwners}). */
@@ -112,24 +109,22 @@ public class SubmissionSpool {
 
     /** Job ids in the spool, in no order: cheaper than {@link #jobIds()} (no file's time is read). */
     Set<UUID> presentJobIds() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
-                    .map(SubmissionSpool::jobIdOf)
-                    .flatMap(Optional::stream)
-                    .collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the spool " + dir, e);
-        }
+        return records(files -> files.map(SubmissionSpool::jobIdOf).flatMap(Optional::stream)
+                .collect(Collectors.toSet()));
     }
 
     /** Job ids in the spool, oldest first. */
     public List<UUID> jobIds() {
+        return records(files -> files.sorted(Comparator.comparing(SubmissionSpool::modifiedMillis))
+                .map(SubmissionSpool::jobIdOf)
+                .flatMap(Optional::stream)
+                .toList());
+    }
+
+    /** The one listing of the spool's job records (not its cancel marks or set-aside files), closed after use. */
+    private <T> T records(Function<Stream<Path>, T> use) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
-                    .sorted(Comparator.comparing(SubmissionSpool::modifiedMillis))
-                    .map(SubmissionSpool::jobIdOf)
-                    .flatMap(Optional::stream)
-                    .toList();
+            return use.apply(files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the spool " + dir, e);
         }

@@ -65,8 +65,13 @@ final class DirectFileWrite implements AutoCloseable {
      */
     static DirectFileWrite create(Path file, StagingBuffers buffers, MessageDigest sha256, Executor disk)
             throws IOException {
-        return new DirectFileWrite(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                com.sun.nio.file.ExtendedOpenOption.DIRECT), buffers, sha256, disk);
+        return new DirectFileWrite(openDirect(file), buffers, sha256, disk);
+    }
+
+    /** Creates {@code file} (it must not exist) open for writes past the page cache; the probe opens it alike. */
+    static FileChannel openDirect(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT);
     }
 
     /**

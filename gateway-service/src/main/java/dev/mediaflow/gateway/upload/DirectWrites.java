@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.UUID;
 
@@ -116,8 +115,7 @@ public final class DirectWrites {
                 return 0;
             }
             int block = (int) blockSize;
-            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            try (FileChannel channel = DirectFileWrite.openDirect(probe)) {
                 ByteBuffer one = ByteBuffer.allocateDirect(2 * block).alignedSlice(block);
                 one.limit(block);
                 channel.write(one);

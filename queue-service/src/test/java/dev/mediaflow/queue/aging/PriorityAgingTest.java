@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
  * every step sent exactly one copy (none lost, none twice), that no photo was lost and no copy delivered twice,
  * and that aging stops once the video has finished.
  */
-@TestPropertySource(properties = "mediaflow.priority-aging=2s")
+@TestPropertySource(properties = "mediaflow.priority-aging=1s")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PriorityAgingTest extends ApiTest {
 
@@ -156,7 +156,7 @@ class PriorityAgingTest extends ApiTest {
         submitAndPublish(video);
         apply(taskEvent(EventType.TASK_STARTED, video));
         // three aging periods: the started task stays where it is, with no copy
-        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> agingRows(video.jobId()) == 0);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> agingRows(video.jobId()) == 0);
         Message first = TaskQueues.receive(rabbit, WorkerKind.IMAGE, video.jobId());
         assertThat(AmqpMessages.copyOf(first)).isZero();
         finish(video);

@@ -32,9 +32,9 @@ import static org.awaitility.Awaitility.await;
  * it alive. The context is closed afterwards so that its short leases touch no other test.
  */
 @TestPropertySource(properties = {
-        "mediaflow.task-lease=3s",
-        "mediaflow.queued-lease=3s",
-        "mediaflow.lease-sweep-interval=300ms"})
+        "mediaflow.task-lease=2s",
+        "mediaflow.queued-lease=2s",
+        "mediaflow.lease-sweep-interval=200ms"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class LeaseSweeperTest extends ApiTest {
 
@@ -98,7 +98,7 @@ class LeaseSweeperTest extends ApiTest {
         assertThat(attemptsLog(e)).extracting(a -> a.get("attempt") + ":" + a.get("outcome"))
                 .containsExactly("1:lost", "2:succeeded");
         // a completed job is left alone
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
                 .until(() -> Rows.of(db, e.jobId, e.mediaItemId).equals(rows));
     }
 
@@ -112,8 +112,8 @@ class LeaseSweeperTest extends ApiTest {
         redis.expire(worker, Duration.ofMinutes(1)).block(WAIT);
         try {
             apply(e.submitted(), e.started(WorkerKind.IMAGE, 1, 1));
-            // twice the lease: still attempt 1, nothing lost
-            await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(12)).until(() ->
+            // more than twice the lease: still attempt 1, nothing lost
+            await().during(Duration.ofMillis(4500)).atMost(Duration.ofSeconds(9)).until(() ->
                     Rows.of(db, e.jobId, e.mediaItemId).tasks().get(0).get("status").equals("started"));
             assertThat(attemptsLog(e)).extracting(a -> a.get("outcome")).containsOnly((Object) null);
         } finally {
