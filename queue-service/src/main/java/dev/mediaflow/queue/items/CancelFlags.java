@@ -4,7 +4,7 @@ import dev.mediaflow.http.ApiException;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.JobRow;
-import org.springframework.core.io.ClassPathResource;
+import dev.mediaflow.queue.status.RedisScripts;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
@@ -25,7 +25,7 @@ import java.util.List;
 public class CancelFlags {
 
     private static final RedisScript<Long> RAISE =
-            RedisScript.of(new ClassPathResource("redis/raise-cancel-flags.lua"), Long.class);
+            RedisScripts.fromClasspath("redis/raise-cancel-flags.lua", Long.class);
     /** Flags one script call sets: thousands cost a few round trips instead of one each, and each call stays short. */
     static final int PER_CALL = 500;
 

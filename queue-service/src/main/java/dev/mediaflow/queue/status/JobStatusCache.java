@@ -7,7 +7,6 @@ import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.store.JobVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -36,9 +35,9 @@ public class JobStatusCache {
 
     private static final Logger log = LoggerFactory.getLogger(JobStatusCache.class);
     private static final RedisScript<Long> WRITE =
-            RedisScript.of(new ClassPathResource("redis/write-job-snapshot.lua"), Long.class);
+            RedisScripts.fromClasspath("redis/write-job-snapshot.lua", Long.class);
     private static final RedisScript<Long> MARK =
-            RedisScript.of(new ClassPathResource("redis/mark-job-pending.lua"), Long.class);
+            RedisScripts.fromClasspath("redis/mark-job-pending.lua", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
