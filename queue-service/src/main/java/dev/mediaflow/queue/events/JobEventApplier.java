@@ -104,11 +104,16 @@ public class JobEventApplier {
                 ? Mono.just(false)
                 : snapshots.write(snapshot.get()).thenReturn(true);
         return written.flatMap(changed -> hasResults(timed)
-                ? reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId()).thenReturn(changed)
+                ? otherJobsRefreshed(timed).thenReturn(changed)
                 : Mono.just(changed));
     }
 
-    private static boolean hasResults(JobEvent event) {
+    /** After the commit of an event that brought results ({@link #hasResults}): the media item's other jobs show them. */
+    Mono<Void> otherJobsRefreshed(JobEvent timed) {
+        return reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId());
+    }
+
+    static boolean hasResults(JobEvent event) {
         return event.type() == EventType.TASK_SUCCEEDED && event.results() != null && !event.results().isEmpty();
     }
 

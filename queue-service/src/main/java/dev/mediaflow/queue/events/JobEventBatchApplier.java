@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * delivered, folded on one read of the job and written once ({@link JobEventFold}: one read, one job update and
  * one write of each changed task per job and batch, each event's change keeping a version of its own), and after
  * the last job one read of the results and one of the attempts logs serve the snapshots of all (two statements a
- * batch instead of two an event). Redis hears of the changes only after the commit: each job's snapshots in the
- * order of their versions (so its stream sees every change, as with one transaction per event), the jobs at once,
- * which the one shared Redis connection pipelines.
+ * batch instead of two an event). Redis hears of the changes only after the commit: all the batch's snapshots in
+ * one script call, each job's in the order of their versions (so its stream sees every change, as with one
+ * transaction per event).
  *
  * <p>A malformed event is parked before the batch starts. If the batch fails, nothing of it was committed, and its
  * events are applied again one by one, each in a transaction of its own: an event that the database refuses is
@@ -125,15 +125,32 @@ public class JobEventBatchApplier {
                             });
                 })
                 .then(Mono.defer(() -> snapshots.itemsOf(saved)));
-        EventOutcome[] outcomes = new EventOutcome[events.size()];
         return tx.transactional(changes)
-                .flatMap(taken -> Flux.fromIterable(byJob.values())
-                        .flatMap(positions -> Flux.fromIterable(positions)
-                                .concatMap(i -> inContext(batch.get(i), applier.mirror(events.get(i), taken.get(i)))
-                                        .doOnNext(changed -> outcomes[i] = EventOutcome.applied(changed))))
-                        .then())
-                .then(Mono.fromCallable(() -> Arrays.asList(outcomes)))
+                .flatMap(taken -> mirrored(batch, events, byJob, taken))
                 .timeout(properties.eventTimeout());
+    }
+
+    /**
+     * After the commit, what {@link JobEventApplier#mirror} does for one event, for the whole batch: its snapshots
+     * in one script call ({@link JobSnapshots#writeAll}, a few hundred a call), each job's in the order of its
+     * versions, so its stream hears every change in order (the script writes them one after the other, each taken
+     * or refused as if alone); then, for each event that brought results, the media item's other jobs. One Redis
+     * round trip for the batch where there was one an event.
+     *
+     * @return each event's outcome: applied when it changed its job
+     */
+    private Mono<List<EventOutcome>> mirrored(List<ReceivedEvent> batch, List<JobEvent> events,
+                                              SortedMap<UUID, List<Integer>> byJob, List<Optional<ItemSnapshot>> taken) {
+        List<ItemSnapshot> inVersionOrder = new ArrayList<>();
+        byJob.values().forEach(positions -> positions.forEach(i -> taken.get(i).ifPresent(inVersionOrder::add)));
+        List<EventOutcome> outcomes = taken.stream().map(snapshot -> EventOutcome.applied(snapshot.isPresent()))
+                .toList();
+        return snapshots.writeAll(inVersionOrder)
+                .thenMany(Flux.fromIterable(byJob.values()))
+                .flatMap(positions -> Flux.fromIterable(positions)
+                        .filter(i -> JobEventApplier.hasResults(events.get(i)))
+                        .concatMap(i -> inContext(batch.get(i), applier.otherJobsRefreshed(events.get(i)))))
+                .then(Mono.just(outcomes));
     }
 
     private Mono<List<EventOutcome>> oneByOne(List<ReceivedEvent> batch) {
