@@ -102,10 +102,7 @@ public class StatusReconciler {
         Instant since = clock.instant().minus(properties.statusReconcileWindow());
         return page(since, FIRST)
                 .expand(page -> page.size() < PAGE ? Mono.empty() : page(since, page.get(page.size() - 1).jobId()))
-                .concatMapIterable(page -> page)
-                .flatMap(job -> cache.held(job.jobId())
-                        .filter(held -> held.isBehind(job.version()))
-                        .map(held -> job.jobId()), 16)
+                .concatMap(cache::behind)
                 .concatMap(id -> repair(id, false))
                 .filter(Boolean::booleanValue)
                 .count()
