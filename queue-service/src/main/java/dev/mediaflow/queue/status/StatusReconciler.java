@@ -3,7 +3,6 @@ package dev.mediaflow.queue.status;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.meters.RepairMeters;
 import dev.mediaflow.queue.store.JobStore;
-import dev.mediaflow.queue.store.JobVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -18,7 +17,6 @@ import reactor.core.publisher.Mono;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public class StatusReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(StatusReconciler.class);
+    /** Jobs checked against Redis per script call. */
     private static final int PAGE = 200;
-    private static final UUID FIRST = new UUID(0, 0);
 
     private final JobStore store;
     private final JobSnapshots snapshots;
@@ -100,17 +98,15 @@ public class StatusReconciler {
      */
     public Mono<Long> reconcile() {
         Instant since = clock.instant().minus(properties.statusReconcileWindow());
-        return page(since, FIRST)
-                .expand(page -> page.size() < PAGE ? Mono.empty() : page(since, page.get(page.size() - 1).jobId()))
+        // read whole before any repair, so the query's connection is free for the repairs' transactions
+        return store.versionsToReconcile(since).collectList()
+                .flatMapIterable(jobs -> jobs)
+                .buffer(PAGE)
                 .concatMap(cache::behind)
                 .concatMap(id -> repair(id, false))
                 .filter(Boolean::booleanValue)
                 .count()
                 .doOnNext(meters::reconcilerRepaired);
-    }
-
-    private Mono<List<JobVersion>> page(Instant since, UUID after) {
-        return store.versionsToReconcile(since, after, PAGE).collectList().filter(list -> !list.isEmpty());
     }
 
     /**

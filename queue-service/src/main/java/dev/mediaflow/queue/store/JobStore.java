@@ -588,15 +588,18 @@ public class JobStore {
                 .one();
     }
 
-    /** Jobs not final, or changed since {@code since}, after {@code afterId} in id order, for the reconciler. */
-    public Flux<JobVersion> versionsToReconcile(Instant since, UUID afterId, int limit) {
+    /**
+     * Jobs not final, or changed since {@code since}, for the reconciler: each half by its own index (status,
+     * updated_at), so a pass reads what it finds. The one condition with {@code OR}, paged in id order, made
+     * PostgreSQL walk the primary key through every job ever recorded, each pass, finding nothing or not (91 ms
+     * every 15 s at 136,000 jobs, growing with them).
+     */
+    public Flux<JobVersion> versionsToReconcile(Instant since) {
         return db.sql("""
-                        SELECT id, version FROM jobs
-                        WHERE (status IN ('pending', 'queued', 'processing') OR updated_at > :since) AND id > :afterId
-                        ORDER BY id LIMIT :limit""")
+                        SELECT id, version FROM jobs WHERE status IN ('pending', 'queued', 'processing')
+                        UNION
+                        SELECT id, version FROM jobs WHERE updated_at > :since""")
                 .bind("since", since)
-                .bind("afterId", afterId)
-                .bind("limit", limit)
                 .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
                 .all();
     }
