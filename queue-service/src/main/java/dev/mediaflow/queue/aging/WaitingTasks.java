@@ -10,6 +10,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -48,24 +50,35 @@ public class WaitingTasks {
                 .filter(task -> task.level() < PriorityRule.AMQP_MAX_PRIORITY);
     }
 
-    /** The same task again, under the job's lock (the caller holds it), to act only on what was seen. */
-    public Mono<WaitingTask> current(UUID jobId, WorkerKind worker) {
-        return db.sql(SELECT + " AND j.id = :id AND w.worker = :worker")
-                .bind("id", jobId)
-                .bind("worker", worker.json())
-                .map(WaitingTasks::of).one()
+    /**
+     * The waiting tasks of these jobs again, under their locks (the caller holds them), to act only on what was
+     * seen: one read for a page of jobs.
+     */
+    public Flux<WaitingTask> current(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql(SELECT + " AND j.id IN (:ids)")
+                .bind("ids", List.copyOf(jobIds))
+                .map(WaitingTasks::of).all()
                 .filter(WaitingTask::expected);
     }
 
-    /** Records that {@code task}'s copy at {@code level} was sent now. */
-    public Mono<Long> aged(WaitingTask task, int level, Instant at) {
+    /** Records that a copy of each of {@code tasks} was sent at {@code at}, one AMQP priority above its level. */
+    public Mono<Long> aged(List<WaitingTask> tasks, Instant at) {
+        if (tasks.isEmpty()) {
+            return Mono.just(0L);
+        }
         return db.sql("""
-                        INSERT INTO task_aging (job_id, worker, run, level, aged_at) VALUES (:id, :worker, :run, :level, :at)
+                        INSERT INTO task_aging (job_id, worker, run, level, aged_at)
+                        SELECT t.job_id, t.worker, t.run, t.level, CAST(:at AS timestamptz)
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:workers AS text[]), CAST(:runs AS int[]),
+                                    CAST(:levels AS int[])) AS t (job_id, worker, run, level)
                         ON CONFLICT (job_id, worker, run) DO UPDATE SET level = EXCLUDED.level, aged_at = EXCLUDED.aged_at""")
-                .bind("id", task.jobId())
-                .bind("worker", task.worker().json())
-                .bind("run", task.run())
-                .bind("level", level)
+                .bind("ids", tasks.stream().map(WaitingTask::jobId).toArray(UUID[]::new))
+                .bind("workers", tasks.stream().map(t -> t.worker().json()).toArray(String[]::new))
+                .bind("runs", tasks.stream().map(WaitingTask::run).toArray(Integer[]::new))
+                .bind("levels", tasks.stream().map(t -> t.level() + 1).toArray(Integer[]::new))
                 .bind("at", at)
                 .fetch().rowsUpdated();
     }

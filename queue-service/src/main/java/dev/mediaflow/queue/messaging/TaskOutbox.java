@@ -8,11 +8,11 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The write side of the transactional outbox: task messages become rows of the caller's
@@ -43,9 +43,11 @@ public class TaskOutbox {
 
     /** {@link #add(List)} for copies that priority aging sends with {@code agedPriority} (null: the job's own). */
     public Mono<Void> add(List<TaskMessage> tasks, Integer agedPriority) {
+        if (tasks.isEmpty()) {
+            return Mono.empty();
+        }
         return RequestCorrelation.current()
-                .flatMapMany(request -> Flux.fromIterable(tasks)
-                        .concatMap(task -> insert(task, request.orElse(null), agedPriority)))
+                .flatMap(request -> insert(tasks, request.orElse(null), agedPriority))
                 .then(TransactionSynchronizationManager.forCurrentTransaction())
                 .doOnNext(sync -> sync.registerSynchronization(new TransactionSynchronization() {
                     @Override
@@ -56,14 +58,19 @@ public class TaskOutbox {
                 .then();
     }
 
-    private Mono<Long> insert(TaskMessage task, String requestCorrelationId, Integer agedPriority) {
+    /** All the rows in one statement, in the order of {@code tasks} (the publisher sends them in id order). */
+    private Mono<Long> insert(List<TaskMessage> tasks, String requestCorrelationId, Integer agedPriority) {
         return db.sql("""
                         INSERT INTO task_outbox (job_id, task, correlation_id, amqp_priority)
-                        VALUES (:jobId, :task, COALESCE(:requested, (SELECT correlation_id FROM jobs WHERE id = :jobId)),
-                                :agedPriority)""")
-                .bind("jobId", task.jobId())
+                        SELECT t.job_id, t.task,
+                               COALESCE(CAST(:requested AS text), (SELECT correlation_id FROM jobs WHERE id = t.job_id)),
+                               CAST(:agedPriority AS integer)
+                        FROM unnest(CAST(:jobIds AS uuid[]), CAST(:tasks AS text[])) WITH ORDINALITY AS t (job_id, task, n)
+                        ORDER BY t.n""")
+                .bind("jobIds", tasks.stream().map(TaskMessage::jobId).toArray(UUID[]::new))
+                .bind("tasks", tasks.stream().map(task -> new String(Json.write(task), StandardCharsets.UTF_8))
+                        .toArray(String[]::new))
                 .bind("agedPriority", Parameter.fromOrEmpty(agedPriority, Integer.class))
-                .bind("task", new String(Json.write(task), StandardCharsets.UTF_8))
                 .bind("requested", Parameter.fromOrEmpty(requestCorrelationId, String.class))
                 .fetch().rowsUpdated();
     }

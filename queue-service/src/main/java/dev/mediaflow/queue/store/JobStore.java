@@ -49,6 +49,23 @@ public class JobStore {
                 .map(row -> 1).all().then();
     }
 
+    /**
+     * Takes the {@link #lockJob} lock of each of {@code jobIds} that no other transaction holds, without waiting, in
+     * one statement: the jobs returned are locked until the transaction ends, the others are being changed right
+     * now and are left to the caller's next pass. A caller that never waits for a lock is in no deadlock, whatever
+     * order the jobs come in.
+     */
+    public Flux<UUID> tryLockJobs(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT t.id FROM unnest(CAST(:ids AS uuid[])) AS t (id)"
+                        + " WHERE pg_try_advisory_xact_lock(hashtextextended('job:' || t.id::text, 0))")
+                .bind("ids", jobIds.toArray(UUID[]::new))
+                .map(row -> row.get("id", UUID.class))
+                .all();
+    }
+
     // ---- writes driven by events ------------------------------------------------------------
 
     public Mono<Long> insertMediaItem(JobSubmission s) {
@@ -330,6 +347,18 @@ public class JobStore {
             spec = spec.bind("owner", owner);
         }
         return spec.map(JobStore::jobWithMedia).one();
+    }
+
+    /** {@link #findItem} for many jobs of any owner in one read, in no order; a job that is gone is left out. */
+    public Flux<JobWithMedia> findItems(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id IN (:ids)")
+                .bind("ids", List.copyOf(jobIds))
+                .map(JobStore::jobWithMedia)
+                .all();
     }
 
     public Mono<MediaItemRow> findMediaItem(UUID mediaItemId) {
