@@ -19,9 +19,9 @@ import java.util.function.Function;
  * Cancel and retry of many jobs of a project. A cancel is set-based: {@link SetBasedCancel} cancels in one
  * transaction every job that no other transaction holds; then the jobs still cancellable (the few it skipped because
  * an event of theirs was being applied, and any queued since) are cancelled one by one ({@link JobActions}, which
- * waits for them). A retry
- * is one {@link JobActions} call (and transaction) per job. A job that changed state since it was selected, or whose
- * media item expired, is skipped, not counted.
+ * waits for them). A retry of every failed job is set-based too ({@link SetBasedRetry}), then the jobs it skipped (held
+ * by another change, or with an expired media item, which the single retry refuses) go one by one. A job that
+ * changed state since it was selected, or whose media item expired, is skipped, not counted.
  */
 @Service
 public class BulkJobActions {
@@ -34,11 +34,13 @@ public class BulkJobActions {
     private final JobStore store;
     private final JobActions actions;
     private final SetBasedCancel setBased;
+    private final SetBasedRetry setBasedRetry;
 
-    public BulkJobActions(JobStore store, JobActions actions, SetBasedCancel setBased) {
+    public BulkJobActions(JobStore store, JobActions actions, SetBasedCancel setBased, SetBasedRetry setBasedRetry) {
         this.store = store;
         this.actions = actions;
         this.setBased = setBased;
+        this.setBasedRetry = setBasedRetry;
     }
 
     public Mono<Long> cancel(BulkCancelRequest request, Caller caller) {
@@ -69,8 +71,17 @@ public class BulkJobActions {
             if (!Boolean.TRUE.equals(request.retryAll())) {
                 throw ApiException.badRequest("give a jobId, or retryAll: true to retry every failed job of the project");
             }
-            Flux<UUID> ids = store.findJobIds(caller.ownerFilter(), projectId, null, List.of(JobStatus.FAILED));
-            return toTheEnd(countDone(ids, id -> actions.retry(id, caller).then()))
+            Mono<Long> work = setBasedRetry.retryUnheld(caller.ownerFilter(), projectId)
+                    .flatMap(together -> countDone(store.findJobIds(caller.ownerFilter(), projectId, null,
+                                    List.of(JobStatus.FAILED)), id -> actions.retry(id, caller).then())
+                            .map(alone -> {
+                                if (alone > 0) {
+                                    log.info("{} failed job(s) of project {} were held by another change and retried "
+                                            + "one by one after it", alone, projectId);
+                                }
+                                return together + alone;
+                            }));
+            return toTheEnd(work)
                     .doOnNext(n -> log.info("{} retried {} failed job(s) of project {}", caller.owner(), n, projectId));
         });
     }
@@ -99,10 +110,11 @@ public class BulkJobActions {
     /**
      * The action goes on to its end when the caller stops waiting (a timeout, a closed connection): a bulk action is
      * never left half done because its answer was late (one job at a time, a project of 3,000 jobs took longer than
-     * the gateway waits, docs/performance.md, section 2).
+     * the gateway waits, docs/performance.md, section 2). It keeps the request's context (its correlation id, which
+     * the retried tasks carry, and the log lines' ids), which a subscription of its own would not have.
      */
     private static Mono<Long> toTheEnd(Mono<Long> work) {
-        return Mono.fromFuture(work::toFuture, true);
+        return Mono.deferContextual(context -> Mono.fromFuture(() -> work.contextWrite(context).toFuture(), true));
     }
 
     /** A job that left the state it was selected in, or went, meanwhile: skipped, not counted. */

@@ -174,17 +174,20 @@ public class JobStore {
                 .all();
     }
 
-    private static final String SAVE_TASK = """
-            INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
-                               worker_id, started_at, finished_at, duration_ms, updated_at)
-            VALUES (:jobId, :worker, :run, :attempt, :status, :progress, :lastError, :errorRank,
-                    :workerId, :startedAt, :finishedAt, :durationMs, now())
+    /** A task row written whole: every field from the row given, whether the task had a row or not. */
+    private static final String TASK_UPSERT = """
             ON CONFLICT (job_id, worker) DO UPDATE SET
                 run = excluded.run, attempt = excluded.attempt, status = excluded.status,
                 progress = excluded.progress, last_error = excluded.last_error,
                 error_rank = excluded.error_rank, worker_id = excluded.worker_id,
                 started_at = excluded.started_at, finished_at = excluded.finished_at,
                 duration_ms = excluded.duration_ms, updated_at = now()""";
+    private static final String SAVE_TASK = """
+            INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
+                               worker_id, started_at, finished_at, duration_ms, updated_at)
+            VALUES (:jobId, :worker, :run, :attempt, :status, :progress, :lastError, :errorRank,
+                    :workerId, :startedAt, :finishedAt, :durationMs, now())
+            """ + TASK_UPSERT;
 
     public Mono<Long> saveTask(TaskRow t) {
         return db.sql(SAVE_TASK).bindValues(taskParams(t)).fetch().rowsUpdated();
@@ -331,9 +334,29 @@ public class JobStore {
 
     /** Every expected task back to queued in the job's (new) run. */
     public Mono<Void> resetTasks(JobRow job) {
-        return Flux.fromIterable(job.expectedWorkers())
-                .concatMap(kind -> saveTask(TaskRow.fresh(job.id(), kind, job.run())))
-                .then();
+        return resetTasks(List.of(job)).then();
+    }
+
+    /** {@link #resetTasks(JobRow)} for many jobs (their rows locked by the caller) in one statement. */
+    public Mono<Long> resetTasks(List<JobRow> jobs) {
+        List<TaskRow> fresh = jobs.stream()
+                .flatMap(job -> job.expectedWorkers().stream().map(kind -> TaskRow.fresh(job.id(), kind, job.run())))
+                .toList();
+        if (fresh.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
+                                           worker_id, started_at, finished_at, duration_ms, updated_at)
+                        SELECT t.job_id, t.worker, t.run, 0, :status, 0, NULL, 0, NULL, NULL, NULL, NULL, now()
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:workers AS text[]), CAST(:runs AS int[]))
+                             AS t (job_id, worker, run)
+                        """ + TASK_UPSERT)
+                .bind("status", TaskStatus.QUEUED.db())
+                .bind("ids", fresh.stream().map(TaskRow::jobId).toArray(UUID[]::new))
+                .bind("workers", fresh.stream().map(t -> t.worker().json()).toArray(String[]::new))
+                .bind("runs", fresh.stream().map(TaskRow::run).toArray(Integer[]::new))
+                .fetch().rowsUpdated();
     }
 
     // ---- reads for the API -------------------------------------------------------------------
@@ -529,6 +552,24 @@ public class JobStore {
         return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
                         + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id" + where
                         + " FOR NO KEY UPDATE OF j SKIP LOCKED")
+                .bindValues(params)
+                .map(JobStore::jobWithMedia)
+                .all();
+    }
+
+    /**
+     * {@link #lockJobsWithoutWaiting} for a retry: the project's {@code failed} jobs whose media item can run again
+     * (not expired, not being deleted), each job's row locked {@code FOR NO KEY UPDATE} and its media item's
+     * {@code FOR SHARE} (as {@link #findMediaItemForShare} does for one retry: an expiry or a deletion waits for the
+     * commit), both {@code SKIP LOCKED}, so the caller never waits and is in no deadlock.
+     */
+    public Flux<JobWithMedia> lockRetryableWithoutWaiting(String owner, String projectId) {
+        Map<String, Object> params = new HashMap<>();
+        String where = projectJobs(owner, projectId, null, List.of(JobStatus.FAILED), params);
+        return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id" + where
+                        + " AND m.expired_at IS NULL AND m.deleting_since IS NULL"
+                        + " FOR NO KEY UPDATE OF j SKIP LOCKED FOR SHARE OF m SKIP LOCKED")
                 .bindValues(params)
                 .map(JobStore::jobWithMedia)
                 .all();

@@ -21,30 +21,33 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * scripts/bench-bulk-cancel: how long {@code POST /api/queue/cancel} of one project takes, called on a real
- * queue-service (its HTTP API, signed as the gateway signs) against the local servers, its own database, vhost and
- * key prefix. Each run cancels a fresh project of N jobs of one owner (three in five queued, two in five processing
- * with both tasks started), inserted straight into PostgreSQL beforehand; one run of 500 jobs first warms up. The
- * status reconciler is off: it would be writing the Redis snapshots of the inserted jobs (none yet) meanwhile.
- * Arguments: runs per size, then the sizes (default 3 3000 20000).
+ * scripts/bench-bulk-actions: how long a bulk action on one project takes, called on a real queue-service (its HTTP
+ * API, signed as the gateway signs) against the local servers, its own database, vhost and key prefix.
+ * {@code cancel}: {@code POST /api/queue/cancel} of a fresh project of N jobs of one owner (three in five queued, two
+ * in five processing with both tasks started); {@code retry}: {@code POST /api/queue/retry} with {@code retryAll} of
+ * a fresh project of N failed jobs (their two tasks started), each retry sending N x 2 task messages. The jobs are
+ * inserted straight into PostgreSQL beforehand; one run of 500 jobs first warms each action up. The status
+ * reconciler is off: it would be writing the Redis snapshots of the inserted jobs (none yet) meanwhile.
+ * Arguments: runs per size, the actions (comma-separated, default cancel,retry), then the sizes (default 3000 20000).
  */
-public final class BulkCancelBenchmark {
+public final class BulkActionBenchmark {
 
     private static final String OWNER = "bench";
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        List<String> actions = List.of((args.length > 1 ? args[1] : "cancel,retry").split(","));
         List<Integer> sizes = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
+        for (int i = 2; i < args.length; i++) {
             sizes.add(Integer.parseInt(args[i]));
         }
         if (sizes.isEmpty()) {
             sizes.addAll(List.of(3000, 20000));
         }
         List<String> rows = new ArrayList<>();
-        try (PostgresDatabase db = PostgresDatabase.create("mediaflow_bench_cancel");
-             RabbitVhost vhost = RabbitVhost.create("mediaflow-bench-cancel");
-             RedisPrefix prefix = RedisPrefix.create("mediaflow-bench-cancel");
+        try (PostgresDatabase db = PostgresDatabase.create("mediaflow_bench_bulk");
+             RabbitVhost vhost = RabbitVhost.create("mediaflow-bench-bulk");
+             RedisPrefix prefix = RedisPrefix.create("mediaflow-bench-bulk");
              ConfigurableApplicationContext app = new SpringApplication(QueueServiceApplication.class).run(
                      "--server.port=0",
                      "--spring.flyway.url=" + db.jdbcUrl(),
@@ -59,20 +62,31 @@ public final class BulkCancelBenchmark {
             DatabaseClient sql = app.getBean(DatabaseClient.class);
             HttpClient http = HttpClient.create().baseUrl("http://127.0.0.1:" + port)
                     .responseTimeout(Duration.ofMinutes(10));
-            cancel(http, sql, 500);
-            for (int size : sizes) {
-                for (int run = 1; run <= runs; run++) {
-                    String row = String.format("| %7d | %3d | %9d |", size, run, cancel(http, sql, size));
-                    System.out.println(row);
-                    rows.add(row);
+            for (String action : actions) {
+                act(http, sql, action, 500);
+                for (int size : sizes) {
+                    for (int run = 1; run <= runs; run++) {
+                        String row = String.format("| %-6s | %7d | %3d | %9d |", action, size, run,
+                                act(http, sql, action, size));
+                        System.out.println(row);
+                        rows.add(row);
+                    }
                 }
             }
         }
         System.out.println();
-        System.out.println("POST /api/queue/cancel of a whole project, queue-service's HTTP API");
-        System.out.println("|    jobs | run |     ms |");
-        System.out.println("|---------|-----|--------|");
+        System.out.println("POST /api/queue/cancel and /api/queue/retry (retryAll) of a whole project, queue-service's HTTP API");
+        System.out.println("| action |    jobs | run |        ms |");
+        System.out.println("|--------|---------|-----|-----------|");
         rows.forEach(System.out::println);
+    }
+
+    private static long act(HttpClient http, DatabaseClient sql, String action, int size) {
+        return switch (action) {
+            case "cancel" -> cancel(http, sql, size);
+            case "retry" -> retry(http, sql, size);
+            default -> throw new IllegalArgumentException("unknown action " + action + " (cancel, retry)");
+        };
     }
 
     /** @return the milliseconds the cancel took */
@@ -81,8 +95,18 @@ public final class BulkCancelBenchmark {
         int processing = size * 2 / 5;
         InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.QUEUED, size - processing);
         InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.PROCESSING, processing);
-        String body = "{\"projectId\":\"" + project + "\"}";
-        String path = "/api/queue/cancel";
+        return timed(http, "/api/queue/cancel", "{\"projectId\":\"" + project + "\"}", "\"canceledCount\":" + size);
+    }
+
+    /** @return the milliseconds the retry took */
+    private static long retry(HttpClient http, DatabaseClient sql, int size) {
+        String project = "bench-" + UUID.randomUUID();
+        InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.FAILED, size);
+        return timed(http, "/api/queue/retry", "{\"projectId\":\"" + project + "\",\"retryAll\":true}",
+                "\"retriedCount\":" + size);
+    }
+
+    private static long timed(HttpClient http, String path, String body, String expected) {
         Map<String, String> signed = SignedCalls.SIGNATURE.sign(OWNER, CallerRole.USER, "POST", path);
         long start = System.nanoTime();
         String answer = http.headers(h -> {
@@ -95,8 +119,8 @@ public final class BulkCancelBenchmark {
                         .map(text -> response.status().code() + " " + text))
                 .block(Duration.ofMinutes(10));
         long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        if (answer == null || !answer.startsWith("200 ") || !answer.contains("\"canceledCount\":" + size)) {
-            throw new IllegalStateException("cancel of " + size + " jobs answered " + answer);
+        if (answer == null || !answer.startsWith("200 ") || !answer.contains(expected)) {
+            throw new IllegalStateException(path + " answered " + answer + ", expected " + expected);
         }
         return ms;
     }

@@ -1,0 +1,267 @@
+package dev.mediaflow.queue.items;
+
+import dev.mediaflow.messages.CorrelationId;
+import dev.mediaflow.messages.Json;
+import dev.mediaflow.messages.RedisKeys;
+import dev.mediaflow.messages.TaskMessage;
+import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.job.JobStatus;
+import dev.mediaflow.queue.support.ApiTest;
+import dev.mediaflow.queue.support.InsertedJobs;
+import dev.mediaflow.queue.support.TaskQueues;
+import dev.mediaflow.queue.web.Caller;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /api/queue/retry} with {@code retryAll} at scale, on the real servers: a thousand failed jobs retried
+ * in one transaction with everything a single retry does (the next run, its tasks reset, one message per task on
+ * the broker carrying the request's correlation id, the Redis snapshots), the jobs of other owners, in other states
+ * and with an expired media item untouched and not counted, and the jobs another transaction holds meanwhile
+ * retried after it, or not at all when it finished them.
+ */
+class SetBasedRetryTest extends ApiTest {
+
+    private static final Duration LONG = Duration.ofSeconds(120);
+
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    RedisKeys keys;
+    @Autowired
+    RabbitTemplate rabbit;
+    @Autowired
+    ConnectionFactory connections;
+    @Autowired
+    BulkJobActions bulk;
+
+    @Test
+    void aThousandFailedJobsAreRetriedAtOnceWithEverythingASingleRetryDoes() {
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String project = unique("project");
+        List<UUID> failed = InsertedJobs.insert(db, alice, project, "b1", JobStatus.FAILED, 1000);
+        List<UUID> expired = InsertedJobs.insert(db, alice, project, "b1", JobStatus.FAILED, 20);
+        db.sql("UPDATE media_items SET expired_at = now() WHERE id IN (SELECT media_item_id FROM jobs"
+                + " WHERE id = ANY(CAST(:ids AS uuid[])))").bind("ids", expired.toArray(UUID[]::new))
+                .then().block(WAIT);
+        List<UUID> completed = InsertedJobs.insert(db, alice, project, "b1", JobStatus.COMPLETED, 30);
+        List<UUID> cancelled = InsertedJobs.insert(db, alice, project, "b2", JobStatus.CANCELLED, 30);
+        List<UUID> bobs = InsertedJobs.insert(db, bob, project, "b1", JobStatus.FAILED, 30);
+        List<UUID> otherProject = InsertedJobs.insert(db, alice, unique("project"), "b1", JobStatus.FAILED, 30);
+        List<UUID> untouched = concat(expired, completed, cancelled, bobs, otherProject);
+        Map<UUID, Map<String, Object>> before = rows(concat(failed, untouched));
+        List<Map<String, Object>> untouchedTasks = tasks(untouched);
+
+        retry(alice, Map.of("projectId", project, "retryAll", true), "bulk-retry-corr-1")
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.retriedCount").isEqualTo(1000);
+
+        Map<UUID, Map<String, Object>> after = rows(concat(failed, untouched));
+        Map<Object, Integer> retriedAt = new HashMap<>();
+        for (UUID id : failed) {
+            Map<String, Object> row = after.get(id);
+            assertThat(row.get("status")).as("job %s", id).isEqualTo("queued");
+            assertThat(row.get("run")).isEqualTo((Integer) before.get(id).get("run") + 1);
+            assertThat(row.get("version")).isEqualTo((Long) before.get(id).get("version") + 1);
+            assertThat(row.get("attempts")).isEqualTo(0);
+            assertThat(row.get("last_error")).isNull();
+            assertThat(row.get("started_at")).isNull();
+            assertThat(row.get("completed_at")).isNull();
+            assertThat(row.get("duration_ms")).isNull();
+            retriedAt.merge(row.get("updated_at"), 1, Integer::sum);
+        }
+        // one transaction, one now(); only a job that another transaction held at that moment (the reconciler writes
+        // the inserted jobs' missing snapshots one at a time) is retried alone, after it
+        assertThat(retriedAt.values().stream().max(Integer::compare).orElseThrow()).isGreaterThanOrEqualTo(990);
+        for (UUID id : untouched) {
+            assertThat(after.get(id)).as("job %s", id).isEqualTo(before.get(id));
+        }
+        assertThat(tasks(untouched)).isEqualTo(untouchedTasks);
+        List<Map<String, Object>> retriedTasks = tasks(failed);
+        assertThat(retriedTasks).hasSize(2000).allSatisfy(task -> {
+            assertThat(task.get("run")).isEqualTo(2);
+            assertThat(task.get("status")).isEqualTo("queued");
+            assertThat(task.get("attempt")).isEqualTo(0);
+            assertThat(task.get("progress")).isEqualTo(0);
+            assertThat(task.get("started_at")).isNull();
+            assertThat(task.get("worker_id")).isNull();
+        });
+
+        for (WorkerKind kind : List.of(WorkerKind.IMAGE, WorkerKind.VISION)) {
+            Map<UUID, List<Message>> sent = drain(kind, Set.copyOf(concat(failed, untouched)));
+            assertThat(sent.keySet()).as("a %s task for every retried job, none for another", kind.json())
+                    .isEqualTo(Set.copyOf(failed));
+            assertThat(sent.values()).allSatisfy(messages -> {
+                assertThat(messages).as("sent once").hasSize(1);
+                TaskMessage task = Json.read(messages.get(0).getBody(), TaskMessage.class);
+                assertThat(task.run()).isEqualTo(2);
+                assertThat(task.attempt()).isEqualTo(1);
+                assertThat(CorrelationId.of(messages.get(0))).contains("bulk-retry-corr-1");
+            });
+        }
+
+        Map<UUID, List<String>> snapshots = snapshots(failed);
+        for (UUID id : failed) {
+            List<String> s = snapshots.get(id);
+            assertThat(s.get(0)).as("snapshot status of %s", id).isEqualTo("queued");
+            assertThat(s.get(1)).isEqualTo(after.get(id).get("version").toString());
+            assertThat(s.get(2)).as("nothing pending").isNull();
+            assertThat(s.get(3)).isEqualTo("0");
+        }
+        Map<?, ?> item = as(alice, "user").get().uri("/api/queue/items/{id}", failed.get(0)).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(item.get("status")).isEqualTo("queued");
+
+        retry(alice, Map.of("projectId", project, "retryAll", true), "bulk-retry-corr-2").expectStatus().isOk()
+                .expectBody().jsonPath("$.retriedCount").isEqualTo(0);
+    }
+
+    @Test
+    void jobsHeldByAnotherTransactionAreRetriedAfterItUnlessItRetriedThemItself() throws Exception {
+        String owner = unique("owner");
+        String project = unique("project");
+        List<UUID> jobs = InsertedJobs.insert(db, owner, project, "b1", JobStatus.FAILED, 200);
+        UUID changedMeanwhile = jobs.get(0);
+        UUID heldOnly = jobs.get(1);
+        List<UUID> others = jobs.subList(2, jobs.size());
+
+        Connection held = Mono.from(connections.create()).block(WAIT);
+        try {
+            Mono.from(held.beginTransaction()).block(WAIT);
+            run(held, "SELECT id FROM jobs WHERE id IN ('" + changedMeanwhile + "', '" + heldOnly + "') FOR UPDATE");
+            CompletableFuture<Long> retry = bulk.retry(new BulkRetryRequest(project, null, true),
+                            new Caller(owner, false))
+                    .subscribeOn(Schedulers.boundedElastic()).toFuture();
+
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!statuses(others).equals(Set.of("queued")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(statuses(others)).as("committed while two jobs are held").containsOnly("queued");
+            assertThat(statuses(List.of(changedMeanwhile, heldOnly))).containsOnly("failed");
+            assertThat(retry).as("still waiting for the held jobs").isNotDone();
+
+            run(held, "UPDATE jobs SET status = 'queued', run = run + 1 WHERE id = '" + changedMeanwhile + "'");
+            Mono.from(held.commitTransaction()).block(WAIT);
+            assertThat(retry.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(199L);
+        } finally {
+            Mono.from(held.close()).block(WAIT);
+        }
+        assertThat(runs(List.of(changedMeanwhile, heldOnly)))
+                .as("the job retried meanwhile is not retried again; the one only held is, after it")
+                .containsEntry(changedMeanwhile, 2).containsEntry(heldOnly, 2);
+        assertThat(statuses(List.of(heldOnly))).containsOnly("queued");
+        Map<UUID, List<Message>> sent = drain(WorkerKind.IMAGE, Set.copyOf(jobs));
+        assertThat(sent.keySet()).as("one image task for each job this retry retried")
+                .isEqualTo(Set.copyOf(concat(others, List.of(heldOnly))));
+        drain(WorkerKind.VISION, Set.copyOf(jobs));
+        assertThat(snapshots(List.of(heldOnly)).get(heldOnly).get(0)).isEqualTo("queued");
+    }
+
+    private WebTestClient.ResponseSpec retry(String owner, Map<String, Object> body, String correlationId) {
+        return as(owner, "user").post().uri("/api/queue/retry")
+                .header(CorrelationId.HEADER, correlationId)
+                .bodyValue(body)
+                .exchange();
+    }
+
+    /**
+     * Every message now on the worker kind's queue: those of {@code jobs} by job (this class's), the others passed
+     * over for the tests they belong to; until the queue stays empty a while.
+     */
+    private Map<UUID, List<Message>> drain(WorkerKind kind, Set<UUID> jobs) {
+        Map<UUID, List<Message>> mine = new HashMap<>();
+        Message message;
+        while ((message = rabbit.receive(kind.queue(), 2000)) != null) {
+            UUID jobId = Json.read(message.getBody(), TaskMessage.class).jobId();
+            if (jobs.contains(jobId)) {
+                mine.computeIfAbsent(jobId, id -> new ArrayList<>()).add(message);
+            } else {
+                TaskQueues.passOver(kind, message);
+            }
+        }
+        return mine;
+    }
+
+    private Map<UUID, Map<String, Object>> rows(List<UUID> ids) {
+        Map<UUID, Map<String, Object>> rows = new HashMap<>();
+        db.sql("""
+                        SELECT id, status, run, attempts, last_error, version, started_at, completed_at, duration_ms,
+                               updated_at
+                        FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))""")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .fetch().all()
+                .doOnNext(row -> rows.put((UUID) row.get("id"), row))
+                .blockLast(LONG);
+        return rows;
+    }
+
+    private List<Map<String, Object>> tasks(List<UUID> ids) {
+        return db.sql("SELECT * FROM tasks WHERE job_id = ANY(CAST(:ids AS uuid[])) ORDER BY job_id, worker")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .fetch().all().collectList().block(LONG);
+    }
+
+    private Set<String> statuses(List<UUID> ids) {
+        return db.sql("SELECT DISTINCT status FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .mapValue(String.class).all().collect(Collectors.toSet()).block(WAIT);
+    }
+
+    private Map<UUID, Integer> runs(List<UUID> ids) {
+        return db.sql("SELECT id, run FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .map(row -> Map.entry(row.get("id", UUID.class), row.get("run", Integer.class)))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue).block(WAIT);
+    }
+
+    /** Each job's Redis snapshot: status, version, pending, progress. */
+    private Map<UUID, List<String>> snapshots(List<UUID> ids) {
+        return Flux.fromIterable(ids)
+                .flatMap(id -> redis.<String, String>opsForHash()
+                        .multiGet(keys.job(id), List.of("status", "version", "pending", "progress"))
+                        .map(values -> Map.entry(id, values)), 64)
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .block(LONG);
+    }
+
+    private static void run(Connection connection, String sql) {
+        Flux.from(connection.createStatement(sql).execute()).flatMap(r -> r.flatMap(segment -> Mono.just(1)))
+                .blockLast(WAIT);
+    }
+
+    @SafeVarargs
+    private static List<UUID> concat(List<UUID>... lists) {
+        List<UUID> all = new ArrayList<>();
+        for (List<UUID> list : lists) {
+            all.addAll(list);
+        }
+        return all;
+    }
+}
