@@ -46,16 +46,9 @@ public class BulkJobActions {
     public Mono<Long> cancel(BulkCancelRequest request, Caller caller) {
         return Mono.defer(() -> {
             String projectId = requireProject(request.projectId());
-            Mono<Long> work = setBased.cancelUnheld(caller.ownerFilter(), projectId, request.batchIds())
-                    .flatMap(together -> countDone(store.findJobIds(caller.ownerFilter(), projectId,
-                                    request.batchIds(), SetBasedCancel.CANCELLABLE), id -> actions.cancel(id, caller).then())
-                            .map(alone -> {
-                                if (alone > 0) {
-                                    log.info("{} job(s) of project {} were held by another change and cancelled "
-                                            + "one by one after it", alone, projectId);
-                                }
-                                return together + alone;
-                            }));
+            Mono<Long> work = thenOneByOne(setBased.cancelUnheld(caller.ownerFilter(), projectId, request.batchIds()),
+                    store.findJobIds(caller.ownerFilter(), projectId, request.batchIds(), SetBasedCancel.CANCELLABLE),
+                    id -> actions.cancel(id, caller).then(), "cancelled", projectId);
             return toTheEnd(work)
                     .doOnNext(n -> log.info("{} cancelled {} job(s) of project {} (batches {})", caller.owner(), n,
                             projectId, request.batchIds() == null ? "all" : request.batchIds()));
@@ -71,16 +64,9 @@ public class BulkJobActions {
             if (!Boolean.TRUE.equals(request.retryAll())) {
                 throw ApiException.badRequest("give a jobId, or retryAll: true to retry every failed job of the project");
             }
-            Mono<Long> work = setBasedRetry.retryUnheld(caller.ownerFilter(), projectId)
-                    .flatMap(together -> countDone(store.findJobIds(caller.ownerFilter(), projectId, null,
-                                    List.of(JobStatus.FAILED)), id -> actions.retry(id, caller).then())
-                            .map(alone -> {
-                                if (alone > 0) {
-                                    log.info("{} failed job(s) of project {} were held by another change and retried "
-                                            + "one by one after it", alone, projectId);
-                                }
-                                return together + alone;
-                            }));
+            Mono<Long> work = thenOneByOne(setBasedRetry.retryUnheld(caller.ownerFilter(), projectId),
+                    store.findJobIds(caller.ownerFilter(), projectId, null, List.of(JobStatus.FAILED)),
+                    id -> actions.retry(id, caller).then(), "retried", projectId);
             return toTheEnd(work)
                     .doOnNext(n -> log.info("{} retried {} failed job(s) of project {}", caller.owner(), n, projectId));
         });
@@ -93,6 +79,21 @@ public class BulkJobActions {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("no queue item " + jobId + " in project " + projectId)))
                 .flatMap(job -> actions.retry(jobId, caller))
                 .thenReturn(1L);
+    }
+
+    /**
+     * After the set-based part ({@code together}, the jobs it changed), the jobs still to act on (those it skipped
+     * because another change held them, and any that came since) one by one, after that change; the sum of both.
+     */
+    private static Mono<Long> thenOneByOne(Mono<Long> together, Flux<UUID> stillToDo, Function<UUID, Mono<Void>> action,
+                                           String done, String projectId) {
+        return together.flatMap(first -> countDone(stillToDo, action).map(alone -> {
+            if (alone > 0) {
+                log.info("{} job(s) of project {} were held by another change and {} one by one after it", alone,
+                        projectId, done);
+            }
+            return first + alone;
+        }));
     }
 
     /**

@@ -16,7 +16,6 @@ import dev.mediaflow.queue.store.StoredPrecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -82,16 +81,14 @@ public class SetBasedCancel {
     private final JobSnapshots snapshots;
     private final CancelFlags flags;
     private final JobMeters meters;
-    private final TransactionalOperator tx;
     private final Clock clock;
 
     public SetBasedCancel(JobStore store, JobSnapshots snapshots, CancelFlags flags, JobMeters meters,
-                          TransactionalOperator tx, Clock clock) {
+                          Clock clock) {
         this.store = store;
         this.snapshots = snapshots;
         this.flags = flags;
         this.meters = meters;
-        this.tx = tx;
         this.clock = clock;
     }
 
@@ -108,19 +105,9 @@ public class SetBasedCancel {
             Mono<List<ItemSnapshot>> change = store.lockJobsWithoutWaiting(ownerFilter, projectId, batchIds, CANCELLABLE)
                     .collectList()
                     .flatMap(locked -> locked.isEmpty() ? Mono.just(List.<ItemSnapshot>of()) : cancel(locked, at));
-            long start = System.nanoTime();
-            return tx.transactional(change)
-                    .flatMap(taken -> {
-                        long committed = System.nanoTime();
-                        return snapshots.writeAll(taken).then(Mono.fromSupplier(() -> {
-                            if (!taken.isEmpty()) {
-                                log.info("{} job(s) of project {} cancelled in one transaction of {} ms; their Redis "
-                                                + "snapshots written in {} ms after it", taken.size(), projectId,
-                                        (committed - start) / 1_000_000, (System.nanoTime() - committed) / 1_000_000);
-                            }
-                            return (long) taken.size();
-                        }));
-                    });
+            return snapshots.commitAll(change, (jobs, transactionMs, snapshotsMs) -> log.info("{} job(s) of project "
+                    + "{} cancelled in one transaction of {} ms; their Redis snapshots written in {} ms after it", jobs,
+                    projectId, transactionMs, snapshotsMs));
         });
     }
 

@@ -13,7 +13,6 @@ import dev.mediaflow.queue.store.JobWithMedia;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -46,15 +45,12 @@ public class SetBasedRetry {
     private final JobStore store;
     private final TaskOutbox outbox;
     private final JobSnapshots snapshots;
-    private final TransactionalOperator tx;
     private final Clock clock;
 
-    public SetBasedRetry(JobStore store, TaskOutbox outbox, JobSnapshots snapshots, TransactionalOperator tx,
-                         Clock clock) {
+    public SetBasedRetry(JobStore store, TaskOutbox outbox, JobSnapshots snapshots, Clock clock) {
         this.store = store;
         this.outbox = outbox;
         this.snapshots = snapshots;
-        this.tx = tx;
         this.clock = clock;
     }
 
@@ -69,19 +65,9 @@ public class SetBasedRetry {
             Mono<List<ItemSnapshot>> change = store.lockRetryableWithoutWaiting(ownerFilter, projectId)
                     .collectList()
                     .flatMap(locked -> locked.isEmpty() ? Mono.just(List.<ItemSnapshot>of()) : retry(locked));
-            long start = System.nanoTime();
-            return tx.transactional(change)
-                    .flatMap(taken -> {
-                        long committed = System.nanoTime();
-                        return snapshots.writeAll(taken).then(Mono.fromSupplier(() -> {
-                            if (!taken.isEmpty()) {
-                                log.info("{} failed job(s) of project {} retried in one transaction of {} ms; their "
-                                                + "Redis snapshots written in {} ms after it", taken.size(), projectId,
-                                        (committed - start) / 1_000_000, (System.nanoTime() - committed) / 1_000_000);
-                            }
-                            return (long) taken.size();
-                        }));
-                    });
+            return snapshots.commitAll(change, (jobs, transactionMs, snapshotsMs) -> log.info("{} failed job(s) of "
+                    + "project {} retried in one transaction of {} ms; their Redis snapshots written in {} ms after it",
+                    jobs, projectId, transactionMs, snapshotsMs));
         });
     }
 

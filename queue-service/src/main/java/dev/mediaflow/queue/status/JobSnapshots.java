@@ -146,6 +146,35 @@ public class JobSnapshots {
                 .collectList();
     }
 
+    /**
+     * A change of many jobs at once (a set-based cancel or retry): {@code change} runs in one transaction and returns
+     * the snapshots it took ({@link #captureAll}), which are written after the commit ({@link #writeAll}); {@code
+     * timed} hears how many jobs changed, how long the transaction took and how long the snapshots after it.
+     *
+     * @return how many jobs changed
+     */
+    public Mono<Long> commitAll(Mono<List<ItemSnapshot>> change, Timed timed) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return tx.transactional(change).flatMap(taken -> {
+                long committed = System.nanoTime();
+                return writeAll(taken).then(Mono.fromSupplier(() -> {
+                    if (!taken.isEmpty()) {
+                        timed.done(taken.size(), (committed - start) / 1_000_000,
+                                (System.nanoTime() - committed) / 1_000_000);
+                    }
+                    return (long) taken.size();
+                }));
+            });
+        });
+    }
+
+    /** What {@link #commitAll} reports of a change that changed some jobs, for its log line. */
+    @FunctionalInterface
+    public interface Timed {
+        void done(int jobs, long transactionMs, long snapshotsMs);
+    }
+
     /** After the commit: the snapshots that {@link #captureAll} took, a few hundred a Redis call. */
     public Mono<Void> writeAll(List<ItemSnapshot> taken) {
         return cache.writeAll(taken);

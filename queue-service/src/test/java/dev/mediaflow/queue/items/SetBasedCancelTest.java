@@ -36,8 +36,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
+import static dev.mediaflow.queue.support.ProjectRows.concat;
+import static dev.mediaflow.queue.support.ProjectRows.jobRows;
+import static dev.mediaflow.queue.support.ProjectRows.run;
+import static dev.mediaflow.queue.support.ProjectRows.snapshots;
+import static dev.mediaflow.queue.support.ProjectRows.statuses;
+import static dev.mediaflow.queue.support.ProjectRows.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -81,8 +86,8 @@ class SetBasedCancelTest extends ApiTest {
         List<UUID> otherProject = InsertedJobs.insert(db, alice, unique("project"), "b1", JobStatus.QUEUED, 100);
         List<UUID> cancellable = concat(queued, pending, processing);
         List<UUID> untouched = concat(completed, failed, bobs, otherProject);
-        Map<UUID, Map<String, Object>> jobsBefore = rows(concat(cancellable, untouched));
-        List<Map<String, Object>> tasksBefore = tasks(concat(cancellable, untouched));
+        Map<UUID, Map<String, Object>> jobsBefore = jobRows(db, concat(cancellable, untouched));
+        List<Map<String, Object>> tasksBefore = tasks(db, concat(cancellable, untouched));
         double finalsBefore = registry.counter("mediaflow.jobs.final", "status", "cancelled").count();
         long durationsBefore = registry.timer("mediaflow.job.duration", "status", "cancelled").count();
 
@@ -90,7 +95,7 @@ class SetBasedCancelTest extends ApiTest {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.canceledCount").isEqualTo(3000);
 
-        Map<UUID, Map<String, Object>> jobsAfter = rows(concat(cancellable, untouched));
+        Map<UUID, Map<String, Object>> jobsAfter = jobRows(db, concat(cancellable, untouched));
         Map<Instant, Integer> cancelledAt = new HashMap<>();
         for (UUID id : cancellable) {
             Map<String, Object> before = jobsBefore.get(id);
@@ -114,7 +119,7 @@ class SetBasedCancelTest extends ApiTest {
         for (UUID id : untouched) {
             assertThat(jobsAfter.get(id)).as("job %s", id).isEqualTo(jobsBefore.get(id));
         }
-        assertThat(tasks(concat(cancellable, untouched))).as("a cancel leaves the tasks to the workers")
+        assertThat(tasks(db, concat(cancellable, untouched))).as("a cancel leaves the tasks to the workers")
                 .isEqualTo(tasksBefore);
 
         assertThat(registry.counter("mediaflow.jobs.final", "status", "cancelled").count() - finalsBefore)
@@ -134,7 +139,7 @@ class SetBasedCancelTest extends ApiTest {
         assertThat(flags.subList(0, cancellable.size())).as("every cancelled job's run is flagged").containsOnly("1");
         assertThat(flags.subList(cancellable.size(), flags.size())).as("no other job is").containsOnlyNulls();
 
-        Map<UUID, List<String>> snapshots = snapshots(cancellable);
+        Map<UUID, List<String>> snapshots = snapshots(redis, keys, cancellable);
         for (UUID id : cancellable) {
             List<String> s = snapshots.get(id);
             assertThat(s.get(0)).as("snapshot status of %s", id).isEqualTo("cancelled");
@@ -164,8 +169,8 @@ class SetBasedCancelTest extends ApiTest {
 
         cancel(bob, "user", Map.of("projectId", project)).expectStatus().isOk()
                 .expectBody().jsonPath("$.canceledCount").isEqualTo(40);
-        assertThat(statuses(concat(aliceB1, aliceB2))).containsOnly("queued", "processing");
-        assertThat(statuses(bobB1)).containsOnly("cancelled");
+        assertThat(statuses(db, concat(aliceB1, aliceB2))).containsOnly("queued", "processing");
+        assertThat(statuses(db, bobB1)).containsOnly("cancelled");
         assertThat(redis.opsForValue().multiGet(concat(aliceB1, aliceB2).stream().map(keys::cancel).toList())
                 .block(WAIT)).containsOnlyNulls();
 
@@ -173,12 +178,12 @@ class SetBasedCancelTest extends ApiTest {
                 .expectBody().jsonPath("$.canceledCount").isEqualTo(0);
         cancel(alice, "user", Map.of("projectId", project, "batchIds", List.of("b1", "b9"))).expectStatus().isOk()
                 .expectBody().jsonPath("$.canceledCount").isEqualTo(20);
-        assertThat(statuses(aliceB1)).containsOnly("cancelled");
-        assertThat(statuses(aliceB2)).containsOnly("processing");
+        assertThat(statuses(db, aliceB1)).containsOnly("cancelled");
+        assertThat(statuses(db, aliceB2)).containsOnly("processing");
 
         cancel("root", "admin", Map.of("projectId", project)).expectStatus().isOk()
                 .expectBody().jsonPath("$.canceledCount").isEqualTo(30);
-        assertThat(statuses(aliceB2)).containsOnly("cancelled");
+        assertThat(statuses(db, aliceB2)).containsOnly("cancelled");
     }
 
     /**
@@ -203,11 +208,11 @@ class SetBasedCancelTest extends ApiTest {
                     .subscribeOn(Schedulers.boundedElastic()).toFuture();
 
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!statuses(others).equals(Set.of("cancelled")) && System.nanoTime() < deadline) {
+            while (!statuses(db, others).equals(Set.of("cancelled")) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(statuses(others)).as("committed while two jobs are held").containsOnly("cancelled");
-            assertThat(statuses(List.of(finishedMeanwhile, heldOnly))).containsOnly("queued");
+            assertThat(statuses(db, others)).as("committed while two jobs are held").containsOnly("cancelled");
+            assertThat(statuses(db, List.of(finishedMeanwhile, heldOnly))).containsOnly("queued");
             assertThat(cancel).as("still waiting for the held jobs").isNotDone();
 
             run(held, "UPDATE jobs SET status = 'completed', completed_at = now() WHERE id = '" + finishedMeanwhile
@@ -217,11 +222,11 @@ class SetBasedCancelTest extends ApiTest {
         } finally {
             Mono.from(held.close()).block(WAIT);
         }
-        assertThat(statuses(List.of(finishedMeanwhile))).containsOnly("completed");
-        assertThat(statuses(List.of(heldOnly))).containsOnly("cancelled");
+        assertThat(statuses(db, List.of(finishedMeanwhile))).containsOnly("completed");
+        assertThat(statuses(db, List.of(heldOnly))).containsOnly("cancelled");
         assertThat(redis.opsForValue().get(keys.cancel(finishedMeanwhile)).blockOptional(WAIT)).isEmpty();
         assertThat(redis.opsForValue().get(keys.cancel(heldOnly)).block(WAIT)).isEqualTo("1");
-        assertThat(snapshots(List.of(heldOnly)).get(heldOnly).get(0)).isEqualTo("cancelled");
+        assertThat(snapshots(redis, keys, List.of(heldOnly)).get(heldOnly).get(0)).isEqualTo("cancelled");
     }
 
     /**
@@ -280,7 +285,7 @@ class SetBasedCancelTest extends ApiTest {
         assertThat(results.getT3()).extracting(EventOutcome::kind)
                 .doesNotContain(EventOutcome.Kind.PARK, EventOutcome.Kind.REQUEUE);
         List<UUID> ids = jobs.stream().map(e -> e.jobId).toList();
-        Map<UUID, Map<String, Object>> rows = rows(ids);
+        Map<UUID, Map<String, Object>> rows = jobRows(db, ids);
         long cancelled = 0;
         for (UUID id : ids) {
             Object status = rows.get(id).get("status");
@@ -292,7 +297,7 @@ class SetBasedCancelTest extends ApiTest {
             cancelled += "cancelled".equals(status) ? 1 : 0;
         }
         assertThat(results.getT1()).as("the count").isEqualTo(fillers.size() + cancelled);
-        assertThat(statuses(fillers)).containsOnly("cancelled");
+        assertThat(statuses(db, fillers)).containsOnly("cancelled");
         Map<UUID, String> imageTasks = db.sql("SELECT job_id, status FROM tasks WHERE worker = 'image' AND job_id = ANY(CAST(:ids AS uuid[]))")
                 .bind("ids", ids.toArray(UUID[]::new))
                 .map(row -> Map.entry(row.get("job_id", UUID.class), row.get("status", String.class)))
@@ -301,7 +306,7 @@ class SetBasedCancelTest extends ApiTest {
             assertThat(imageTasks.get(id)).as("image task of %s: its events are kept", id)
                     .isEqualTo(finishing.contains(id) ? "succeeded" : "started");
         }
-        Map<UUID, List<String>> snapshots = snapshots(ids);
+        Map<UUID, List<String>> snapshots = snapshots(redis, keys, ids);
         for (UUID id : ids) {
             assertThat(snapshots.get(id).get(0)).as("Redis status of %s", id).isEqualTo(rows.get(id).get("status"));
             assertThat(snapshots.get(id).get(1)).isEqualTo(rows.get(id).get("version").toString());
@@ -310,7 +315,7 @@ class SetBasedCancelTest extends ApiTest {
         // and an event that comes after the cancel does not take it back either
         Events late = jobs.stream().filter(e -> !finishing.contains(e.jobId)).findFirst().orElseThrow();
         apply(late.started(WorkerKind.VISION, 1, 4), late.progress(WorkerKind.VISION, 1, 50, 5));
-        assertThat(statuses(List.of(late.jobId))).containsOnly("cancelled");
+        assertThat(statuses(db, List.of(late.jobId))).containsOnly("cancelled");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
@@ -328,58 +333,10 @@ class SetBasedCancelTest extends ApiTest {
         return (Map<String, Integer>) body.get("stats");
     }
 
-    private Map<UUID, Map<String, Object>> rows(List<UUID> ids) {
-        Map<UUID, Map<String, Object>> rows = new HashMap<>();
-        db.sql("""
-                        SELECT id, status, run, attempts, version, started_at, completed_at, duration_ms, updated_at
-                        FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))""")
-                .bind("ids", ids.toArray(UUID[]::new))
-                .fetch().all()
-                .doOnNext(row -> rows.put((UUID) row.get("id"), row))
-                .blockLast(LONG);
-        return rows;
-    }
-
-    private List<Map<String, Object>> tasks(List<UUID> ids) {
-        return db.sql("SELECT * FROM tasks WHERE job_id = ANY(CAST(:ids AS uuid[])) ORDER BY job_id, worker")
-                .bind("ids", ids.toArray(UUID[]::new))
-                .fetch().all().collectList().block(LONG);
-    }
-
-    private Set<String> statuses(List<UUID> ids) {
-        return db.sql("SELECT DISTINCT status FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))")
-                .bind("ids", ids.toArray(UUID[]::new))
-                .mapValue(String.class).all().collect(Collectors.toSet()).block(WAIT);
-    }
-
-    /** Each job's Redis snapshot: status, version, pending, progress. */
-    private Map<UUID, List<String>> snapshots(List<UUID> ids) {
-        return Flux.fromIterable(ids)
-                .flatMap(id -> redis.<String, String>opsForHash()
-                        .multiGet(keys.job(id), List.of("status", "version", "pending", "progress"))
-                        .map(values -> Map.entry(id, values)), 64)
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .block(LONG);
-    }
-
-    private static void run(Connection connection, String sql) {
-        Flux.from(connection.createStatement(sql).execute()).flatMap(r -> r.flatMap(segment -> Mono.just(1)))
-                .blockLast(WAIT);
-    }
-
     private static Instant instant(Object value) {
         if (value == null) {
             return null;
         }
         return value instanceof Instant i ? i : ((java.time.OffsetDateTime) value).toInstant();
-    }
-
-    @SafeVarargs
-    private static List<UUID> concat(List<UUID>... lists) {
-        List<UUID> all = new ArrayList<>();
-        for (List<UUID> list : lists) {
-            all.addAll(list);
-        }
-        return all;
     }
 }

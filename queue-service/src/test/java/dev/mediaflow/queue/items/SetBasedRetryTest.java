@@ -19,11 +19,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +30,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
+import static dev.mediaflow.queue.support.ProjectRows.concat;
+import static dev.mediaflow.queue.support.ProjectRows.jobRows;
+import static dev.mediaflow.queue.support.ProjectRows.run;
+import static dev.mediaflow.queue.support.ProjectRows.snapshots;
+import static dev.mediaflow.queue.support.ProjectRows.statuses;
+import static dev.mediaflow.queue.support.ProjectRows.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,11 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in one transaction with everything a single retry does (the next run, its tasks reset, one message per task on
  * the broker carrying the request's correlation id, the Redis snapshots), the jobs of other owners, in other states
  * and with an expired media item untouched and not counted, and the jobs another transaction holds meanwhile
- * retried after it, or not at all when it finished them.
+ * retried after it, or not at all when it retried them itself.
  */
 class SetBasedRetryTest extends ApiTest {
-
-    private static final Duration LONG = Duration.ofSeconds(120);
 
     @Autowired
     DatabaseClient db;
@@ -75,14 +76,14 @@ class SetBasedRetryTest extends ApiTest {
         List<UUID> bobs = InsertedJobs.insert(db, bob, project, "b1", JobStatus.FAILED, 30);
         List<UUID> otherProject = InsertedJobs.insert(db, alice, unique("project"), "b1", JobStatus.FAILED, 30);
         List<UUID> untouched = concat(expired, completed, cancelled, bobs, otherProject);
-        Map<UUID, Map<String, Object>> before = rows(concat(failed, untouched));
-        List<Map<String, Object>> untouchedTasks = tasks(untouched);
+        Map<UUID, Map<String, Object>> before = jobRows(db, concat(failed, untouched));
+        List<Map<String, Object>> untouchedTasks = tasks(db, untouched);
 
         retry(alice, Map.of("projectId", project, "retryAll", true), "bulk-retry-corr-1")
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.retriedCount").isEqualTo(1000);
 
-        Map<UUID, Map<String, Object>> after = rows(concat(failed, untouched));
+        Map<UUID, Map<String, Object>> after = jobRows(db, concat(failed, untouched));
         Map<Object, Integer> retriedAt = new HashMap<>();
         for (UUID id : failed) {
             Map<String, Object> row = after.get(id);
@@ -102,8 +103,8 @@ class SetBasedRetryTest extends ApiTest {
         for (UUID id : untouched) {
             assertThat(after.get(id)).as("job %s", id).isEqualTo(before.get(id));
         }
-        assertThat(tasks(untouched)).isEqualTo(untouchedTasks);
-        List<Map<String, Object>> retriedTasks = tasks(failed);
+        assertThat(tasks(db, untouched)).isEqualTo(untouchedTasks);
+        List<Map<String, Object>> retriedTasks = tasks(db, failed);
         assertThat(retriedTasks).hasSize(2000).allSatisfy(task -> {
             assertThat(task.get("run")).isEqualTo(2);
             assertThat(task.get("status")).isEqualTo("queued");
@@ -126,7 +127,7 @@ class SetBasedRetryTest extends ApiTest {
             });
         }
 
-        Map<UUID, List<String>> snapshots = snapshots(failed);
+        Map<UUID, List<String>> snapshots = snapshots(redis, keys, failed);
         for (UUID id : failed) {
             List<String> s = snapshots.get(id);
             assertThat(s.get(0)).as("snapshot status of %s", id).isEqualTo("queued");
@@ -160,11 +161,11 @@ class SetBasedRetryTest extends ApiTest {
                     .subscribeOn(Schedulers.boundedElastic()).toFuture();
 
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!statuses(others).equals(Set.of("queued")) && System.nanoTime() < deadline) {
+            while (!statuses(db, others).equals(Set.of("queued")) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(statuses(others)).as("committed while two jobs are held").containsOnly("queued");
-            assertThat(statuses(List.of(changedMeanwhile, heldOnly))).containsOnly("failed");
+            assertThat(statuses(db, others)).as("committed while two jobs are held").containsOnly("queued");
+            assertThat(statuses(db, List.of(changedMeanwhile, heldOnly))).containsOnly("failed");
             assertThat(retry).as("still waiting for the held jobs").isNotDone();
 
             run(held, "UPDATE jobs SET status = 'queued', run = run + 1 WHERE id = '" + changedMeanwhile + "'");
@@ -176,12 +177,12 @@ class SetBasedRetryTest extends ApiTest {
         assertThat(runs(List.of(changedMeanwhile, heldOnly)))
                 .as("the job retried meanwhile is not retried again; the one only held is, after it")
                 .containsEntry(changedMeanwhile, 2).containsEntry(heldOnly, 2);
-        assertThat(statuses(List.of(heldOnly))).containsOnly("queued");
+        assertThat(statuses(db, List.of(heldOnly))).containsOnly("queued");
         Map<UUID, List<Message>> sent = drain(WorkerKind.IMAGE, Set.copyOf(jobs));
         assertThat(sent.keySet()).as("one image task for each job this retry retried")
                 .isEqualTo(Set.copyOf(concat(others, List.of(heldOnly))));
         drain(WorkerKind.VISION, Set.copyOf(jobs));
-        assertThat(snapshots(List.of(heldOnly)).get(heldOnly).get(0)).isEqualTo("queued");
+        assertThat(snapshots(redis, keys, List.of(heldOnly)).get(heldOnly).get(0)).isEqualTo("queued");
     }
 
     private WebTestClient.ResponseSpec retry(String owner, Map<String, Object> body, String correlationId) {
@@ -209,59 +210,10 @@ class SetBasedRetryTest extends ApiTest {
         return mine;
     }
 
-    private Map<UUID, Map<String, Object>> rows(List<UUID> ids) {
-        Map<UUID, Map<String, Object>> rows = new HashMap<>();
-        db.sql("""
-                        SELECT id, status, run, attempts, last_error, version, started_at, completed_at, duration_ms,
-                               updated_at
-                        FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))""")
-                .bind("ids", ids.toArray(UUID[]::new))
-                .fetch().all()
-                .doOnNext(row -> rows.put((UUID) row.get("id"), row))
-                .blockLast(LONG);
-        return rows;
-    }
-
-    private List<Map<String, Object>> tasks(List<UUID> ids) {
-        return db.sql("SELECT * FROM tasks WHERE job_id = ANY(CAST(:ids AS uuid[])) ORDER BY job_id, worker")
-                .bind("ids", ids.toArray(UUID[]::new))
-                .fetch().all().collectList().block(LONG);
-    }
-
-    private Set<String> statuses(List<UUID> ids) {
-        return db.sql("SELECT DISTINCT status FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))")
-                .bind("ids", ids.toArray(UUID[]::new))
-                .mapValue(String.class).all().collect(Collectors.toSet()).block(WAIT);
-    }
-
     private Map<UUID, Integer> runs(List<UUID> ids) {
         return db.sql("SELECT id, run FROM jobs WHERE id = ANY(CAST(:ids AS uuid[]))")
                 .bind("ids", ids.toArray(UUID[]::new))
                 .map(row -> Map.entry(row.get("id", UUID.class), row.get("run", Integer.class)))
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue).block(WAIT);
-    }
-
-    /** Each job's Redis snapshot: status, version, pending, progress. */
-    private Map<UUID, List<String>> snapshots(List<UUID> ids) {
-        return Flux.fromIterable(ids)
-                .flatMap(id -> redis.<String, String>opsForHash()
-                        .multiGet(keys.job(id), List.of("status", "version", "pending", "progress"))
-                        .map(values -> Map.entry(id, values)), 64)
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .block(LONG);
-    }
-
-    private static void run(Connection connection, String sql) {
-        Flux.from(connection.createStatement(sql).execute()).flatMap(r -> r.flatMap(segment -> Mono.just(1)))
-                .blockLast(WAIT);
-    }
-
-    @SafeVarargs
-    private static List<UUID> concat(List<UUID>... lists) {
-        List<UUID> all = new ArrayList<>();
-        for (List<UUID> list : lists) {
-            all.addAll(list);
-        }
-        return all;
     }
 }
