@@ -85,7 +85,7 @@ public class BulkJobActions {
      * After the set-based part ({@code together}, the jobs it changed), the jobs still to act on (those it skipped
      * because another change held them, and any that came since) one by one, after that change; the sum of both.
      */
-    private static Mono<Long> thenOneByOne(Mono<Long> together, Flux<UUID> stillToDo, Function<UUID, Mono<Void>> action,
+    static Mono<Long> thenOneByOne(Mono<Long> together, Flux<UUID> stillToDo, Function<UUID, Mono<Void>> action,
                                            String done, String projectId) {
         return together.flatMap(first -> countDone(stillToDo, action).map(alone -> {
             if (alone > 0) {
@@ -114,7 +114,7 @@ public class BulkJobActions {
      * the gateway waits, docs/performance.md, section 2). It keeps the request's context (its correlation id, which
      * the retried tasks carry, and the log lines' ids), which a subscription of its own would not have.
      */
-    private static Mono<Long> toTheEnd(Mono<Long> work) {
+    static <T> Mono<T> toTheEnd(Mono<T> work) {
         return Mono.deferContextual(context -> Mono.fromFuture(() -> work.contextWrite(context).toFuture(), true));
     }
 

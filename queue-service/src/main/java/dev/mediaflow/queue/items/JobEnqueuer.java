@@ -74,7 +74,7 @@ public class JobEnqueuer {
     }
 
     /** @param correlationId the enqueue request's: the new job's tasks go out with it, like an upload's */
-    private JobSubmission submission(MediaItemRow media, NewJob job, String correlationId) {
+    JobSubmission submission(MediaItemRow media, NewJob job, String correlationId) {
         int priority = job.priority() != null ? job.priority()
                 : PriorityRule.priority(media.mediaType(), media.fileSize(), properties.maxUploadBytes());
         return new JobSubmission(UUID.randomUUID(), media.id(), media.owner(), media.originalFilename(),

@@ -99,10 +99,19 @@ public class SetBasedCancel {
      * @return how many it cancelled
      */
     public Mono<Long> cancelUnheld(String ownerFilter, String projectId, List<String> batchIds) {
+        return cancelUnheld(ownerFilter, projectId, batchIds, CANCELLABLE);
+    }
+
+    /** {@link #cancelUnheld(String, String, List)} of the jobs in some of the cancellable statuses only. */
+    public Mono<Long> cancelUnheld(String ownerFilter, String projectId, List<String> batchIds,
+                                   List<JobStatus> statuses) {
+        if (!CANCELLABLE.containsAll(statuses)) {
+            throw new IllegalArgumentException("not all cancellable: " + statuses);
+        }
         return Mono.defer(() -> {
             // as stored (microseconds), so that the snapshots show what a read of the rows would
             Instant at = StoredPrecision.of(clock.instant());
-            Mono<List<ItemSnapshot>> change = store.lockJobsWithoutWaiting(ownerFilter, projectId, batchIds, CANCELLABLE)
+            Mono<List<ItemSnapshot>> change = store.lockJobsWithoutWaiting(ownerFilter, projectId, batchIds, statuses)
                     .collectList()
                     .flatMap(locked -> locked.isEmpty() ? Mono.just(List.<ItemSnapshot>of()) : cancel(locked, at));
             return snapshots.commitAll(change, (jobs, transactionMs, snapshotsMs) -> log.info("{} job(s) of project "

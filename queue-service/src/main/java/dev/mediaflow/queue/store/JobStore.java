@@ -115,6 +115,43 @@ public class JobStore {
                 .fetch().rowsUpdated();
     }
 
+    /**
+     * {@link #insertJob} for many new jobs (queued, none a duplicate) in one statement, each with version 1, as an
+     * insert followed by {@link #bumpVersion} leaves one. @return each job as stored, with its version, in no order
+     */
+    public Flux<VersionedJob> insertJobs(List<JobSubmission> jobs) {
+        if (jobs.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("""
+                        INSERT INTO jobs AS j (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
+                                               operations, project_id, batch_id, queued_at, correlation_id, version,
+                                               updated_at)
+                        SELECT n.id, n.media_item_id, n.owner, :status, n.run, n.priority, 0, n.max_attempts,
+                               n.operations, n.project_id, n.batch_id, n.queued_at, n.correlation_id, 1, now()
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:media AS uuid[]), CAST(:owners AS text[]),
+                                    CAST(:runs AS int[]), CAST(:priorities AS int[]), CAST(:maxAttempts AS int[]),
+                                    CAST(:operations AS text[]), CAST(:projects AS text[]), CAST(:batches AS text[]),
+                                    CAST(:queuedAt AS timestamptz[]), CAST(:correlations AS text[]))
+                             AS n (id, media_item_id, owner, run, priority, max_attempts, operations, project_id,
+                                   batch_id, queued_at, correlation_id)
+                        RETURNING j.version, """ + JOB_COLUMNS)
+                .bind("status", JobStatus.QUEUED.json())
+                .bind("ids", jobs.stream().map(JobSubmission::jobId).toArray(UUID[]::new))
+                .bind("media", jobs.stream().map(JobSubmission::mediaItemId).toArray(UUID[]::new))
+                .bind("owners", jobs.stream().map(JobSubmission::owner).toArray(String[]::new))
+                .bind("runs", jobs.stream().map(JobSubmission::run).toArray(Integer[]::new))
+                .bind("priorities", jobs.stream().map(JobSubmission::priority).toArray(Integer[]::new))
+                .bind("maxAttempts", jobs.stream().map(JobSubmission::maxAttempts).toArray(Integer[]::new))
+                .bind("operations", jobs.stream().map(s -> joinOperations(s.operations())).toArray(String[]::new))
+                .bind("projects", jobs.stream().map(JobSubmission::projectId).toArray(String[]::new))
+                .bind("batches", jobs.stream().map(JobSubmission::batchId).toArray(String[]::new))
+                .bind("queuedAt", jobs.stream().map(JobSubmission::createdAt).toArray(Instant[]::new))
+                .bind("correlations", jobs.stream().map(JobSubmission::correlationId).toArray(String[]::new))
+                .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
+                .all();
+    }
+
     public Mono<JobRow> findJobForUpdate(UUID jobId) {
         return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE j.id = :id FOR UPDATE")
                 .bind("id", jobId)
@@ -389,6 +426,21 @@ public class JobStore {
                 .bind("id", mediaItemId)
                 .map(JobStore::media)
                 .one();
+    }
+
+    /**
+     * {@link #findMediaItemForShare} for many media items in one statement that never waits: an item whose row another
+     * transaction holds (an expiry, a deletion) is skipped, and so is one that expired; in no order.
+     */
+    public Flux<MediaItemRow> lockLiveMediaWithoutWaiting(Collection<UUID> mediaItemIds) {
+        if (mediaItemIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id IN (:ids)"
+                        + " AND m.deleting_since IS NULL AND m.expired_at IS NULL FOR SHARE SKIP LOCKED")
+                .bind("ids", List.copyOf(mediaItemIds))
+                .map(JobStore::media)
+                .all();
     }
 
     /**

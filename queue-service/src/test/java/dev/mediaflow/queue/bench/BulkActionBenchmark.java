@@ -25,10 +25,12 @@ import java.util.UUID;
  * API, signed as the gateway signs) against the local servers, its own database, vhost and key prefix.
  * {@code cancel}: {@code POST /api/queue/cancel} of a fresh project of N jobs of one owner (three in five queued, two
  * in five processing with both tasks started); {@code retry}: {@code POST /api/queue/retry} with {@code retryAll} of
- * a fresh project of N failed jobs (their two tasks started), each retry sending N x 2 task messages. The jobs are
- * inserted straight into PostgreSQL beforehand; one run of 500 jobs first warms each action up. The status
- * reconciler is off: it would be writing the Redis snapshots of the inserted jobs (none yet) meanwhile.
- * Arguments: runs per size, the actions (comma-separated, default cancel,retry), then the sizes (default 3000 20000).
+ * a fresh project of N failed jobs (their two tasks started), each retry sending N x 2 task messages; {@code
+ * enqueue}: {@code POST /api/queue/enqueue} of a batch of N media items (four in five with a completed job, one in
+ * five with a queued one, which is cancelled first), a new job and two task messages each. The jobs are inserted
+ * straight into PostgreSQL beforehand; one run of 500 jobs first warms each action up. The status reconciler is off:
+ * it would be writing the Redis snapshots of the inserted jobs (none yet) meanwhile. Arguments: runs per size, the
+ * actions (comma-separated: cancel, retry, enqueue; default cancel,retry,enqueue), then the sizes (default 3000 20000).
  */
 public final class BulkActionBenchmark {
 
@@ -36,7 +38,7 @@ public final class BulkActionBenchmark {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        List<String> actions = List.of((args.length > 1 ? args[1] : "cancel,retry").split(","));
+        List<String> actions = List.of((args.length > 1 ? args[1] : "cancel,retry,enqueue").split(","));
         List<Integer> sizes = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             sizes.add(Integer.parseInt(args[i]));
@@ -75,7 +77,8 @@ public final class BulkActionBenchmark {
             }
         }
         System.out.println();
-        System.out.println("POST /api/queue/cancel and /api/queue/retry (retryAll) of a whole project, queue-service's HTTP API");
+        System.out.println("POST /api/queue/cancel, /api/queue/retry (retryAll) and /api/queue/enqueue (a batch) of a"
+                + " whole project, queue-service's HTTP API");
         System.out.println("| action |    jobs | run |        ms |");
         System.out.println("|--------|---------|-----|-----------|");
         rows.forEach(System.out::println);
@@ -85,7 +88,8 @@ public final class BulkActionBenchmark {
         return switch (action) {
             case "cancel" -> cancel(http, sql, size);
             case "retry" -> retry(http, sql, size);
-            default -> throw new IllegalArgumentException("unknown action " + action + " (cancel, retry)");
+            case "enqueue" -> enqueue(http, sql, size);
+            default -> throw new IllegalArgumentException("unknown action " + action + " (cancel, retry, enqueue)");
         };
     }
 
@@ -95,18 +99,28 @@ public final class BulkActionBenchmark {
         int processing = size * 2 / 5;
         InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.QUEUED, size - processing);
         InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.PROCESSING, processing);
-        return timed(http, "/api/queue/cancel", "{\"projectId\":\"" + project + "\"}", "\"canceledCount\":" + size);
+        return timed(http, "/api/queue/cancel", 200, "{\"projectId\":\"" + project + "\"}", "\"canceledCount\":" + size);
     }
 
     /** @return the milliseconds the retry took */
     private static long retry(HttpClient http, DatabaseClient sql, int size) {
         String project = "bench-" + UUID.randomUUID();
         InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.FAILED, size);
-        return timed(http, "/api/queue/retry", "{\"projectId\":\"" + project + "\",\"retryAll\":true}",
+        return timed(http, "/api/queue/retry", 200, "{\"projectId\":\"" + project + "\",\"retryAll\":true}",
                 "\"retriedCount\":" + size);
     }
 
-    private static long timed(HttpClient http, String path, String body, String expected) {
+    /** @return the milliseconds the enqueue of a batch took */
+    private static long enqueue(HttpClient http, DatabaseClient sql, int size) {
+        String project = "bench-" + UUID.randomUUID();
+        int waiting = size / 5;
+        InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.COMPLETED, size - waiting);
+        InsertedJobs.insert(sql, OWNER, project, "b1", JobStatus.QUEUED, waiting);
+        return timed(http, "/api/queue/enqueue", 202, "{\"projectId\":\"" + project + "\",\"batchId\":\"b1\"}",
+                "\"canceledCount\":" + waiting);
+    }
+
+    private static long timed(HttpClient http, String path, int status, String body, String expected) {
         Map<String, String> signed = SignedCalls.SIGNATURE.sign(OWNER, CallerRole.USER, "POST", path);
         long start = System.nanoTime();
         String answer = http.headers(h -> {
@@ -119,8 +133,9 @@ public final class BulkActionBenchmark {
                         .map(text -> response.status().code() + " " + text))
                 .block(Duration.ofMinutes(10));
         long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        if (answer == null || !answer.startsWith("200 ") || !answer.contains(expected)) {
-            throw new IllegalStateException(path + " answered " + answer + ", expected " + expected);
+        if (answer == null || !answer.startsWith(status + " ") || !answer.contains(expected)) {
+            throw new IllegalStateException(path + " answered " + (answer == null ? null
+                    : answer.substring(0, Math.min(answer.length(), 300))) + ", expected " + status + " and " + expected);
         }
         return ms;
     }
