@@ -40,11 +40,17 @@ public class WaitingTasks {
         this.db = db;
     }
 
-    /** Every waiting task whose latest copy was sent before {@code cutoff} and is below the top priority. */
+    /**
+     * Every waiting task whose latest copy was sent before {@code cutoff} and is below the top priority. A task
+     * never aged is always below it (the priority rule gives at most {@code AMQP_MAX_PRIORITY - 1}), so the tasks
+     * already at the top are left out by the statement: a long backlog that reached the top is not read again
+     * every pass.
+     */
     public Flux<WaitingTask> waitingSince(Instant cutoff) {
         return db.sql(SELECT + " AND COALESCE(a.aged_at, t.updated_at, CASE WHEN j.run = 1 THEN j.queued_at"
-                        + " ELSE j.updated_at END) < :cutoff")
+                        + " ELSE j.updated_at END) < :cutoff AND (a.level IS NULL OR a.level < :top)")
                 .bind("cutoff", cutoff)
+                .bind("top", PriorityRule.AMQP_MAX_PRIORITY)
                 .map(WaitingTasks::of).all()
                 .filter(WaitingTask::expected)
                 .filter(task -> task.level() < PriorityRule.AMQP_MAX_PRIORITY);

@@ -132,38 +132,35 @@ public class JobEventApplier {
     }
 
     private Mono<Optional<SavedChange>> record(JobEvent event) {
-        return recorded(event).flatMap(inserted -> recompute(event.jobId(), inserted));
+        return recorded(event).flatMap(inserted -> recompute(event.jobId(), inserted.isPresent()));
     }
 
     /**
      * Inserts the media item and the job of a {@code job.submitted} (nothing when they are recorded already) and a
      * duplicate's reused results, in the caller's transaction, which holds the job's lock.
      *
-     * @return whether the job was inserted now: then its change is saved and published even if deriving it from
-     *         its tasks changes nothing
+     * @return the job with its media item as stored when the job was inserted now (then its change is saved and
+     *         published even if deriving it from its tasks changes nothing), else empty
      */
-    Mono<Boolean> recorded(JobEvent event) {
+    Mono<Optional<JobWithMedia>> recorded(JobEvent event) {
         JobSubmission submission = event.submission();
-        return store.insertMediaItem(submission)
-                .then(store.insertJob(submission))
+        return store.insertSubmission(submission)
                 .flatMap(inserted -> {
-                    if (inserted == 0) {
-                        return Mono.just(false);
-                    }
                     if (submission.isDuplicate()) {
                         log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and "
                                         + "reuses its results {}", event.jobId(), event.mediaItemId(), event.owner(),
                                 submission.duplicateOf(), submission.reusedResults().keySet());
+                        JobRow job = inserted.job();
                         return store.saveResults(submission.mediaItemId(), submission.jobId(),
                                         submission.reusedResults(), submission.createdAt())
-                                .then(store.findJob(submission.jobId()))
-                                .flatMap(job -> meters.jobSaved(job.withStatus(JobStatus.QUEUED), job))
-                                .thenReturn(true);
+                                .then(meters.jobSaved(job.withStatus(JobStatus.QUEUED), job))
+                                .thenReturn(Optional.of(inserted));
                     }
                     log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(),
                             event.mediaItemId(), event.owner(), submission.operations());
-                    return Mono.just(true);
-                });
+                    return Mono.just(Optional.of(inserted));
+                })
+                .defaultIfEmpty(Optional.empty());
     }
 
     private Mono<Optional<SavedChange>> taskEvent(JobEvent event) {

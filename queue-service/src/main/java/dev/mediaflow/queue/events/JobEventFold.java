@@ -101,12 +101,14 @@ class JobEventFold {
         if (state.job != null) {
             return Mono.just(change(state, false));
         }
-        return applier.recorded(event).flatMap(inserted -> store.findJobWithMediaForUpdate(event.jobId())
-                .map(job -> {
-                    state.job = job;
-                    return change(state, inserted);
-                })
-                .defaultIfEmpty(-1));
+        // a job inserted now comes back as stored; one recorded meanwhile (not by this batch) is read
+        return applier.recorded(event).flatMap(inserted -> inserted.map(Mono::just)
+                        .orElseGet(() -> store.findJobWithMediaForUpdate(event.jobId()))
+                        .map(job -> {
+                            state.job = job;
+                            return change(state, inserted.isPresent());
+                        })
+                        .defaultIfEmpty(-1));
     }
 
     private Mono<Integer> taskEvent(State state, JobEvent event) {

@@ -64,6 +64,10 @@ public class SetBasedEnqueue {
      * @return the new job's id of each media item it queued
      */
     public Mono<Map<UUID, UUID>> enqueueUnheld(Map<UUID, NewJob> newJobs, Caller caller, String projectId) {
+        return Mono.defer(() -> enqueueOnce(newJobs, caller, projectId));
+    }
+
+    private Mono<Map<UUID, UUID>> enqueueOnce(Map<UUID, NewJob> newJobs, Caller caller, String projectId) {
         Map<UUID, UUID> queued = new ConcurrentHashMap<>();
         Mono<List<ItemSnapshot>> change = RequestCorrelation.current().flatMap(correlationId ->
                 store.lockLiveMediaWithoutWaiting(newJobs.keySet())

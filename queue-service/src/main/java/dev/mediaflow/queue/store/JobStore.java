@@ -68,51 +68,70 @@ public class JobStore {
 
     // ---- writes driven by events ------------------------------------------------------------
 
-    public Mono<Long> insertMediaItem(JobSubmission s) {
-        return db.sql("""
-                        INSERT INTO media_items (id, owner, original_filename, media_type, file_size, sha256,
-                                                 input_path, output_dir, created_at, duplicate_of)
-                        VALUES (:id, :owner, :filename, :mediaType, :fileSize, :sha256, :inputPath, :outputDir,
-                                :createdAt, :duplicateOf)
-                        ON CONFLICT (id) DO NOTHING""")
-                .bindValues(params(
-                        "id", s.mediaItemId(),
-                        "owner", s.owner(),
-                        "filename", nullable(s.originalFilename(), String.class),
-                        "mediaType", s.mediaType().json(),
-                        "fileSize", s.fileSize(),
-                        "sha256", nullable(s.sha256(), String.class),
-                        "inputPath", s.inputPath(),
-                        "outputDir", s.outputDir(),
-                        "createdAt", s.createdAt(),
-                        "duplicateOf", nullable(s.duplicateOf(), UUID.class)))
-                .fetch().rowsUpdated();
-    }
+    private static final String INSERT_MEDIA_ITEM = """
+            INSERT INTO media_items (id, owner, original_filename, media_type, file_size, sha256,
+                                     input_path, output_dir, created_at, duplicate_of)
+            VALUES (:mediaItemId, :owner, :filename, :mediaType, :fileSize, :sha256, :inputPath, :outputDir,
+                    :createdAt, :duplicateOf)
+            ON CONFLICT (id) DO NOTHING""";
+    private static final String INSERT_JOB = """
+            INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
+                              operations, project_id, batch_id, queued_at, completed_at, correlation_id,
+                              updated_at)
+            VALUES (:id, :mediaItemId, :owner, :status, :run, :priority, 0, :maxAttempts,
+                    :operations, :projectId, :batchId, :queuedAt, :completedAt, :correlationId, now())
+            ON CONFLICT (id) DO NOTHING""";
 
     /** A new job is queued; a duplicate ({@link JobSubmission#isDuplicate()}) is completed when it is submitted. */
     public Mono<Long> insertJob(JobSubmission s) {
-        return db.sql("""
-                        INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
-                                          operations, project_id, batch_id, queued_at, completed_at, correlation_id,
-                                          updated_at)
-                        VALUES (:id, :mediaItemId, :owner, :status, :run, :priority, 0, :maxAttempts,
-                                :operations, :projectId, :batchId, :queuedAt, :completedAt, :correlationId, now())
-                        ON CONFLICT (id) DO NOTHING""")
-                .bindValues(params(
-                        "id", s.jobId(),
-                        "status", (s.isDuplicate() ? JobStatus.COMPLETED : JobStatus.QUEUED).json(),
-                        "completedAt", nullable(s.isDuplicate() ? s.createdAt() : null, Instant.class),
-                        "mediaItemId", s.mediaItemId(),
-                        "owner", s.owner(),
-                        "run", s.run(),
-                        "priority", s.priority(),
-                        "maxAttempts", s.maxAttempts(),
-                        "operations", joinOperations(s.operations()),
-                        "projectId", nullable(s.projectId(), String.class),
-                        "batchId", nullable(s.batchId(), String.class),
-                        "queuedAt", s.createdAt(),
-                        "correlationId", nullable(s.correlationId(), String.class)))
-                .fetch().rowsUpdated();
+        return db.sql(INSERT_JOB).bindValues(jobParams(s)).fetch().rowsUpdated();
+    }
+
+    /**
+     * A submitted job's media item (unless recorded already), then the job ({@link #insertJob}), whose insert returns
+     * it with its media item as stored: what a read of them right after would give, without that read. Two
+     * statements, not one: {@code jobs_copy_file_size} (V85) reads the media item when the job is inserted, and a
+     * statement does not see its own inserts. Empty when the job was recorded already (nothing inserted then).
+     */
+    public Mono<JobWithMedia> insertSubmission(JobSubmission s) {
+        return db.sql(INSERT_MEDIA_ITEM).bindValues(mediaItemParams(s)).fetch().rowsUpdated()
+                .then(db.sql("WITH j AS (" + INSERT_JOB + " RETURNING " + JOB_COLUMNS.replace("j.", "") + ")"
+                                + " SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                                + " FROM j JOIN media_items m ON m.id = j.media_item_id")
+                        .bindValues(jobParams(s))
+                        .map(JobStore::jobWithMedia)
+                        .one());
+    }
+
+    private static Map<String, Object> mediaItemParams(JobSubmission s) {
+        return params(
+                "mediaItemId", s.mediaItemId(),
+                "owner", s.owner(),
+                "filename", nullable(s.originalFilename(), String.class),
+                "mediaType", s.mediaType().json(),
+                "fileSize", s.fileSize(),
+                "sha256", nullable(s.sha256(), String.class),
+                "inputPath", s.inputPath(),
+                "outputDir", s.outputDir(),
+                "createdAt", s.createdAt(),
+                "duplicateOf", nullable(s.duplicateOf(), UUID.class));
+    }
+
+    private static Map<String, Object> jobParams(JobSubmission s) {
+        return params(
+                "id", s.jobId(),
+                "status", (s.isDuplicate() ? JobStatus.COMPLETED : JobStatus.QUEUED).json(),
+                "completedAt", nullable(s.isDuplicate() ? s.createdAt() : null, Instant.class),
+                "mediaItemId", s.mediaItemId(),
+                "owner", s.owner(),
+                "run", s.run(),
+                "priority", s.priority(),
+                "maxAttempts", s.maxAttempts(),
+                "operations", joinOperations(s.operations()),
+                "projectId", nullable(s.projectId(), String.class),
+                "batchId", nullable(s.batchId(), String.class),
+                "queuedAt", s.createdAt(),
+                "correlationId", nullable(s.correlationId(), String.class));
     }
 
     /**
@@ -415,8 +434,8 @@ public class JobStore {
             return Flux.empty();
         }
         return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
-                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id IN (:ids)")
-                .bind("ids", List.copyOf(jobIds))
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id = ANY(CAST(:ids AS uuid[]))")
+                .bind("ids", jobIds.toArray(UUID[]::new))
                 .map(JobStore::jobWithMedia)
                 .all();
     }
@@ -436,9 +455,10 @@ public class JobStore {
         if (mediaItemIds.isEmpty()) {
             return Flux.empty();
         }
-        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id IN (:ids)"
+        // one array parameter, not a list of them: a batch may hold more items than a statement takes parameters
+        return db.sql("SELECT m.id, " + MEDIA_COLUMNS + " FROM media_items m WHERE m.id = ANY(CAST(:ids AS uuid[]))"
                         + " AND m.deleting_since IS NULL AND m.expired_at IS NULL FOR SHARE SKIP LOCKED")
-                .bind("ids", List.copyOf(mediaItemIds))
+                .bind("ids", mediaItemIds.toArray(UUID[]::new))
                 .map(JobStore::media)
                 .all();
     }

@@ -129,10 +129,10 @@ class SetBasedCancelTest extends ApiTest {
 
         Map<String, Integer> expected = Map.of("queued", 0, "pending", 0, "processing", 0, "completed", 200,
                 "failed", 100, "cancelled", 3000);
-        assertThat(stats(alice, "user", project)).isEqualTo(expected);
-        assertThat(stats("root", "admin", project)).containsEntry("queued", 100).containsEntry("cancelled", 3000);
+        assertThat(projectStats(alice, "user", project)).isEqualTo(expected);
+        assertThat(projectStats("root", "admin", project)).containsEntry("queued", 100).containsEntry("cancelled", 3000);
         compactor.compact().block(WAIT);
-        assertThat(stats(alice, "user", project)).isEqualTo(expected);
+        assertThat(projectStats(alice, "user", project)).isEqualTo(expected);
 
         List<String> flags = redis.opsForValue().multiGet(concat(cancellable, untouched).stream().map(keys::cancel)
                 .toList()).block(WAIT);
@@ -324,13 +324,6 @@ class SetBasedCancelTest extends ApiTest {
         WebTestClient patient = http.mutate().responseTimeout(LONG).build();
         return SignedCalls.as(patient, owner, role).post().uri("/api/queue/cancel")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Integer> stats(String owner, String role, String project) {
-        Map<String, Object> body = as(owner, role).get().uri("/api/queue/stats?projectId={p}", project).exchange()
-                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
-        return (Map<String, Integer>) body.get("stats");
     }
 
     private static Instant instant(Object value) {

@@ -82,6 +82,9 @@ class SetBasedEnqueueTest extends ApiTest {
         List<UUID> jobIds = ((List<String>) body.get("jobIds")).stream().map(UUID::fromString).toList();
         assertThat(jobIds).hasSize(1000).doesNotHaveDuplicates();
 
+        // the counts (V85's statement triggers) follow the two statements: 1,000 new jobs, the 200 waiting cancelled
+        assertThat(projectStats(alice, "user", project)).containsEntry("queued", 1000 + 30)
+                .containsEntry("cancelled", 200).containsEntry("completed", 820).containsEntry("pending", 0);
         assertThat(statuses(db, waiting)).containsOnly("cancelled");
         assertThat(statuses(db, concat(completed, expired, bobs))).containsOnly("completed");
         assertThat(statuses(db, otherBatch)).containsOnly("queued");

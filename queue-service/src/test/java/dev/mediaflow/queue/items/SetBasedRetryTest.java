@@ -83,6 +83,9 @@ class SetBasedRetryTest extends ApiTest {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.retriedCount").isEqualTo(1000);
 
+        // the counts (V85's statement triggers) follow the one update: alice's 1,000 failed are queued now
+        assertThat(projectStats(alice, "user", project)).containsEntry("queued", 1000).containsEntry("failed", 20)
+                .containsEntry("completed", 30).containsEntry("cancelled", 30);
         Map<UUID, Map<String, Object>> after = jobRows(db, concat(failed, untouched));
         Map<Object, Integer> retriedAt = new HashMap<>();
         for (UUID id : failed) {

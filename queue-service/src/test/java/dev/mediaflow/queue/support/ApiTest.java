@@ -7,6 +7,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** An integration test that calls the API as the gateway would and applies events directly. */
@@ -31,6 +32,14 @@ public abstract class ApiTest extends IntegrationTest {
         for (JobEvent event : events) {
             applier.apply(event).block(WAIT);
         }
+    }
+
+    /** {@code GET /api/queue/stats?projectId=}: the project's job count by status, as {@code owner} sees it. */
+    @SuppressWarnings("unchecked")
+    protected Map<String, Integer> projectStats(String owner, String role, String projectId) {
+        Map<String, Object> body = as(owner, role).get().uri("/api/queue/stats?projectId={p}", projectId).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return (Map<String, Integer>) body.get("stats");
     }
 
     protected static String unique(String prefix) {
