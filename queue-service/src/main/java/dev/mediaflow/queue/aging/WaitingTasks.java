@@ -52,8 +52,7 @@ public class WaitingTasks {
                 .bind("cutoff", cutoff)
                 .bind("top", PriorityRule.AMQP_MAX_PRIORITY)
                 .map(WaitingTasks::of).all()
-                .filter(WaitingTask::expected)
-                .filter(task -> task.level() < PriorityRule.AMQP_MAX_PRIORITY);
+                .filter(WaitingTask::expected);
     }
 
     /**

@@ -21,7 +21,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -65,9 +64,7 @@ class SetBasedEnqueueTest extends ApiTest {
         List<UUID> completed = InsertedJobs.insert(db, alice, project, "b1", JobStatus.COMPLETED, 800);
         List<UUID> waiting = InsertedJobs.insert(db, alice, project, "b1", JobStatus.QUEUED, 200);
         List<UUID> expired = InsertedJobs.insert(db, alice, project, "b1", JobStatus.COMPLETED, 20);
-        db.sql("UPDATE media_items SET expired_at = now() WHERE id IN (SELECT media_item_id FROM jobs"
-                + " WHERE id = ANY(CAST(:ids AS uuid[])))").bind("ids", expired.toArray(UUID[]::new))
-                .then().block(WAIT);
+        InsertedJobs.expireMedia(db, expired);
         List<UUID> bobs = InsertedJobs.insert(db, unique("bob"), project, "b1", JobStatus.COMPLETED, 30);
         List<UUID> otherBatch = InsertedJobs.insert(db, alice, project, "b2", JobStatus.QUEUED, 30);
         Set<UUID> queuedItems = Set.copyOf(mediaItems(concat(completed, waiting)).values());
@@ -110,7 +107,7 @@ class SetBasedEnqueueTest extends ApiTest {
                 .isGreaterThanOrEqualTo(990);
 
         for (WorkerKind kind : List.of(WorkerKind.IMAGE, WorkerKind.VISION)) {
-            Map<UUID, List<Message>> sent = drain(kind, new HashSet<>(jobIds));
+            Map<UUID, List<Message>> sent = TaskQueues.drain(rabbit, kind, new HashSet<>(jobIds));
             assertThat(sent.keySet()).as("a %s task for every new job", kind.json()).isEqualTo(Set.copyOf(jobIds));
             assertThat(sent.values()).allSatisfy(messages -> {
                 assertThat(messages).as("sent once").hasSize(1);
@@ -166,8 +163,8 @@ class SetBasedEnqueueTest extends ApiTest {
                         + " AND NOT id = ANY(CAST(:old AS uuid[]))")
                 .bind("ids", media.values().toArray(UUID[]::new)).bind("old", jobs.toArray(UUID[]::new))
                 .mapValue(UUID.class).all().collectList().block(WAIT);
-        drain(WorkerKind.IMAGE, new HashSet<>(newJobIds));
-        drain(WorkerKind.VISION, new HashSet<>(newJobIds));
+        TaskQueues.drain(rabbit, WorkerKind.IMAGE, new HashSet<>(newJobIds));
+        TaskQueues.drain(rabbit, WorkerKind.VISION, new HashSet<>(newJobIds));
     }
 
     /** Each job's media item. */
@@ -184,20 +181,5 @@ class SetBasedEnqueueTest extends ApiTest {
                         + " WHERE media_item_id = ANY(CAST(:ids AS uuid[]))")
                 .bind("ids", mediaItemIds.toArray(UUID[]::new))
                 .mapValue(Long.class).one().block(WAIT);
-    }
-
-    /** The messages of {@code jobs} now on the worker kind's queue, by job; the others passed over. */
-    private Map<UUID, List<Message>> drain(WorkerKind kind, Set<UUID> jobs) {
-        Map<UUID, List<Message>> mine = new HashMap<>();
-        Message message;
-        while ((message = rabbit.receive(kind.queue(), 2000)) != null) {
-            UUID jobId = Json.read(message.getBody(), TaskMessage.class).jobId();
-            if (jobs.contains(jobId)) {
-                mine.computeIfAbsent(jobId, id -> new ArrayList<>()).add(message);
-            } else {
-                TaskQueues.passOver(kind, message);
-            }
-        }
-        return mine;
     }
 }

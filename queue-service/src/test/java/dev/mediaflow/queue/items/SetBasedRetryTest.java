@@ -22,7 +22,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +67,7 @@ class SetBasedRetryTest extends ApiTest {
         String project = unique("project");
         List<UUID> failed = InsertedJobs.insert(db, alice, project, "b1", JobStatus.FAILED, 1000);
         List<UUID> expired = InsertedJobs.insert(db, alice, project, "b1", JobStatus.FAILED, 20);
-        db.sql("UPDATE media_items SET expired_at = now() WHERE id IN (SELECT media_item_id FROM jobs"
-                + " WHERE id = ANY(CAST(:ids AS uuid[])))").bind("ids", expired.toArray(UUID[]::new))
-                .then().block(WAIT);
+        InsertedJobs.expireMedia(db, expired);
         List<UUID> completed = InsertedJobs.insert(db, alice, project, "b1", JobStatus.COMPLETED, 30);
         List<UUID> cancelled = InsertedJobs.insert(db, alice, project, "b2", JobStatus.CANCELLED, 30);
         List<UUID> bobs = InsertedJobs.insert(db, bob, project, "b1", JobStatus.FAILED, 30);
@@ -118,7 +115,7 @@ class SetBasedRetryTest extends ApiTest {
         });
 
         for (WorkerKind kind : List.of(WorkerKind.IMAGE, WorkerKind.VISION)) {
-            Map<UUID, List<Message>> sent = drain(kind, Set.copyOf(concat(failed, untouched)));
+            Map<UUID, List<Message>> sent = TaskQueues.drain(rabbit, kind, Set.copyOf(concat(failed, untouched)));
             assertThat(sent.keySet()).as("a %s task for every retried job, none for another", kind.json())
                     .isEqualTo(Set.copyOf(failed));
             assertThat(sent.values()).allSatisfy(messages -> {
@@ -181,10 +178,10 @@ class SetBasedRetryTest extends ApiTest {
                 .as("the job retried meanwhile is not retried again; the one only held is, after it")
                 .containsEntry(changedMeanwhile, 2).containsEntry(heldOnly, 2);
         assertThat(statuses(db, List.of(heldOnly))).containsOnly("queued");
-        Map<UUID, List<Message>> sent = drain(WorkerKind.IMAGE, Set.copyOf(jobs));
+        Map<UUID, List<Message>> sent = TaskQueues.drain(rabbit, WorkerKind.IMAGE, Set.copyOf(jobs));
         assertThat(sent.keySet()).as("one image task for each job this retry retried")
                 .isEqualTo(Set.copyOf(concat(others, List.of(heldOnly))));
-        drain(WorkerKind.VISION, Set.copyOf(jobs));
+        TaskQueues.drain(rabbit, WorkerKind.VISION, Set.copyOf(jobs));
         assertThat(snapshots(redis, keys, List.of(heldOnly)).get(heldOnly).get(0)).isEqualTo("queued");
     }
 
@@ -193,24 +190,6 @@ class SetBasedRetryTest extends ApiTest {
                 .header(CorrelationId.HEADER, correlationId)
                 .bodyValue(body)
                 .exchange();
-    }
-
-    /**
-     * Every message now on the worker kind's queue: those of {@code jobs} by job (this class's), the others passed
-     * over for the tests they belong to; until the queue stays empty a while.
-     */
-    private Map<UUID, List<Message>> drain(WorkerKind kind, Set<UUID> jobs) {
-        Map<UUID, List<Message>> mine = new HashMap<>();
-        Message message;
-        while ((message = rabbit.receive(kind.queue(), 2000)) != null) {
-            UUID jobId = Json.read(message.getBody(), TaskMessage.class).jobId();
-            if (jobs.contains(jobId)) {
-                mine.computeIfAbsent(jobId, id -> new ArrayList<>()).add(message);
-            } else {
-                TaskQueues.passOver(kind, message);
-            }
-        }
-        return mine;
     }
 
     private Map<UUID, Integer> runs(List<UUID> ids) {

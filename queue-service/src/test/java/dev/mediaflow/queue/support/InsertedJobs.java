@@ -60,4 +60,12 @@ public final class InsertedJobs {
         }
         return ids;
     }
+
+    /** The jobs' media items expired now, as the file TTL leaves them: their originals are gone. */
+    public static void expireMedia(DatabaseClient db, List<UUID> jobIds) {
+        db.sql("UPDATE media_items SET expired_at = now() WHERE id IN (SELECT media_item_id FROM jobs"
+                        + " WHERE id = ANY(CAST(:ids AS uuid[])))")
+                .bind("ids", jobIds.toArray(UUID[]::new))
+                .then().block(WAIT);
+    }
 }

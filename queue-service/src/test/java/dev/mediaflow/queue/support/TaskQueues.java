@@ -6,9 +6,12 @@ import dev.mediaflow.messages.WorkerKind;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,6 +51,24 @@ public final class TaskQueues {
     /** Keeps a message taken off a queue that belongs to no job of the caller, for whoever asks for it. */
     public static void passOver(WorkerKind kind, Message message) {
         PASSED_OVER.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(message);
+    }
+
+    /**
+     * Every message now on the worker kind's queue, until it stays empty for two seconds: those of {@code jobs} by
+     * job, in the order they came; the others passed over for the tests they belong to.
+     */
+    public static Map<UUID, List<Message>> drain(RabbitTemplate rabbit, WorkerKind kind, Set<UUID> jobs) {
+        Map<UUID, List<Message>> mine = new HashMap<>();
+        Message message;
+        while ((message = rabbit.receive(kind.queue(), 2000)) != null) {
+            UUID jobId = jobOf(message);
+            if (jobs.contains(jobId)) {
+                mine.computeIfAbsent(jobId, id -> new ArrayList<>()).add(message);
+            } else {
+                passOver(kind, message);
+            }
+        }
+        return mine;
     }
 
     public static TaskMessage receiveTask(RabbitTemplate rabbit, WorkerKind kind, UUID jobId) {
