@@ -217,6 +217,10 @@ public class Client {
         String boundary = "----bench" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n" + ops + "\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"projectId\"\r\n\r\n" + project + "\r\n"
+                // every upload is processed: without force, a file the owner uploaded before (the warm-up's, an
+                // earlier round's, the fairness run's repeated photos) is a duplicate, completed at once with the
+                // earlier results and never reaching a worker
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"force\"\r\n\r\ntrue\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"" + file.getFileName()
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
         String tail = "\r\n--" + boundary + "--\r\n";
@@ -228,6 +232,10 @@ public class Client {
                 .build();
         for (int tries = 0; ; tries++) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 202 && response.body().contains("\"duplicateOf\"")) {
+                throw new IllegalStateException("upload of " + file + " was taken as a duplicate, so nothing would"
+                        + " process it: " + response.body());
+            }
             if (response.statusCode() == 202) {
                 return response.body();
             }

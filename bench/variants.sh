@@ -7,11 +7,14 @@
 #        then `vips gaussblur <640.v> <blur.webp>[Q=70] 8` per file: the contract's three variants, blur included;
 #   (a0) the same without the blur (three vipsthumbnail passes): the baseline of the issue's first table;
 #   (b)  mediaflow end to end: the stack as `scripts/local up` runs it (default configuration), every file uploaded
-#        over HTTP (4 connections) with operations=thumbnail,blur,low-quality, until every job is `completed`;
-#        photos/s from the first upload to the last `completed_at`.
-#   Prints photos/s of each side, the ratios b/a and b/a0, the CPU seconds per photo of each service, and the load
-#   average before each measurement (other work on the machine shows there).
-#   --profile records JDK Flight Recorder on the gateway, queue-service and the image worker during the last (b) and prints their
+#        over HTTP (4 connections) with operations=thumbnail,blur,low-quality and force=true (else a file uploaded
+#        before would be a duplicate, completed at once without any work), until every job is `completed`;
+#        photos/s from the first upload to the last `completed_at`. Before the rounds the corpus goes through once,
+#        unmeasured: the services' JIT compilers then have the hot paths compiled, as in a stack that has run a while.
+#   Prints photos/s of each side, the ratios b/a and b/a0, the CPU seconds per photo of each service and, of those,
+#   the JIT compilers', and the load average before each measurement (other work on the machine shows there).
+#   --profile records JDK Flight Recorder on the gateway, queue-service and the image worker during one more (b), after the
+#   measured rounds and not counted in them (the recording costs CPU), and prints their
 #   top frames (bench/JfrTop.java); the recordings stay under data/bench/jfr/.
 
 # --- variants ---------------------------------------------------------------------------------------
@@ -47,20 +50,27 @@ vips_side() {
   echo "$end - $start" | bc -l
 }
 
-# mediaflow_side: prints the client's key=value line, then the services' CPU seconds
+# mediaflow_side: prints the client's key=value line, then the services' CPU seconds per photo and, of those,
+# the JIT compilers' (C1/C2 compiler threads of the three JVMs together)
 mediaflow_side() {
-  local files s before=() after=() line
+  local files s before=() after=() line jit0=0 jit1=0 pid
   mapfile -t files < <(corpus_files)
-  for s in gateway-service queue-service image-worker; do before+=("$(cpu_ticks "$(service_pid $s)")"); done
+  for s in gateway-service queue-service image-worker; do
+    pid=$(service_pid $s)
+    before+=("$(cpu_ticks "$pid")")
+    jit0=$((jit0 + $(jit_ticks "$pid")))
+  done
   line=$(java bench/Client.java "$BASE" "$KEY" thumbnail,blur,low-quality 4 "${files[@]}")
   local i=0 hz cpu=""
   hz=$(getconf CLK_TCK)
   for s in gateway-service queue-service image-worker; do
-    after=$(cpu_ticks "$(service_pid $s)")
+    pid=$(service_pid $s)
+    after=$(cpu_ticks "$pid")
+    jit1=$((jit1 + $(jit_ticks "$pid")))
     cpu+=" cpu_${s%%-*}=$(echo "scale=3; ($after - ${before[$i]}) / $hz / ${#files[@]}" | bc -l)"
     i=$((i + 1))
   done
-  echo "$line$cpu"
+  echo "$line$cpu cpu_jit=$(echo "scale=3; ($jit1 - $jit0) / $hz / ${#files[@]}" | bc -l)"
 }
 
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -86,8 +96,10 @@ bench_variants() {
   local n photos r a a0 b la rows=() warm
   n=$(corpus_files | wc -l)
   stack_up
-  say "warm-up: 8 files through mediaflow (not measured)"
-  mapfile -t warm < <(corpus_files | head -8)
+  # the whole corpus once, unmeasured: a service that has been running a while has compiled its hot paths; right
+  # after its start each JVM spends about half its CPU in the JIT compilers (the CPU column says how much is left)
+  say "warm-up: the corpus once through mediaflow (not measured)"
+  mapfile -t warm < <(corpus_files)
   java bench/Client.java "$BASE" "$KEY" thumbnail,blur,low-quality 4 "${warm[@]}" >/dev/null
   local as=() a0s=() bs=()
   for ((r = 1; r <= ROUNDS; r++)); do
@@ -98,13 +110,18 @@ bench_variants() {
     rows+=("| $r | (a0) libvips, no blur | $(printf '%.2f' "$(echo "$n / $a0" | bc -l)") | $(printf '%.1f' "$a0") | | $la |")
     a0s+=("$(echo "$n / $a0" | bc -l)")
     la=$(load)
-    if [ $PROFILE = 1 ] && [ "$r" = "$ROUNDS" ]; then jfr_start; fi
     b=$(mediaflow_side)
-    if [ $PROFILE = 1 ] && [ "$r" = "$ROUNDS" ]; then jfr_stop; fi
     [ "$(field "$b" failed)" = 0 ] || { say "mediaflow failed some files: $b"; exit 1; }
-    rows+=("| $r | (b) mediaflow end to end | $(field "$b" per_s) | $(field "$b" seconds) | gateway $(field "$b" cpu_gateway) s, queue-service $(field "$b" cpu_queue) s, image-worker $(field "$b" cpu_image) s; upload p50 $(field "$b" upload_p50_ms) ms, done p50 $(field "$b" done_p50_ms) ms | $la |")
+    rows+=("| $r | (b) mediaflow end to end | $(field "$b" per_s) | $(field "$b" seconds) | gateway $(field "$b" cpu_gateway) s, queue-service $(field "$b" cpu_queue) s, image-worker $(field "$b" cpu_image) s (of these three, JIT $(field "$b" cpu_jit) s); upload p50 $(field "$b" upload_p50_ms) ms, done p50 $(field "$b" done_p50_ms) ms | $la |")
     bs+=("$(field "$b" per_s)")
   done
+  if [ $PROFILE = 1 ]; then
+    # one more (b), not counted: the recording costs the services CPU, so a profiled round is not a measurement
+    say "one more round of (b) with JDK Flight Recorder on (not in the table)"
+    jfr_start
+    b=$(mediaflow_side)
+    jfr_stop
+  fi
   local ma mb ma0
   ma=$(printf '%s\n' "${as[@]}" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   ma0=$(printf '%s\n' "${a0s[@]}" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
@@ -122,7 +139,7 @@ bench_variants() {
     local s
     for s in $JFR_SERVICES; do
       echo
-      echo "#### JFR top frames: $s (last round of b)"
+      echo "#### JFR top frames: $s (the extra, profiled round of b)"
       echo
       java bench/JfrTop.java "$OUT/jfr/$s.jfr" 15
     done

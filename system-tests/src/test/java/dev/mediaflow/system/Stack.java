@@ -74,6 +74,8 @@ final class Stack implements AutoCloseable {
         env.put("MEDIAFLOW_RETRY_DELAYS", RETRY_DELAYS);
         env.put("MEDIAFLOW_MAX_UPLOAD_BYTES", Long.toString(MAX_UPLOAD_BYTES));
         env.put("MEDIAFLOW_HEARTBEAT_INTERVAL", "1s");
+        // every progress step reaches the stream (EventStreamIT); the pacing of the default is PacedProgressTest's
+        env.put("MEDIAFLOW_PROGRESS_INTERVAL", "0");
         env.put("MEDIAFLOW_SPOOL_INTERVAL", "1s");
         env.put("MEDIAFLOW_PUBLISH_TIMEOUT", "3s");
         env.put("MEDIAFLOW_LOG_FORMAT", "json");

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP relay in front of a real server that a test can cut and restore, to play "the broker (or Redis)
@@ -20,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket server;
 
     /** A relay to {@code targetPort} on the loopback address, accepting from the start. */
@@ -33,6 +35,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** How many connections the relay has accepted so far: what a client opened, pooled or not. */
+    public int accepted() {
+        return accepted.get();
     }
 
     public synchronized void up() throws IOException {
@@ -70,6 +77,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 open.add(client);
                 open.add(upstream);

@@ -4,20 +4,32 @@ import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.WorkerKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.RedisOperations;
-import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.scheduling.annotation.Scheduled;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
-/** Writes this instance's state to Redis; the hash expires when the instance dies. */
+/**
+ * Writes this instance's state to Redis; the hash expires when the instance dies.
+ *
+ * <p>It beats every interval and at every change of state, i.e. when each task starts and ends, on the consumer's
+ * thread. The write and its expiry are one script: atomic (a crash between the two must not leave a worker listed
+ * forever) on the shared connection. It was a MULTI/EXEC, which Spring Data Redis runs on a dedicated connection,
+ * opened and closed for each transaction: two Redis connections per task (issue 14, docs/performance.md).
+ */
 public class Heartbeat {
 
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+    /** KEYS: the worker's hash. ARGV: its expiry in ms, then field, value, field, value... */
+    private static final RedisScript<Long> BEAT = RedisScript.of("""
+            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """, Long.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -42,7 +54,7 @@ public class Heartbeat {
     public void beat() {
         String key = keys.worker(state.id());
         try {
-            Map<String, String> fields = Map.of(
+            redis.execute(BEAT, List.of(key), Long.toString(ttl.toMillis()),
                     "id", state.id(),
                     "kind", kind.json(),
                     "state", state.paused() ? "paused" : "running",
@@ -51,17 +63,6 @@ public class Heartbeat {
                     "failed", Long.toString(state.failed()),
                     "device", device,
                     "lastHeartbeat", Instant.now().toString());
-            // one MULTI/EXEC: a crash between the write and its expiry must not leave a worker listed forever
-            redis.execute(new SessionCallback<List<Object>>() {
-                @Override
-                @SuppressWarnings({"unchecked", "rawtypes"})
-                public List<Object> execute(RedisOperations operations) {
-                    operations.multi();
-                    operations.opsForHash().putAll(key, fields);
-                    operations.expire(key, ttl);
-                    return operations.exec();
-                }
-            });
             warned = false;
         } catch (RuntimeException e) {
             if (!warned) {

@@ -59,9 +59,12 @@ public class TaskProcessor {
     private final TaskMeters meters;
     private final Path storageRoot;
     private final List<Duration> retryDelays;
+    private final Duration progressInterval;
 
+    /** @param progressInterval the least time between two of a task's progress events ({@link PacedProgress}) */
     public TaskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, AttemptClaims claims,
-                         WorkerState state, TaskMeters meters, Path storageRoot, List<Duration> retryDelays) {
+                         WorkerState state, TaskMeters meters, Path storageRoot, List<Duration> retryDelays,
+                         Duration progressInterval) {
         this.handler = handler;
         this.events = events;
         this.flags = flags;
@@ -70,6 +73,7 @@ public class TaskProcessor {
         this.meters = meters;
         this.storageRoot = storageRoot;
         this.retryDelays = retryDelays;
+        this.progressInterval = progressInterval;
     }
 
     /** {@link #process(byte[], int)} for the first copy of a task. */
@@ -147,8 +151,8 @@ public class TaskProcessor {
             log.info("Job {} {} task attempt {}/{} started", task.jobId(), task.worker().json(), task.attempt(), task.maxAttempts());
             folder = AttemptFolder.create(storageRoot, task, paths.outputDir());
             TaskContext context = new TaskContext(task, paths.input(), folder.dir(),
-                    () -> checkpoint(task),
-                    percent -> events.publish(event(EventType.TASK_PROGRESS, task).withProgress(percent)));
+                    () -> checkpoint(task), new PacedProgress(progressInterval, System::nanoTime,
+                            percent -> events.publish(event(EventType.TASK_PROGRESS, task).withProgress(percent))));
             Map<String, VariantResult> results = handler.handle(context);
             checkpoint(task);
             folder.promote();

@@ -92,7 +92,7 @@ public class WorkerConfiguration {
     TaskProcessor taskProcessor(TaskHandler handler, EventPublisher events, TaskFlags flags, AttemptClaims claims,
                                 WorkerState state, TaskMeters meters, WorkerSettings settings) {
         return new TaskProcessor(handler, events, flags, claims, state, meters, settings.storageRoot(),
-                settings.retryDelayList());
+                settings.retryDelayList(), settings.progressInterval());
     }
 
     @Bean

@@ -21,6 +21,8 @@ import java.util.List;
  * @param stagingStaleAfter an attempt folder untouched this long belongs to a killed worker and is swept
  * @param device    {@code MEDIAFLOW_DEVICE}: auto, cpu or gpu; where the worker's pixel or tensor work runs
  *                  ({@link DeviceChoice})
+ * @param progressInterval {@code MEDIAFLOW_PROGRESS_INTERVAL}: the least time between two progress events of a
+ *                  task, from its start ({@link PacedProgress}); 0 sends every step
  */
 @ConfigurationProperties("mediaflow")
 public record WorkerSettings(
@@ -33,9 +35,14 @@ public record WorkerSettings(
         @DefaultValue("7d") Duration doneFlagTtl,
         @DefaultValue("") String workerId,
         @DefaultValue("1h") Duration stagingStaleAfter,
-        @DefaultValue("auto") String device) {
+        @DefaultValue("auto") String device,
+        @DefaultValue("250ms") Duration progressInterval) {
 
     public WorkerSettings {
+        if (progressInterval.isNegative()) {
+            throw new IllegalArgumentException("mediaflow.progress-interval must not be negative, was "
+                    + progressInterval);
+        }
         if (consumers < 0) {
             throw new IllegalArgumentException("mediaflow.consumers must be 0 (one per processor) or more, was "
                     + consumers);

@@ -72,7 +72,8 @@ class TaskProcessorTest {
 
     private TaskProcessor processor(TaskFlags taskFlags, AttemptClaims attemptClaims) {
         return new TaskProcessor(handler, new EventPublisher(new ConfirmedSender(rabbit, Duration.ofSeconds(5))),
-                taskFlags, attemptClaims, state, new TaskMeters(meters, WorkerKind.IMAGE), storage, DELAYS);
+                taskFlags, attemptClaims, state, new TaskMeters(meters, WorkerKind.IMAGE), storage, DELAYS,
+                Duration.ZERO);
     }
 
     /** {@code mediaflow_tasks_total{outcome,kind="image"}} as this test's processor counted it. */

@@ -50,6 +50,7 @@ class DepthProgressTest extends ServiceTest {
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
         rowDepthModelOnCpu(registry, STORAGE);
+        registry.add("mediaflow.progress-interval", () -> "0"); // every step, not paced: PacedProgressTest's part
     }
 
     @Autowired
