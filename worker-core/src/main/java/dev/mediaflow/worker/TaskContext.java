@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.function.IntConsumer;
 
 /**
- * What a handler gets for one task: resolved paths, a cancellation checkpoint and a progress reporter, which sends
- * a step only when it is further than the last one sent (each is a confirmed {@code task.progress} event).
+ * What a handler gets for one task: resolved paths, a cancellation checkpoint and a progress reporter, which passes
+ * a step on only when it is further than the last one (each sent step is a confirmed {@code task.progress} event,
+ * and the processor sends at most one per interval: {@link PacedProgress}).
  */
 public final class TaskContext implements TaskProgress {
 
