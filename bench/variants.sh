@@ -13,9 +13,9 @@
 #        unmeasured: the services' JIT compilers then have the hot paths compiled, as in a stack that has run a while.
 #   Prints photos/s of each side, the ratios b/a and b/a0, the CPU seconds per photo of each service and, of those,
 #   the JIT compilers', and the load average before each measurement (other work on the machine shows there).
-#   --profile records JDK Flight Recorder on the gateway, queue-service and the image worker during one more (b), after the
-#   measured rounds and not counted in them (the recording costs CPU), and prints their
-#   top frames (bench/JfrTop.java); the recordings stay under data/bench/jfr/.
+#   --profile records JDK Flight Recorder on the gateway, queue-service and the image worker during one more (b),
+#   after the measured rounds and not counted in them (the recording costs CPU), and prints their top frames
+#   (bench/JfrTop.java); the recordings stay under data/bench/jfr/.
 
 # --- variants ---------------------------------------------------------------------------------------
 # vips_side WITH_BLUR: one process per core over its share of the files; prints elapsed seconds
