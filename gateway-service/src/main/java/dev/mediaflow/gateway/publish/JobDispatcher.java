@@ -220,8 +220,12 @@ public class JobDispatcher {
             return false;
         }
         meters.confirmed();
-        published.remember(submission, cancelled);
-        spool.delete(submission.jobId());
+        if (cancelled) {
+            published.remember(submission, true);
+            spool.delete(submission.jobId());
+        } else {
+            published.rememberSpooled(spool, submission, newJob);
+        }
         return true;
     }
 

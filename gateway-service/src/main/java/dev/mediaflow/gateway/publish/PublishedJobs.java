@@ -7,12 +7,14 @@ import dev.mediaflow.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * The jobs the broker confirmed that queue-service may not have recorded yet:
- * {@code <root>/spool/published/<jobId>.json}. Without it an accepted job answers 404 while
+ * {@code <root>/spool/published/<jobId>.json}, the spool's own record moved here (a cancellation is written as a
+ * {@link Published}). Without it an accepted job answers 404 while
  * queue-service lags behind its events (it used to be remembered in memory for two minutes only,
  * and not across a gateway restart). A record goes only once queue-service answers for the job
  * ({@link PublishedJobsPruner}), so the gateway never forgets a job that nobody else knows yet.
@@ -51,6 +54,29 @@ public class PublishedJobs {
         }
     }
 
+    /**
+     * Remembers a job the broker confirmed as work by moving its spool record here: the record already holds the
+     * job, so one rename takes the place of writing the same job again and deleting the record (a sixth of an
+     * upload's CPU on the upload thread). A record drained long after it was staged gets the confirm's time, which
+     * {@link #publishedAt} reads. Where the move fails the job is written anew and the record deleted.
+     *
+     * @param stagedJustNow whether the record was staged by this upload a moment ago (its time is then the confirm's)
+     */
+    void rememberSpooled(SubmissionSpool spool, JobSubmission submission, boolean stagedJustNow) {
+        Path target = fileOf(submission.jobId());
+        try {
+            spool.moveRecord(submission.jobId(), target);
+            if (!stagedJustNow) {
+                Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot move the spool record of job {} ({}); writing it anew", submission.jobId(),
+                    e.toString());
+            remember(submission, false);
+            spool.delete(submission.jobId());
+        }
+    }
+
     void remember(JobSubmission submission, boolean cancelled) {
         try {
             DurableFiles.writeWithoutSync(fileOf(submission.jobId()), Json.write(new Published(submission, cancelled)));
@@ -60,9 +86,15 @@ public class PublishedJobs {
         }
     }
 
+    /**
+     * A record is either a {@link Published} ({@link #remember}: a cancellation) or the job itself, as the spool
+     * wrote it ({@link #rememberSpooled}: published as work); only the first has a {@code submission} field.
+     */
     public Optional<Published> find(UUID jobId) {
         try {
-            return Optional.of(Json.read(Files.readAllBytes(fileOf(jobId)), Published.class));
+            JsonNode record = Json.MAPPER.readTree(Files.readAllBytes(fileOf(jobId)));
+            return Optional.of(record.has("submission") ? Json.MAPPER.treeToValue(record, Published.class)
+                    : new Published(Json.MAPPER.treeToValue(record, JobSubmission.class), false));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

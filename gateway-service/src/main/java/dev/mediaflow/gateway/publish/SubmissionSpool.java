@@ -130,6 +130,19 @@ public class SubmissionSpool {
         }
     }
 
+    /**
+     * Moves a confirmed job's record to {@code target} (one rename in the same file system), and drops its cancel
+     * mark after it, as {@link #delete} would.
+     */
+    void moveRecord(UUID jobId, Path target) throws IOException {
+        Files.move(fileOf(jobId), target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.deleteIfExists(cancelMarkOf(jobId));
+        } catch (IOException e) {
+            log.warn("Cannot delete the cancel mark of published job {}: {}", jobId, e.toString());
+        }
+    }
+
     /** The job first, its cancel mark after: a crash in between must not turn a cancel back into a job. */
     public void delete(UUID jobId) {
         try {

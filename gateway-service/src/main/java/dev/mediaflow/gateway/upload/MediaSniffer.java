@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,11 @@ import java.util.Optional;
 public class MediaSniffer {
 
     static final int HEAD_BYTES = 64 * 1024;
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    private static final byte[] GIF87A = "GIF87a".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] GIF89A = "GIF89a".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] RIFF = "RIFF".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] WEBP = "WEBP".getBytes(StandardCharsets.ISO_8859_1);
 
     private final Tika tika = new Tika();
 
@@ -33,8 +39,9 @@ public class MediaSniffer {
         if (head.length == 0) {
             return Optional.empty();
         }
-        if (isJpeg(head)) {
-            return Optional.of(StoredFormat.JPEG);
+        Optional<StoredFormat> signed = bySignature(head);
+        if (signed.isPresent()) {
+            return signed;
         }
         switch (ImageFormat.isoImage(head)) {
             case HEIF -> {
@@ -63,12 +70,34 @@ public class MediaSniffer {
     }
 
     /**
-     * A JPEG begins with its start-of-image marker and the first segment's marker ({@code FF D8 FF}), which is also
-     * all Tika's magic for {@code image/jpeg} asks. Most uploads are JPEGs, and Tika's detection walks its whole
-     * magic table: a twentieth of the gateway's CPU per upload, spared for them.
+     * The photo formats whose first bytes are all Tika's magic asks for them: a JPEG's start-of-image marker and
+     * first segment marker ({@code FF D8 FF}), the PNG signature, {@code GIF87a}/{@code GIF89a}, and a RIFF file
+     * of form {@code WEBP}. Tika's detection walks its whole magic table, a twentieth of the gateway's CPU for a
+     * small JPEG and an eighth of the upload thread's for a small PNG; these are told without it.
      */
+    static Optional<StoredFormat> bySignature(byte[] head) {
+        if (isJpeg(head)) {
+            return Optional.of(StoredFormat.JPEG);
+        }
+        if (startsWith(head, 0, PNG_SIGNATURE)) {
+            return Optional.of(StoredFormat.PNG);
+        }
+        if (startsWith(head, 0, GIF87A) || startsWith(head, 0, GIF89A)) {
+            return Optional.of(StoredFormat.GIF);
+        }
+        if (startsWith(head, 0, RIFF) && startsWith(head, 8, WEBP)) {
+            return Optional.of(StoredFormat.WEBP);
+        }
+        return Optional.empty();
+    }
+
     static boolean isJpeg(byte[] head) {
         return head.length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF;
+    }
+
+    private static boolean startsWith(byte[] head, int offset, byte[] prefix) {
+        return head.length >= offset + prefix.length
+                && Arrays.equals(head, offset, offset + prefix.length, prefix, 0, prefix.length);
     }
 
     /** {@code ftyp} with major brand {@code "qt  "}, or no {@code ftyp} at all (old QuickTime), is MOV. */

@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -44,8 +45,17 @@ class SpoolDrainerTest extends GatewayIntegrationTest {
         storeInput(submission);
         spool.write(submission);
         Path file = STORAGE.resolve("spool/" + jobId + ".json");
+        // staged eight days ago (the broker was away that long): the published record must not look that old,
+        // or the pruner would forget it at once as never recorded (MEDIAFLOW_PUBLISHED_MEMORY, 7 days)
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(file).doesNotExist());
+        assertThat(published.find(jobId)).hasValueSatisfying(p -> {
+            assertThat(p.submission()).isEqualTo(submission);
+            assertThat(p.status()).isEqualTo("queued");
+        });
+        assertThat(published.publishedAt(jobId)).hasValueSatisfying(
+                at -> assertThat(at).isAfter(Instant.now().minus(Duration.ofMinutes(1))));
 
         assertThat(awaitMessage(EVENTS_PROBE, JobEvent.class, e -> jobId.equals(e.jobId())).body().submission())
                 .isEqualTo(submission);

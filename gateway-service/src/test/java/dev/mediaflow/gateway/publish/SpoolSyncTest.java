@@ -20,8 +20,10 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,10 +49,18 @@ class SpoolSyncTest {
     /** Counts the syncs of records; can be told to fail them like a broken disk. */
     static final class RecordingSpool extends SubmissionSpool {
         final List<UUID> synced = new ArrayList<>();
+        /** The file (inode) each staged record was written to. */
+        final Map<UUID, Object> stagedFiles = new HashMap<>();
         boolean failSync;
 
         RecordingSpool(StorageRoot storage) {
             super(storage);
+        }
+
+        @Override
+        public void stage(JobSubmission submission) throws IOException {
+            super.stage(submission);
+            stagedFiles.put(submission.jobId(), fileKey(fileOf(submission.jobId())));
         }
 
         @Override
@@ -73,6 +83,10 @@ class SpoolSyncTest {
     }
 
     private JobDispatcher dispatcher() {
+        return dispatcher(published);
+    }
+
+    private JobDispatcher dispatcher(PublishedJobs publishedJobs) {
         JobPublisher publisher = new JobPublisher(new RabbitTemplate(), properties,
                 new DefaultListableBeanFactory().getBeanProvider(ObservationRegistry.class)) {
             @Override
@@ -82,8 +96,8 @@ class SpoolSyncTest {
                 }
             }
         };
-        return new JobDispatcher(spool, published, publisher, storage, new PublishMeters(new SimpleMeterRegistry()),
-                properties);
+        return new JobDispatcher(spool, publishedJobs, publisher, storage,
+                new PublishMeters(new SimpleMeterRegistry()), properties);
     }
 
     private static JobSubmission job() {
@@ -102,7 +116,51 @@ class SpoolSyncTest {
 
         assertThat(spool.synced).isEmpty();
         assertThat(spool.find(job.jobId())).isEmpty();
-        assertThat(published.find(job.jobId())).map(PublishedJobs.Published::status).contains("queued");
+        assertThat(published.find(job.jobId())).hasValueSatisfying(p -> {
+            assertThat(p.status()).isEqualTo("queued");
+            assertThat(p.submission()).isEqualTo(job);
+        });
+        // the staged record itself, moved: the job is not written a second time
+        assertThat(fileKey(publishedRecord(job))).isEqualTo(spool.stagedFiles.get(job.jobId()));
+    }
+
+    @Test
+    void aConfirmedJobWhoseRecordCannotBeMovedIsWrittenAnewAndLeavesTheSpool() throws IOException {
+        brokerConfirms = true;
+        JobSubmission job = job();
+        // the move fails: its target's folder is a file now (the fallback's write would fail the same way, so the
+        // folder is put back before it): the job is written anew there and its spool record deleted
+        Path folder = storage.spool().resolve("published");
+        PublishedJobs moveFails = new PublishedJobs(storage) {
+            @Override
+            void remember(JobSubmission submission, boolean cancelled) {
+                try {
+                    Files.delete(folder);
+                    Files.createDirectories(folder);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                super.remember(submission, cancelled);
+            }
+        };
+
+        Files.delete(folder);
+        Files.writeString(folder, "not a folder");
+
+        assertThat(dispatcher(moveFails).dispatch(job, () -> { })).isEqualTo(DispatchStatus.QUEUED);
+
+        assertThat(spool.find(job.jobId())).isEmpty();
+        assertThat(Files.exists(storage.spool().resolve(job.jobId() + ".json"))).isFalse();
+        assertThat(moveFails.find(job.jobId())).hasValueSatisfying(p -> assertThat(p.submission()).isEqualTo(job));
+        assertThat(fileKey(publishedRecord(job))).isNotEqualTo(spool.stagedFiles.get(job.jobId()));
+    }
+
+    private Path publishedRecord(JobSubmission job) {
+        return storage.spool().resolve("published").resolve(job.jobId() + ".json");
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     }
 
     @Test

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MediaSnifferTest {
 
+    private static final Tika TIKA = new Tika();
     private final MediaSniffer sniffer = new MediaSniffer();
 
     @Test
@@ -70,6 +71,55 @@ class MediaSnifferTest {
         System.arraycopy(tail, 0, head, 3, tail.length);
 
         assertThat(sniffer.detect(head)).contains(StoredFormat.JPEG);
+    }
+
+    /** Each signature the shortcut knows, with the format it names and Tika's type for the same bytes. */
+    enum Signature {
+        JPEG(StoredFormat.JPEG, "image/jpeg", new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}),
+        PNG(StoredFormat.PNG, "image/png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}),
+        GIF87(StoredFormat.GIF, "image/gif", "GIF87a".getBytes(StandardCharsets.ISO_8859_1)),
+        GIF89(StoredFormat.GIF, "image/gif", "GIF89a".getBytes(StandardCharsets.ISO_8859_1)),
+        WEBP(StoredFormat.WEBP, "image/webp", "RIFF\0\0\0\0WEBP".getBytes(StandardCharsets.ISO_8859_1));
+
+        final StoredFormat format;
+        final String tikaType;
+        final byte[] prefix;
+
+        Signature(StoredFormat format, String tikaType, byte[] prefix) {
+            this.format = format;
+            this.tikaType = tikaType;
+            this.prefix = prefix;
+        }
+    }
+
+    @Property(tries = 300)
+    void theShortcutNamesWhatTikaNamesForEverySignatureWhateverFollows(@ForAll Signature signature,
+                                                                       @ForAll @Size(max = 256) byte[] tail,
+                                                                       @ForAll byte riffSize) {
+        byte[] head = new byte[signature.prefix.length + tail.length];
+        System.arraycopy(signature.prefix, 0, head, 0, signature.prefix.length);
+        System.arraycopy(tail, 0, head, signature.prefix.length, tail.length);
+        if (signature == Signature.WEBP) {
+            head[4] = riffSize; // any RIFF chunk size
+        }
+
+        assertThat(MediaSniffer.bySignature(head)).contains(signature.format);
+        assertThat(TIKA.detect(head)).isEqualTo(signature.tikaType);
+    }
+
+    @Test
+    void bytesThatMissASignatureByOneAreLeftToTika() {
+        for (Signature signature : Signature.values()) {
+            byte[] head = java.util.Arrays.copyOf(signature.prefix, signature.prefix.length + 16);
+            head[signature.prefix.length - 1] ^= 0x01;
+            assertThat(MediaSniffer.bySignature(head)).as(signature.name()).isEmpty();
+            byte[] shorter = java.util.Arrays.copyOf(signature.prefix, signature.prefix.length - 1);
+            assertThat(MediaSniffer.bySignature(shorter)).as(signature.name() + " cut short").isEmpty();
+        }
+        // RIFF of another form (a WAV) is not a WebP
+        assertThat(MediaSniffer.bySignature("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.ISO_8859_1))).isEmpty();
+        assertThat(sniffer.detect(TestFiles.image("png", 8, 8))).contains(StoredFormat.PNG);
+        assertThat(sniffer.detect(TestFiles.image("gif", 8, 8))).contains(StoredFormat.GIF);
     }
 
     @Test

@@ -64,7 +64,8 @@ public class JobEnqueuer {
                         .flatMap(media -> {
                             JobSubmission submission = submission(media, newJob, correlationId.orElse(null));
                             return store.insertJob(submission)
-                                    .then(store.findJob(submission.jobId()))
+                                    .switchIfEmpty(Mono.error(() -> new IllegalStateException(
+                                            "job id " + submission.jobId() + " is taken")))
                                     .flatMap(job -> outbox.add(JobActions.tasks(media, job))
                                             .thenReturn(new JobStatusSnapshot(job, 0, clock.instant())));
                         }));

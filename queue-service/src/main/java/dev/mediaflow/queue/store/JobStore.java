@@ -82,9 +82,15 @@ public class JobStore {
                     :operations, :projectId, :batchId, :queuedAt, :completedAt, :correlationId, now())
             ON CONFLICT (id) DO NOTHING""";
 
-    /** A new job is queued; a duplicate ({@link JobSubmission#isDuplicate()}) is completed when it is submitted. */
-    public Mono<Long> insertJob(JobSubmission s) {
-        return db.sql(INSERT_JOB).bindValues(jobParams(s)).fetch().rowsUpdated();
+    /**
+     * Inserts a job and returns it as stored (its {@code RETURNING}, after {@code jobs_copy_file_size}): what a read
+     * right after would give, without that read. A new job is queued; a duplicate ({@link JobSubmission#isDuplicate()})
+     * is completed when it is submitted. Empty when a job with its id exists already.
+     */
+    public Mono<JobRow> insertJob(JobSubmission s) {
+        return db.sql(INSERT_JOB + " RETURNING " + JOB_COLUMNS.replace("j.", "")).bindValues(jobParams(s))
+                .map(JobStore::job)
+                .one();
     }
 
     /**
