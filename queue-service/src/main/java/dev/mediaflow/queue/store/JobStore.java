@@ -81,6 +81,8 @@ public class JobStore {
             VALUES (:id, :mediaItemId, :owner, :status, :run, :priority, 0, :maxAttempts,
                     :operations, :projectId, :batchId, :queuedAt, :completedAt, :correlationId, now())
             ON CONFLICT (id) DO NOTHING""";
+    /** {@link #INSERT_JOB} answering the inserted job's columns, unqualified (an insert has no alias). */
+    private static final String INSERT_JOB_RETURNING = INSERT_JOB + " RETURNING " + JOB_COLUMNS.replace("j.", "");
 
     /**
      * Inserts a job and returns it as stored (its {@code RETURNING}, after {@code jobs_copy_file_size}): what a read
@@ -88,7 +90,7 @@ public class JobStore {
      * is completed when it is submitted. Empty when a job with its id exists already.
      */
     public Mono<JobRow> insertJob(JobSubmission s) {
-        return db.sql(INSERT_JOB + " RETURNING " + JOB_COLUMNS.replace("j.", "")).bindValues(jobParams(s))
+        return db.sql(INSERT_JOB_RETURNING).bindValues(jobParams(s))
                 .map(JobStore::job)
                 .one();
     }
@@ -101,7 +103,7 @@ public class JobStore {
      */
     public Mono<JobWithMedia> insertSubmission(JobSubmission s) {
         return db.sql(INSERT_MEDIA_ITEM).bindValues(mediaItemParams(s)).fetch().rowsUpdated()
-                .then(db.sql("WITH j AS (" + INSERT_JOB + " RETURNING " + JOB_COLUMNS.replace("j.", "") + ")"
+                .then(db.sql("WITH j AS (" + INSERT_JOB_RETURNING + ")"
                                 + " SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
                                 + " FROM j JOIN media_items m ON m.id = j.media_item_id")
                         .bindValues(jobParams(s))
