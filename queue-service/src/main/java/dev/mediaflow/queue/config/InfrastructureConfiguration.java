@@ -24,9 +24,10 @@ public class InfrastructureConfiguration {
         return properties.redisKeys();
     }
 
+    /** Spring's, shielded from cancels: {@link CancelSafeTransactions} says why. */
     @Bean
     TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
-        return TransactionalOperator.create(transactionManager);
+        return new CancelSafeTransactions(TransactionalOperator.create(transactionManager));
     }
 
     @Bean
