@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * <li>{@code latency BASE KEY CONNECTIONS REQUESTS PATH...}: per path, 20 unmeasured requests, then REQUESTS GETs
  *   from CONNECTIONS threads (but no longer than BENCH_SECONDS per path once 20 are measured); one line per path: {@code path=... n=... p50_ms=... p99_ms=... max_ms=...}. Anything
  *   but 200 stops the run.</li>
- * <li>{@code backlog BASE KEY CONNECTIONS COUNT SIDE PROJECT}: COUNT queued jobs of operation thumbnail: 20 photos
- *   of SIDE x SIDE px uploaded, then enqueued again until there are COUNT jobs; prints {@code jobs=... seconds=...}.</li>
+ * <li>{@code backlog BASE KEY CONNECTIONS COUNT SIDE PROJECT [DISTINCT]}: COUNT queued jobs of operation thumbnail:
+ *   DISTINCT media items (default 20) of SIDE x SIDE px uploaded, each with bytes of its own, then enqueued again
+ *   until there are COUNT jobs; prints {@code jobs=... distinct=... seconds=...}.</li>
  * <li>{@code probe BASE KEY SIDE PROJECT}: uploads one photo of SIDE x SIDE px and waits until it started; prints
  *   {@code to_start_ms} (from just before the upload was sent to its {@code started_at}), {@code priority}.</li>
  * <li>{@code throughput BASE KEY CONNECTIONS COUNT SIDE}: the same COUNT photos (fixed seeds) uploaded with
@@ -110,9 +111,11 @@ public class ScaleClient {
     }
 
     /**
-     * The backlog: DISTINCT photos uploaded (once each), then enqueued again as new jobs (POST /api/queue/enqueue),
-     * round robin, until COUNT jobs wait: an upload costs the gateway an fsync and a hash, which on a busy 2-core
-     * machine made 10,000 uploads take half an hour; a re-enqueued photo is a job and a task message like any other.
+     * The backlog: DISTINCT media items, each a photo uploaded once, then enqueued again as new jobs (POST
+     * /api/queue/enqueue), round robin, until COUNT jobs wait. With DISTINCT = COUNT every job is a photo of its own, as
+     * in an imported library: 20 pictures of SIDE px, each upload one of them with 16 bytes of its own after the
+     * JPEG's end (another SHA-256, so content dedup never takes it; decoders stop at the end marker). A small DISTINCT
+     * gives many jobs per media item, which costs queue-service more per job (docs/performance.md, section 4).
      */
     private static void backlog(String[] args) throws Exception {
         String base = args[1];
@@ -121,20 +124,42 @@ public class ScaleClient {
         int count = Integer.parseInt(args[4]);
         int side = Integer.parseInt(args[5]);
         String project = args[6];
-        int distinct = Math.min(count, 20);
+        int distinct = Math.max(1, Math.min(count, args.length > 7 ? Integer.parseInt(args[7]) : 20));
         long start = System.currentTimeMillis();
-        List<String> media = new ArrayList<>();
-        for (int i = 0; i < distinct; i++) {
-            media.add(text(upload(base, key, photo(side, 1_000_000L + i), "thumbnail", project, false), "mediaItemId"));
+        List<byte[]> pictures = new ArrayList<>();
+        for (int i = 0; i < Math.min(distinct, 20); i++) {
+            pictures.add(photo(side, 1_000_000L + i));
         }
+        String run = Long.toHexString(System.nanoTime());
+        java.util.concurrent.atomic.AtomicReferenceArray<String> media = new java.util.concurrent.atomic.AtomicReferenceArray<>(distinct);
         ExecutorService pool = Executors.newFixedThreadPool(connections);
+        AtomicInteger nextUpload = new AtomicInteger();
+        List<Future<?>> uploading = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            uploading.add(pool.submit(() -> {
+                int i;
+                while ((i = nextUpload.getAndIncrement()) < distinct) {
+                    byte[] picture = pictures.get(i % pictures.size());
+                    byte[] own = java.util.Arrays.copyOf(picture, picture.length + 16);
+                    byte[] trailer = String.format(Locale.ROOT, "%-16s", run.substring(0, Math.min(8, run.length()))
+                            + Integer.toHexString(i)).substring(0, 16).getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(trailer, 0, own, picture.length, 16);
+                    media.set(i, text(upload(base, key, own, "thumbnail", project, false), "mediaItemId"));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : uploading) {
+            f.get();
+        }
         AtomicInteger next = new AtomicInteger(distinct);
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             running.add(pool.submit(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < count) {
-                    post(base + "/api/queue/enqueue/" + media.get(i % distinct), key, "{\"operations\":[\"thumbnail\"]}");
+                    post(base + "/api/queue/enqueue/" + media.get(i % distinct), key,
+                            "{\"operations\":[\"thumbnail\"]}");
                 }
                 return null;
             }));

@@ -3,7 +3,8 @@
 #   other benchmarks keep theirs) with MEDIAFLOW_RATE_LIMIT raised for the clients. Three parts (BENCH_SCALE_PARTS,
 #   default "database consumers queue"), each printing its table when done:
 #   queue: the image worker paused, a backlog of BENCH_SCALE_BACKLOG (10000) jobs of photos of 1024 px (about 140 KB,
-#     AMQP priority 6; 20 photos uploaded, then enqueued again as new jobs), the worker resumed; then the time from
+#     AMQP priority 6; BENCH_SCALE_DISTINCT photos uploaded, by default one per job, each with bytes of its own, then
+#     enqueued again as new jobs until the backlog is full), the worker resumed; then the time from
 #     upload to started_at of a new 64 px photo of bob (about 1.5 KB, AMQP priority 8), three times, with MEDIAFLOW_PRIORITY_AGING=0 and then with the default aging (1m) once the
 #     backlog has aged (capped at BENCH_SCALE_PROBE_CAP seconds, default 300); the image queue and the status events
 #     queue-service has not applied yet are purged afterwards.
@@ -49,14 +50,15 @@ scale_workers() { # stop|start
 
 scale_queue() {
   local backlog=${BENCH_SCALE_BACKLOG:-10000} cap=${BENCH_SCALE_PROBE_CAP:-300} project r la i
+  local distinct=${BENCH_SCALE_DISTINCT:-$backlog}
   project="backlog-$(date +%s)"
   scale_new_database
   scale_restart queue-service MEDIAFLOW_PRIORITY_AGING=0
   scale_workers stop
   la=$(load)
-  say "queue: a backlog of $backlog jobs (photos of 1024 px) with the image worker paused"
-  r=$(java bench/ScaleClient.java backlog "$BASE" "$KEY" 8 "$backlog" 1024 "$project")
-  SCALE_ROWS+=("| backlog: $(field "$r" jobs) jobs of 1024 px photos (AMQP 6), worker paused | $(field "$r" seconds) s to submit | $(scale_waiting) | $la |")
+  say "queue: a backlog of $backlog jobs of $distinct photos (1024 px) with the image worker paused"
+  r=$(java bench/ScaleClient.java backlog "$BASE" "$KEY" 8 "$backlog" 1024 "$project" "$distinct")
+  SCALE_ROWS+=("| backlog: $(field "$r" jobs) jobs of $(field "$r" distinct) photos of 1024 px (AMQP 6), worker paused | $(field "$r" seconds) s to submit | $(scale_waiting) | $la |")
   scale_workers start
   sleep 5
   for i in 1 2 3; do

@@ -18,6 +18,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -52,6 +53,7 @@ public class UploadBodyLimit implements WebFilter {
     private final Duration idleTimeout;
     private final Duration timeLimit;
     private final FreeSpaceFloor freeSpace;
+    private final BodyStallWatch stallWatch;
 
     public UploadBodyLimit(GatewayProperties properties, FreeSpaceFloor freeSpace) {
         this.maxFileBytes = properties.maxUploadBytes();
@@ -59,6 +61,7 @@ public class UploadBodyLimit implements WebFilter {
         this.idleTimeout = properties.uploadIdleTimeout();
         this.timeLimit = properties.uploadTimeLimit();
         this.freeSpace = freeSpace;
+        this.stallWatch = new BodyStallWatch(idleTimeout, Schedulers.parallel(), System::nanoTime);
     }
 
     @Override
@@ -81,9 +84,7 @@ public class UploadBodyLimit implements WebFilter {
 
     /** Fails the body when the next buffer is later than the idle timeout or than the deadline. */
     private Flux<DataBuffer> withinTime(Flux<DataBuffer> body, long deadline) {
-        Mono<Long> nextWait = Mono.defer(() -> Mono.delay(Duration.ofNanos(
-                Math.max(0, Math.min(idleTimeout.toNanos(), deadline - System.nanoTime())))));
-        return body.timeout(nextWait, buffer -> nextWait)
+        return stallWatch.watch(body, deadline)
                 .onErrorMap(TimeoutException.class, e -> System.nanoTime() - deadline >= 0
                         ? new ApiException(HttpStatus.REQUEST_TIMEOUT.value(), "upload_too_slow",
                         "the upload did not arrive within " + timeLimit.toSeconds() + " s")
@@ -91,17 +92,20 @@ public class UploadBodyLimit implements WebFilter {
                         "no data of the upload arrived for " + idleTimeout.toSeconds() + " s"));
     }
 
+    /**
+     * {@code map}, not {@code handle}: with automatic context propagation on (ObservabilityAutoConfiguration),
+     * {@code handle} restores every thread local around each call, per request buffer, and nothing here logs.
+     */
     private Flux<DataBuffer> count(Flux<DataBuffer> body) {
         return Flux.defer(() -> {
             long[] total = {0};
-            return body.handle((buffer, sink) -> {
+            return body.map(buffer -> {
                 total[0] += buffer.readableByteCount();
                 if (total[0] > maxBodyBytes) {
                     DataBufferUtils.release(buffer);
-                    sink.error(StreamedFileWriter.payloadTooLarge(maxFileBytes));
-                    return;
+                    throw StreamedFileWriter.payloadTooLarge(maxFileBytes);
                 }
-                sink.next(buffer);
+                return buffer;
             });
         });
     }

@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.upload;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
@@ -20,6 +21,11 @@ import reactor.netty.http.server.HttpServer;
  * Reactor Netty's {@code httpRequestDecoder} starts from a new spec, so this copies the current one, and it runs
  * after Boot's own customizer ({@link Ordered#LOWEST_PRECEDENCE}), which would otherwise start from a new one again.
  * Boot's {@code server.netty.max-chunk-size} was removed (it is deprecated for removal in Reactor Netty).
+ *
+ * <p>The reads come from Netty's classic pooled allocator, as the file's chunks do ({@link UploadParts#POOLED_CHUNKS}):
+ * the default one (Netty 4.2's adaptive allocator) pools no buffer over 16.5 KiB under a heap of 512 MiB or less, so
+ * every read of a body was a new direct buffer, zeroed, its pages touched and freed again: 0.1 CPU s per GiB on the
+ * event loop (docs/performance.md, section 2).
  */
 @Component
 class RequestBodyChunks implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
@@ -42,7 +48,8 @@ class RequestBodyChunks implements WebServerFactoryCustomizer<NettyReactiveWebSe
                 .h2cMaxContentLength(current.h2cMaxContentLength())
                 .allowPartialChunks(current.allowPartialChunks())
                 .maxChunkSize(Math.max(current.maxChunkSize(), MAX_CHUNK_BYTES)))
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_CHUNK_BYTES));
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_CHUNK_BYTES))
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     }
 
     @Override

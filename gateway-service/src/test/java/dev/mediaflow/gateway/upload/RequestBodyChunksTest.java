@@ -1,12 +1,14 @@
 package dev.mediaflow.gateway.upload;
 
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpRequestDecoderSpec;
 import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The larger body chunks change the decoder's chunk size and nothing else of it. */
+/** The larger body chunks change the decoder's chunk size and nothing else of it, and come from the pooled allocator. */
 class RequestBodyChunksTest {
 
     @Test
@@ -25,5 +27,13 @@ class RequestBodyChunksTest {
         assertThat(decoder.allowDuplicateContentLengths()).isTrue();
         assertThat(decoder.h2cMaxContentLength()).isEqualTo(1_000);
         assertThat(decoder.allowPartialChunks()).isFalse();
+    }
+
+    @Test
+    void theReadsComeFromNettysPooledAllocatorNotTheAdaptiveOne() {
+        HttpServer server = RequestBodyChunks.withLargerChunks(HttpServer.create());
+
+        assertThat(server.configuration().childOptions().get(ChannelOption.ALLOCATOR))
+                .isSameAs(PooledByteBufAllocator.DEFAULT);
     }
 }

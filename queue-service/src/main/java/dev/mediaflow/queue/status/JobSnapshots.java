@@ -183,12 +183,14 @@ public class JobSnapshots {
     /**
      * In the transaction that changed a media item's results: every other job of the item shows them too,
      * so each counts a change and is marked pending; {@link StatusReconciler#refreshOtherJobs} writes them
-     * after the commit.
+     * after the commit. The marks go to Redis a few hundred per call: one call per job kept the transaction,
+     * and the locks of its batch, open for a round trip per job of the item (hundreds for an item enqueued again
+     * and again, docs/performance.md section 4).
      */
     public Mono<Void> otherJobsChanged(UUID mediaItemId, UUID jobId) {
         return store.bumpVersionOfOtherJobs(mediaItemId, jobId)
-                .concatMap(other -> cache.markPending(other.jobId(), other.version()))
-                .then();
+                .collectList()
+                .flatMap(others -> others.isEmpty() ? Mono.<Void>empty() : cache.markPending(others));
     }
 
     /** The committed item at {@code version}, read without the lock (the caller holds it, or only reads). */
