@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -130,8 +132,8 @@ public class ScaleClient {
         for (int i = 0; i < Math.min(distinct, 20); i++) {
             pictures.add(photo(side, 1_000_000L + i));
         }
-        String run = Long.toHexString(System.nanoTime());
-        java.util.concurrent.atomic.AtomicReferenceArray<String> media = new java.util.concurrent.atomic.AtomicReferenceArray<>(distinct);
+        int run = (int) System.nanoTime();
+        AtomicReferenceArray<String> media = new AtomicReferenceArray<>(distinct);
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         AtomicInteger nextUpload = new AtomicInteger();
         List<Future<?>> uploading = new ArrayList<>();
@@ -140,10 +142,9 @@ public class ScaleClient {
                 int i;
                 while ((i = nextUpload.getAndIncrement()) < distinct) {
                     byte[] picture = pictures.get(i % pictures.size());
-                    byte[] own = java.util.Arrays.copyOf(picture, picture.length + 16);
-                    byte[] trailer = String.format(Locale.ROOT, "%-16s", run.substring(0, Math.min(8, run.length()))
-                            + Integer.toHexString(i)).substring(0, 16).getBytes(StandardCharsets.US_ASCII);
-                    System.arraycopy(trailer, 0, own, picture.length, 16);
+                    byte[] own = Arrays.copyOf(picture, picture.length + 16);
+                    byte[] trailer = String.format(Locale.ROOT, "%08x%08x", run, i).getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(trailer, 0, own, picture.length, trailer.length);
                     media.set(i, text(upload(base, key, own, "thumbnail", project, false), "mediaItemId"));
                 }
                 return null;

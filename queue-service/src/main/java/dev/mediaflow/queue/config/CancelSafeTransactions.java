@@ -43,12 +43,12 @@ public final class CancelSafeTransactions implements TransactionalOperator {
 
     @Override
     public <T> Flux<T> transactional(Flux<T> flux) {
-        return detached(spring.transactional(flux).collectList()).flatMapIterable(all -> all);
+        return detachedAll(spring.transactional(flux));
     }
 
     @Override
     public <T> Flux<T> execute(TransactionCallback<T> action) {
-        return detached(spring.execute(action).collectList()).flatMapIterable(all -> all);
+        return detachedAll(spring.execute(action));
     }
 
     /**
@@ -57,5 +57,10 @@ public final class CancelSafeTransactions implements TransactionalOperator {
      */
     private static <T> Mono<T> detached(Mono<T> work) {
         return Mono.deferContextual(context -> Mono.fromFuture(work.contextWrite(context).toFuture(), true));
+    }
+
+    /** {@link #detached} for a transaction's {@link Flux}: gathered whole, then handed on element by element. */
+    private static <T> Flux<T> detachedAll(Flux<T> work) {
+        return detached(work.collectList()).flatMapIterable(all -> all);
     }
 }

@@ -190,7 +190,7 @@ public class JobSnapshots {
     public Mono<Void> otherJobsChanged(UUID mediaItemId, UUID jobId) {
         return store.bumpVersionOfOtherJobs(mediaItemId, jobId)
                 .collectList()
-                .flatMap(others -> others.isEmpty() ? Mono.<Void>empty() : cache.markPending(others));
+                .flatMap(cache::markPending);
     }
 
     /** The committed item at {@code version}, read without the lock (the caller holds it, or only reads). */
