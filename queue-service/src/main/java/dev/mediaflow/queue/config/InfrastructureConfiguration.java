@@ -24,10 +24,14 @@ public class InfrastructureConfiguration {
         return properties.redisKeys();
     }
 
-    /** Spring's, shielded from cancels: {@link CancelSafeTransactions} says why. */
+    /**
+     * Spring's, not yet {@link CancelSafeTransactions}: wired in, it made {@code UnconfirmedPublishTest} fail about one
+     * run in four (the outbox row of a nacked enqueue did not stay put), a race not yet found; until it is, a lost
+     * transaction is ended by PostgreSQL after a minute ({@code idle_in_transaction_session_timeout}).
+     */
     @Bean
     TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
-        return new CancelSafeTransactions(TransactionalOperator.create(transactionManager));
+        return TransactionalOperator.create(transactionManager);
     }
 
     @Bean
