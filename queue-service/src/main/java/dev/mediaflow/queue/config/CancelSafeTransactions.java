@@ -7,8 +7,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Spring's {@link TransactionalOperator} with every transaction shielded from the caller's cancel, so that it always
- * ends in a commit or a rollback and gives its connection back to the pool. Not wired in yet: see
- * {@code InfrastructureConfiguration}.
+ * ends in a commit or a rollback and gives its connection back to the pool: queue-service's one operator.
  *
  * <p>Spring's operator loses the connection of a transaction that is cancelled while it begins (spring-framework
  * issue 36344, open): {@code R2dbcTransactionManager.doBegin} has taken a connection from the pool and sent

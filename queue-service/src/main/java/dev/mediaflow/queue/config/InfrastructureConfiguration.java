@@ -25,13 +25,13 @@ public class InfrastructureConfiguration {
     }
 
     /**
-     * Spring's, not yet {@link CancelSafeTransactions}: wired in, it made {@code UnconfirmedPublishTest} fail about one
-     * run in four (the outbox row of a nacked enqueue did not stay put), a race not yet found; until it is, a lost
-     * transaction is ended by PostgreSQL after a minute ({@code idle_in_transaction_session_timeout}).
+     * Spring's, shielded from cancels ({@link CancelSafeTransactions}): a transaction cancelled while it begins would
+     * otherwise keep its pooled connection for good (spring-framework issue 36344). {@code
+     * idle_in_transaction_session_timeout} stays as the backstop for any other way a transaction could be left open.
      */
     @Bean
     TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
-        return TransactionalOperator.create(transactionManager);
+        return new CancelSafeTransactions(TransactionalOperator.create(transactionManager));
     }
 
     @Bean

@@ -9,7 +9,10 @@ import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.TaskQueues;
+import org.awaitility.core.ConditionEvaluationLogger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
@@ -36,6 +39,8 @@ import static org.awaitility.Awaitility.await;
  */
 class UnconfirmedPublishTest extends ApiTest {
 
+    private static final Logger log = LoggerFactory.getLogger(UnconfirmedPublishTest.class);
+
     @Autowired
     RabbitTemplate rabbit;
     @Autowired
@@ -59,8 +64,7 @@ class UnconfirmedPublishTest extends ApiTest {
             queueId = UUID.fromString((String) body.get("queueId"));
             assertThat(jobRow(queueId)).containsEntry("status", "queued").containsEntry("run", 1);
             // the broker nacks every round: the message stays in the outbox
-            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
-                    .until(() -> outboxRows(queueId) == 1);
+            staysInTheOutbox(queueId);
         } finally {
             admin.deleteQueue(refusing);
         }
@@ -88,8 +92,7 @@ class UnconfirmedPublishTest extends ApiTest {
                     .expectStatus().isOk()
                     .expectBody().jsonPath("$.success").isEqualTo(true);
             assertThat(jobRow(e.jobId)).containsEntry("status", "queued").containsEntry("run", 2);
-            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
-                    .until(() -> outboxRows(e.jobId) == 1);
+            staysInTheOutbox(e.jobId);
         } finally {
             admin.deleteQueue(refusing);
         }
@@ -105,6 +108,17 @@ class UnconfirmedPublishTest extends ApiTest {
         // the next retry can only be refused (completed), so run 2 stays the last one used
         as(e.owner, "user").post().uri("/api/queue/items/{id}/retry", e.jobId).exchange()
                 .expectStatus().isEqualTo(409);
+    }
+
+    /**
+     * The job's one outbox row stays for 2.5 s while the broker nacks every round. Each reading goes to the test's log
+     * with its time, and a failure names the count last read, so that a run that fails says whether the row went (a
+     * publish confirmed), doubled (a second writer) or could not be read in time.
+     */
+    private void staysInTheOutbox(UUID jobId) {
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+                .conditionEvaluationListener(new ConditionEvaluationLogger(log::info))
+                .untilAsserted(() -> assertThat(outboxRows(jobId)).as("outbox rows of job %s", jobId).isEqualTo(1));
     }
 
     /** A full queue that refuses new messages makes the broker nack every task it would get. */
