@@ -3,6 +3,7 @@ package dev.mediaflow.queue.status;
 import dev.mediaflow.queue.items.DatabaseItems;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
+import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobVersion;
 import dev.mediaflow.queue.store.JobWithMedia;
@@ -199,6 +200,34 @@ public class JobSnapshots {
                 .collectList()
                 .map(tasks -> new ItemSnapshot(jobId, version, row.job().owner(), item,
                         JobStatusDeriver.progress(row.job(), tasks), clock.instant()))));
+    }
+
+    /**
+     * {@link #load} for many jobs in four statements (the jobs with their media items, their tasks, the items'
+     * results, their attempts logs), however many there are; a job that is gone is left out.
+     */
+    public Mono<List<ItemSnapshot>> loadAll(List<JobVersion> versions) {
+        if (versions.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        List<UUID> ids = versions.stream().map(JobVersion::jobId).toList();
+        return store.findItems(ids).collectMap(row -> row.job().id())
+                .zipWith(store.findTasks(ids).collectMultimap(TaskRow::jobId))
+                .flatMap(found -> {
+                    List<JobVersion> present = versions.stream().filter(v -> found.getT1().containsKey(v.jobId()))
+                            .toList();
+                    List<JobWithMedia> rows = present.stream().map(v -> found.getT1().get(v.jobId())).toList();
+                    return items.withResults(rows).map(views -> {
+                        List<ItemSnapshot> loaded = new ArrayList<>(present.size());
+                        for (int i = 0; i < present.size(); i++) {
+                            JobRow job = rows.get(i).job();
+                            loaded.add(new ItemSnapshot(job.id(), present.get(i).version(), job.owner(), views.get(i),
+                                    JobStatusDeriver.progress(job, found.getT2().getOrDefault(job.id(), List.of())),
+                                    clock.instant()));
+                        }
+                        return loaded;
+                    });
+                });
     }
 
     /**

@@ -103,9 +103,14 @@ public class JobStatusCache {
      * call; each is taken or refused as if alone. A failure is logged, as for one.
      */
     public Mono<Void> writeAll(List<ItemSnapshot> snapshots) {
+        return writeAll(snapshots, false);
+    }
+
+    /** {@link #writeAll(List)}, {@code locked} as for {@link #write}: the caller holds every one's row lock. */
+    public Mono<Void> writeAll(List<ItemSnapshot> snapshots, boolean locked) {
         return Flux.fromIterable(snapshots)
                 .buffer(PER_CALL)
-                .concatMap(chunk -> written(chunk, false).onErrorResume(e -> {
+                .concatMap(chunk -> written(chunk, locked).onErrorResume(e -> {
                     log.warn("Redis status update of {} job(s) failed (PostgreSQL has them; the reconciler restores "
                             + "them), the first {} to version {}: {}", chunk.size(), chunk.get(0).jobId(),
                             chunk.get(0).version(), e.toString());

@@ -739,6 +739,21 @@ public class JobStore {
     }
 
     /**
+     * {@link #lockVersion} for many jobs in one statement, in id order, skipping those a writer holds: the committed
+     * versions of the others, their rows locked until the transaction ends.
+     */
+    public Flux<JobVersion> lockVersionsSkippingBusy(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT id, version FROM jobs WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id"
+                        + " FOR UPDATE SKIP LOCKED")
+                .bind("ids", jobIds.toArray(UUID[]::new))
+                .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
+                .all();
+    }
+
+    /**
      * Jobs not final, or changed since {@code since}, for the reconciler: each half by its own index (status,
      * updated_at), so a pass reads what it finds. The one condition with {@code OR}, paged in id order, made
      * PostgreSQL walk the primary key through every job ever recorded, each pass, finding nothing or not (91 ms

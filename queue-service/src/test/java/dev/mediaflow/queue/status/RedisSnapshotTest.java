@@ -203,6 +203,63 @@ class RedisSnapshotTest extends ApiTest {
         assertThat(item(first.owner, first.jobId).actual()).isEqualTo(fromRedis);
     }
 
+    @Test
+    void resultsOfOneJobReachEveryOtherJobOfTheMediaItemEachAsPostgreSQLHasIt() {
+        Events first = new Events(unique("owner"), List.of(Operation.THUMBNAIL), 3);
+        apply(first.submitted(), first.started(WorkerKind.IMAGE, 1, 1), first.imageSucceeded(1, 1, 2));
+        List<UUID> others = new java.util.ArrayList<>(List.of(first.jobId));
+        for (int i = 0; i < 4; i++) {
+            Events other = first.otherJob(UUID.randomUUID(), List.of(Operation.THUMBNAIL));
+            apply(other.submitted());
+            others.add(other.jobId);
+        }
+
+        Events last = first.otherJob(UUID.randomUUID(), List.of(Operation.DEPTH));
+        apply(last.submitted(), last.started(WorkerKind.VISION, 1, 3), last.visionSucceeded(1, 1, 4));
+
+        for (UUID id : others) {
+            ItemSnapshot committed = snapshots.fromDatabase(id).block(WAIT);
+            assertThat(hash(id)).as("job %s", id).doesNotContainKey("pending")
+                    .containsEntry("version", Long.toString(committed.version()));
+            assertThat(Json.MAPPER.readValue(hash(id).get("item"), Map.class)).as("job %s", id)
+                    .isEqualTo(Json.MAPPER.readValue(Json.write(committed.item()), Map.class));
+            assertThat(committed.item().results()).as("job %s", id).containsKeys("thumbnail", "depth");
+        }
+    }
+
+    @Test
+    void anotherJobOfTheMediaItemThatAWriterHoldsIsSkippedNotWaitedFor() throws Exception {
+        Events first = new Events(unique("owner"), List.of(Operation.THUMBNAIL), 3);
+        apply(first.submitted(), first.started(WorkerKind.IMAGE, 1, 1), first.imageSucceeded(1, 1, 2));
+        Events held = first.otherJob(UUID.randomUUID(), List.of(Operation.THUMBNAIL));
+        Events free = first.otherJob(UUID.randomUUID(), List.of(Operation.THUMBNAIL));
+        apply(held.submitted(), free.submitted());
+        // as a change of the item's results leaves them: a version more in PostgreSQL, marked pending in Redis
+        for (UUID id : List.of(held.jobId, free.jobId)) {
+            db.sql("UPDATE jobs SET version = version + 1 WHERE id = :id").bind("id", id).then().block(WAIT);
+            cache.markPending(id, version(id)).block(WAIT);
+        }
+
+        try (java.sql.Connection writer = java.sql.DriverManager.getConnection(
+                dev.mediaflow.queue.support.TestInfrastructure.get().jdbcUrl(),
+                dev.mediaflow.testsupport.PostgresDatabase.USER, dev.mediaflow.testsupport.PostgresDatabase.PASSWORD)) {
+            writer.setAutoCommit(false);
+            try (java.sql.Statement lock = writer.createStatement()) {
+                lock.execute("SELECT 1 FROM jobs WHERE id = '" + held.jobId + "' FOR UPDATE");
+            }
+            // waiting for the held row would not end before the writer does
+            reconciler.refreshOtherJobs(first.mediaItemId, first.jobId).block(Duration.ofSeconds(10));
+            assertThat(hash(free.jobId)).doesNotContainKey("pending")
+                    .containsEntry("version", Long.toString(version(free.jobId)));
+            assertThat(hash(held.jobId)).as("left to its writer")
+                    .containsEntry("pending", Long.toString(version(held.jobId)));
+            writer.rollback();
+        }
+        assertThat(reconciler.repair(held.jobId, false).block(WAIT)).isTrue();
+        assertThat(hash(held.jobId)).doesNotContainKey("pending")
+                .containsEntry("version", Long.toString(version(held.jobId)));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     private long version(UUID jobId) {
