@@ -10,6 +10,7 @@
 #     queue-service has not applied yet are purged afterwards.
 #   consumers: image-worker photos/s on the same BENCH_SCALE_PHOTOS (80) photos of 768 px (force=true, 3 variants)
 #     at MEDIAFLOW_CONSUMERS=1, 2 and 4 (only the image worker restarted between them).
+#   item: see scale_item below (not in the default parts).
 #   database: bench/scale-load.sql fills 100,000 and then 1,000,000 jobs (media items, tasks, results); with
 #     BENCH_SCALE_BEFORE_JAR (queue-service's jar of the code before a change) both sides in one run: that jar at
 #     100k and 1M, then this tree's on the same 1M database (its migrations run there) and on a new one of 100k; at each size
@@ -114,6 +115,34 @@ scale_consumers() {
   echo "| MEDIAFLOW_CONSUMERS | photos (768 px, 3 variants) | failed | seconds | photos/s | load average before |"
   echo "| ---: | ---: | ---: | ---: | ---: | --- |"
   printf '%s\n' "${SCALE_CONSUMER_ROWS[@]}"
+}
+
+# item: one photo enqueued again BENCH_SCALE_ITEM_JOBS (200) times with the image worker paused, then resumed: each
+#   success brings results, which every other job of the media item shows, so queue-service refreshes all of them;
+#   the seconds until every job is completed (from the jobs table), capped at BENCH_SCALE_PROBE_CAP (300).
+scale_item() {
+  local jobs=${BENCH_SCALE_ITEM_JOBS:-200} cap=${BENCH_SCALE_PROBE_CAP:-300} r la start done_jobs=0 waited=0
+  scale_new_database
+  scale_workers stop
+  r=$(java bench/ScaleClient.java backlog "$BASE" "$KEY" 8 "$jobs" 1024 "item-$(date +%s)" 1)
+  la=$(load)
+  start=$(date +%s.%N)
+  scale_workers start
+  while [ "$done_jobs" -lt "$jobs" ] && [ "$waited" -lt "$cap" ]; do
+    sleep 1
+    waited=$((waited + 1))
+    done_jobs=$(scale_psql -d "$SCALE_DB" -Atqc "SELECT count(*) FROM jobs WHERE status = 'completed'" 2>/dev/null || echo 0)
+  done
+  echo
+  echo "### scale: the jobs of one media item ($CORES cores; commit $REVISION)"
+  echo
+  echo "| jobs of one photo (thumbnail) | completed | seconds from resuming the worker | load average before |"
+  echo "| ---: | ---: | ---: | --- |"
+  if [ "$done_jobs" -ge "$jobs" ]; then
+    echo "| $(field "$r" jobs) | $done_jobs | $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") | $la |"
+  else
+    echo "| $(field "$r" jobs) | $done_jobs | over $cap | $la |"
+  fi
 }
 
 # the routes measured, as alice and as admin
@@ -277,7 +306,7 @@ scale_database() {
 }
 
 bench_scale() {
-  need_tools psql:postgresql-client curl:curl
+  need_tools psql:postgresql-client curl:curl bc:bc
   local parts=${BENCH_SCALE_PARTS:-database consumers queue} part
   SCALE_ROWS=() SCALE_CONSUMER_ROWS=() SCALE_LA=()
   scale_fresh_db
