@@ -140,9 +140,10 @@ public class StatusReconciler {
      *
      * <p>{@value JobSnapshots#ITEMS_PER_READ} jobs a transaction, each read with a handful of statements for all of
      * them: one {@link #repair} per job cost about six statements each, so a success of a media item enqueued 500
-     * times cost 3,000 before its event was acknowledged (docs/performance.md, section 4). A job whose row a writer
-     * holds is skipped: that writer took its lock after this change committed (the change's own update of the row
-     * held it until then), so the snapshot it writes already shows the new results.
+     * times cost 3,000 before its event was acknowledged (docs/performance.md, section 4). A job whose row another
+     * transaction holds is skipped, not waited for: that transaction took its lock after this change committed (the
+     * change's own update of the row held it until then), so a writer's snapshot shows the new results, and one that
+     * writes none leaves the job's pending mark, which sends readers to PostgreSQL until the periodic pass.
      */
     public Mono<Void> refreshOtherJobs(UUID mediaItemId, UUID jobId) {
         // read whole before the transactions, so the query's connection is free for them
