@@ -119,25 +119,6 @@ public class ScaleClient {
      * JPEG's end (another SHA-256, so content dedup never takes it; decoders stop at the end marker). A small DISTINCT
      * gives many jobs per media item, which costs queue-service more per job (docs/performance.md, section 4).
      */
-    /**
-     * One more job of the media item. An upload's 202 comes before queue-service has recorded its item (the
-     * gateway's job.submitted event is applied a moment later), so a 404 right after it is waited out, 30 s at most.
-     */
-    private static void enqueue(String base, String key, String mediaItemId) throws Exception {
-        long giveUp = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                post(base + "/api/queue/enqueue/" + mediaItemId, key, "{\"operations\":[\"thumbnail\"]}");
-                return;
-            } catch (IllegalStateException e) {
-                if (!e.getMessage().contains("answered 404") || System.nanoTime() > giveUp) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
     private static void backlog(String[] args) throws Exception {
         String base = args[1];
         String key = args[2];
@@ -189,6 +170,25 @@ public class ScaleClient {
         pool.shutdown();
         System.out.printf(Locale.ROOT, "jobs=%d distinct=%d seconds=%.1f%n", count, distinct,
                 (System.currentTimeMillis() - start) / 1000.0);
+    }
+
+    /**
+     * One more job of the media item. An upload's 202 comes before queue-service has recorded its item (the
+     * gateway's job.submitted event is applied a moment later), so a 404 right after it is waited out, 30 s at most.
+     */
+    private static void enqueue(String base, String key, String mediaItemId) throws Exception {
+        long giveUp = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                post(base + "/api/queue/enqueue/" + mediaItemId, key, "{\"operations\":[\"thumbnail\"]}");
+                return;
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().contains("answered 404") || System.nanoTime() > giveUp) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static void post(String url, String key, String json) throws IOException, InterruptedException {

@@ -196,10 +196,8 @@ public class JobSnapshots {
 
     /** The committed item at {@code version}, read without the lock (the caller holds it, or only reads). */
     public Mono<ItemSnapshot> load(UUID jobId, long version) {
-        return store.findItem(jobId, null).flatMap(row -> items.view(row).flatMap(item -> store.findTasks(jobId)
-                .collectList()
-                .map(tasks -> new ItemSnapshot(jobId, version, row.job().owner(), item,
-                        JobStatusDeriver.progress(row.job(), tasks), clock.instant()))));
+        return loadAll(List.of(new JobVersion(jobId, version))).flatMap(loaded -> Mono.justOrEmpty(
+                loaded.stream().findFirst()));
     }
 
     /**

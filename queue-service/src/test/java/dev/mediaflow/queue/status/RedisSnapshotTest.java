@@ -7,6 +7,8 @@ import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
 import dev.mediaflow.queue.support.Stories;
+import dev.mediaflow.queue.support.TestInfrastructure;
+import dev.mediaflow.testsupport.PostgresDatabase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.connection.ReactiveSubscription;
@@ -14,7 +16,11 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -207,7 +213,7 @@ class RedisSnapshotTest extends ApiTest {
     void resultsOfOneJobReachEveryOtherJobOfTheMediaItemEachAsPostgreSQLHasIt() {
         Events first = new Events(unique("owner"), List.of(Operation.THUMBNAIL), 3);
         apply(first.submitted(), first.started(WorkerKind.IMAGE, 1, 1), first.imageSucceeded(1, 1, 2));
-        List<UUID> others = new java.util.ArrayList<>(List.of(first.jobId));
+        List<UUID> others = new ArrayList<>(List.of(first.jobId));
         for (int i = 0; i < 4; i++) {
             Events other = first.otherJob(UUID.randomUUID(), List.of(Operation.THUMBNAIL));
             apply(other.submitted());
@@ -240,11 +246,10 @@ class RedisSnapshotTest extends ApiTest {
             cache.markPending(id, version(id)).block(WAIT);
         }
 
-        try (java.sql.Connection writer = java.sql.DriverManager.getConnection(
-                dev.mediaflow.queue.support.TestInfrastructure.get().jdbcUrl(),
-                dev.mediaflow.testsupport.PostgresDatabase.USER, dev.mediaflow.testsupport.PostgresDatabase.PASSWORD)) {
+        try (Connection writer = DriverManager.getConnection(TestInfrastructure.get().jdbcUrl(),
+                PostgresDatabase.USER, PostgresDatabase.PASSWORD)) {
             writer.setAutoCommit(false);
-            try (java.sql.Statement lock = writer.createStatement()) {
+            try (Statement lock = writer.createStatement()) {
                 lock.execute("SELECT 1 FROM jobs WHERE id = '" + held.jobId + "' FOR UPDATE");
             }
             // waiting for the held row would not end before the writer does
