@@ -22,6 +22,15 @@ public record RedisKeys(String prefix) {
         return prefix + "job:" + jobId;
     }
 
+    /**
+     * hash: the results version of a media item ({@code version}: the highest any job snapshot of the item was
+     * written with; {@code pending}: a change of its results committing); a job snapshot older than either is not
+     * served. Written by queue-service
+     */
+    public String media(UUID mediaItemId) {
+        return prefix + "media:" + mediaItemId;
+    }
+
     /** channel: every status change of one job */
     public String jobChannel(UUID jobId) {
         return prefix + "events:" + jobId;

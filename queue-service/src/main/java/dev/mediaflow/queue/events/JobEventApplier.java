@@ -15,7 +15,6 @@ import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
 import dev.mediaflow.queue.status.SavedChange;
-import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.queue.store.VersionedJob;
@@ -52,17 +51,15 @@ public class JobEventApplier {
     private final JobStore store;
     private final TransactionalOperator tx;
     private final JobSnapshots snapshots;
-    private final StatusReconciler reconciler;
     private final AttemptLog attempts;
     private final JobMeters meters;
     private final Clock clock;
 
     public JobEventApplier(JobStore store, TransactionalOperator tx, JobSnapshots snapshots,
-                           StatusReconciler reconciler, AttemptLog attempts, JobMeters meters, Clock clock) {
+                           AttemptLog attempts, JobMeters meters, Clock clock) {
         this.store = store;
         this.tx = tx;
         this.snapshots = snapshots;
-        this.reconciler = reconciler;
         this.attempts = attempts;
         this.meters = meters;
         this.clock = clock;
@@ -77,7 +74,7 @@ public class JobEventApplier {
                 .map(taken -> taken.get(0));
         return tx.transactional(change)
                 .defaultIfEmpty(Optional.empty())
-                .flatMap(snapshot -> mirror(timed, snapshot));
+                .flatMap(this::mirror);
     }
 
     /** Checks that the event can be applied at all, and gives it the time it is applied when it carries none. */
@@ -96,25 +93,13 @@ public class JobEventApplier {
     }
 
     /**
-     * After the commit of {@link #changeLocked}: the snapshot to Redis (published to the job's streams) and, for
-     * new results, the other jobs of the media item. @return true when the event changed something
+     * After the commit of {@link #changeLocked}: the snapshot to Redis (published to the job's streams).
+     * @return true when the event changed something
      */
-    Mono<Boolean> mirror(JobEvent timed, Optional<ItemSnapshot> snapshot) {
-        Mono<Boolean> written = snapshot.isEmpty()
+    Mono<Boolean> mirror(Optional<ItemSnapshot> snapshot) {
+        return snapshot.isEmpty()
                 ? Mono.just(false)
                 : snapshots.write(snapshot.get()).thenReturn(true);
-        return written.flatMap(changed -> hasResults(timed)
-                ? otherJobsRefreshed(timed).thenReturn(changed)
-                : Mono.just(changed));
-    }
-
-    /** After the commit of an event that brought results ({@link #hasResults}): the media item's other jobs show them. */
-    Mono<Void> otherJobsRefreshed(JobEvent timed) {
-        return reconciler.refreshOtherJobs(timed.mediaItemId(), timed.jobId());
-    }
-
-    static boolean hasResults(JobEvent event) {
-        return event.type() == EventType.TASK_SUCCEEDED && event.results() != null && !event.results().isEmpty();
     }
 
     static void ignoreDeleted(JobEvent event) {
@@ -193,8 +178,8 @@ public class JobEventApplier {
         }
         Mono<Void> results = becameSucceeded(before, after) && event.results() != null
                 && !event.results().isEmpty()
-                ? store.saveResults(event.mediaItemId(), event.jobId(), event.results(), event.at())
-                        .then(snapshots.otherJobsChanged(event.mediaItemId(), event.jobId()))
+                ? snapshots.resultsChanged(event.mediaItemId(),
+                        store.saveResults(event.mediaItemId(), event.jobId(), event.results(), event.at()))
                 : Mono.empty();
         return store.saveTaskReturning(after).flatMap(saved -> {
             if (job == null) {

@@ -31,9 +31,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * behind a burst of short tasks. Each job's lock is taken once, the jobs in the order of their ids, so two batches
  * that share jobs wait for each other instead of deadlocking; a job's events are applied in the order they were
  * delivered, folded on one read of the job and written once ({@link JobEventFold}: one read, one job update and
- * one write of each changed task per job and batch, each event's change keeping a version of its own), and after
- * the last job one read of the results and one of the attempts logs serve the snapshots of all (two statements a
- * batch instead of two an event). Redis hears of the changes only after the commit: all the batch's snapshots in
+ * one write of each changed task per job and batch, each event's change keeping a version of its own); after the
+ * last job the batch's new results are saved, their media items in the order of their ids ({@link NewResults}),
+ * the changed jobs are marked pending in Redis (one call for the batch, after its last write, so a write that fails
+ * leaves no mark), and one read of the results and one of the attempts logs serve the snapshots of all (two
+ * statements a batch instead of two an event). Redis hears of the changes only after the commit: all the batch's snapshots in
  * one script call, each job's in the order of their versions (so its stream sees every change, as with one
  * transaction per event).
  *
@@ -106,6 +108,7 @@ public class JobEventBatchApplier {
         }
         List<Optional<SavedChange>> saved = new ArrayList<>(events.size());
         events.forEach(e -> saved.add(Optional.empty()));
+        NewResults newResults = new NewResults();
         // the snapshots, taken after the last write of the batch with one read for all its jobs
         Mono<List<Optional<ItemSnapshot>>> changes = Flux.fromIterable(byJob.entrySet())
                 .concatMap(job -> {
@@ -117,16 +120,19 @@ public class JobEventBatchApplier {
                         }
                     };
                     return store.lockJob(job.getKey())
-                            .then(fold.apply(job.getKey(), positions.stream().map(events::get).toList(), context))
+                            .then(fold.apply(job.getKey(), positions.stream().map(events::get).toList(), context,
+                                    newResults))
                             .doOnNext(ofJob -> {
                                 for (int k = 0; k < positions.size(); k++) {
                                     saved.set(positions.get(k), ofJob.get(k));
                                 }
                             });
                 })
+                .then(Mono.defer(() -> newResults.save(store, snapshots)))
+                .then(Mono.defer(() -> snapshots.markPending(saved.stream().flatMap(Optional::stream).toList())))
                 .then(Mono.defer(() -> snapshots.itemsOf(saved)));
         return tx.transactional(changes)
-                .flatMap(taken -> mirrored(batch, events, byJob, taken))
+                .flatMap(taken -> mirrored(byJob, taken))
                 .timeout(properties.eventTimeout());
     }
 
@@ -134,23 +140,16 @@ public class JobEventBatchApplier {
      * After the commit, what {@link JobEventApplier#mirror} does for one event, for the whole batch: its snapshots
      * in one script call ({@link JobSnapshots#writeAll}, a few hundred a call), each job's in the order of its
      * versions, so its stream hears every change in order (the script writes them one after the other, each taken
-     * or refused as if alone); then, for each event that brought results, the media item's other jobs. One Redis
-     * round trip for the batch where there was one an event.
+     * or refused as if alone). One Redis round trip for the batch where there was one an event.
      *
      * @return each event's outcome: applied when it changed its job
      */
-    private Mono<List<EventOutcome>> mirrored(List<ReceivedEvent> batch, List<JobEvent> events,
-                                              SortedMap<UUID, List<Integer>> byJob, List<Optional<ItemSnapshot>> taken) {
+    private Mono<List<EventOutcome>> mirrored(SortedMap<UUID, List<Integer>> byJob, List<Optional<ItemSnapshot>> taken) {
         List<ItemSnapshot> inVersionOrder = new ArrayList<>();
         byJob.values().forEach(positions -> positions.forEach(i -> taken.get(i).ifPresent(inVersionOrder::add)));
         List<EventOutcome> outcomes = taken.stream().map(snapshot -> EventOutcome.applied(snapshot.isPresent()))
                 .toList();
-        return snapshots.writeAll(inVersionOrder)
-                .thenMany(Flux.fromIterable(byJob.values()))
-                .flatMap(positions -> Flux.fromIterable(positions)
-                        .filter(i -> JobEventApplier.hasResults(events.get(i)))
-                        .concatMap(i -> inContext(batch.get(i), applier.otherJobsRefreshed(events.get(i)))))
-                .then(Mono.just(outcomes));
+        return snapshots.writeAll(inVersionOrder).then(Mono.just(outcomes));
     }
 
     private Mono<List<EventOutcome>> oneByOne(List<ReceivedEvent> batch) {

@@ -38,7 +38,7 @@ import java.util.UUID;
  * as PostgreSQL stores them); then each changed task is written once and the job once, its version raised by the
  * number of its changes, so every change keeps a version and a snapshot of its own and the job's stream still
  * hears each of them. What cannot wait for the end stays per event and in order: the attempts log (every attempt
- * of every run), a new job's insert, and new results with the versions of the item's other jobs.
+ * of every run) and a new job's insert. New results wait for the end of the batch ({@link NewResults}).
  * {@code JobEventFoldTest} checks the fold against one event at a time over random sequences and batch cuts.
  */
 @Component
@@ -49,16 +49,13 @@ class JobEventFold {
     private final JobEventApplier applier;
     private final JobStore store;
     private final AttemptLog attempts;
-    private final JobSnapshots snapshots;
     private final JobMeters meters;
     private final Clock clock;
 
-    JobEventFold(JobEventApplier applier, JobStore store, AttemptLog attempts, JobSnapshots snapshots,
-                 JobMeters meters, Clock clock) {
+    JobEventFold(JobEventApplier applier, JobStore store, AttemptLog attempts, JobMeters meters, Clock clock) {
         this.applier = applier;
         this.store = store;
         this.attempts = attempts;
-        this.snapshots = snapshots;
         this.meters = meters;
         this.clock = clock;
     }
@@ -66,16 +63,18 @@ class JobEventFold {
     /**
      * @param events {@link JobEventApplier#prepared} events of job {@code jobId}, in their order
      * @param inContext the log context of the event at each position, around its step
+     * @param newResults where a success with results goes, saved by the caller after the batch's last job
      * @return each event's saved change (empty where it changed no job), in the order of {@code events}
      */
-    Mono<List<Optional<SavedChange>>> apply(UUID jobId, List<JobEvent> events, EventContext inContext) {
+    Mono<List<Optional<SavedChange>>> apply(UUID jobId, List<JobEvent> events, EventContext inContext,
+                                            NewResults newResults) {
         return store.findJobForEvent(jobId).flatMap(found -> {
             if (found.deleted()) {
                 events.forEach(JobEventApplier::ignoreDeleted);
                 return Mono.just(events.stream().map(e -> Optional.<SavedChange>empty()).toList());
             }
             return store.findTasksForUpdate(jobId).collectList().flatMap(tasks -> {
-                State state = new State(found.job(), tasks);
+                State state = new State(found.job(), tasks, newResults);
                 return Flux.range(0, events.size())
                         .concatMap(k -> inContext.around(k, step(state, events.get(k))))
                         .collectList()
@@ -129,16 +128,14 @@ class JobEventFold {
             TaskRow after = StoredPrecision.of(moved);
             state.tasks.put(after.worker(), after);
             state.changedTasks.put(after.worker(), after);
-            Mono<Void> results = JobEventApplier.becameSucceeded(before, after) && event.results() != null
-                    && !event.results().isEmpty()
-                    ? store.saveResults(event.mediaItemId(), event.jobId(), event.results(), event.at())
-                            .then(snapshots.otherJobsChanged(event.mediaItemId(), event.jobId()))
-                    : Mono.empty();
+            if (JobEventApplier.becameSucceeded(before, after) && event.results() != null
+                    && !event.results().isEmpty()) {
+                state.newResults.add(event);
+            }
             if (state.job == null) {
-                return results.thenReturn(-1);
+                return Mono.just(-1);
             }
             return meters.taskSaved(state.job.job(), before, after)
-                    .then(results)
                     .then(Mono.fromCallable(() -> change(state, true)));
         }));
     }
@@ -167,7 +164,10 @@ class JobEventFold {
         return state.changes.size() - 1;
     }
 
-    /** Each changed task once, the job once with its version raised by its number of changes, one pending mark. */
+    /**
+     * Each changed task once, the job once with its version raised by its number of changes; the caller marks the
+     * changes pending after the batch's last write ({@link JobSnapshots#markPending}).
+     */
     private Mono<List<SavedChange>> write(UUID jobId, State state) {
         Mono<Void> tasks = Flux.fromIterable(state.changedTasks.values()).concatMap(store::saveTask).then();
         if (state.changes.isEmpty()) {
@@ -175,7 +175,7 @@ class JobEventFold {
         }
         return tasks.then(Flux.concat(state.jobSaved).then())
                 .then(store.saveJobVersioned(state.job.job(), state.changes.size()))
-                .flatMap(saved -> snapshots.markSaved(state.changes, saved.version(), state.job.media()));
+                .map(saved -> JobSnapshots.saved(state.changes, saved.version(), state.job.media()));
     }
 
     /** One job's state while its events are folded. */
@@ -185,9 +185,11 @@ class JobEventFold {
         final Map<WorkerKind, TaskRow> changedTasks = new EnumMap<>(WorkerKind.class);
         final List<JobStatusSnapshot> changes = new ArrayList<>();
         final List<Mono<Void>> jobSaved = new ArrayList<>();
+        final NewResults newResults;
 
-        State(JobWithMedia job, List<TaskRow> tasks) {
+        State(JobWithMedia job, List<TaskRow> tasks, NewResults newResults) {
             this.job = job;
+            this.newResults = newResults;
             tasks.forEach(t -> this.tasks.put(t.worker(), t));
         }
     }

@@ -73,9 +73,12 @@ class ExpiryStore {
                 .defaultIfEmpty(true);
     }
 
-    /** Marks the item expired and drops its result rows: no result of it exists any more. */
+    /**
+     * Marks the item expired and drops its result rows: no result of it exists any more. Its results version goes
+     * up with them (V87); every job of the item is snapshotted again in the same transaction.
+     */
     Mono<Void> markExpired(UUID mediaItemId, Instant at) {
-        return db.sql("UPDATE media_items SET expired_at = :at WHERE id = :id")
+        return db.sql("UPDATE media_items SET expired_at = :at, results_version = results_version + 1 WHERE id = :id")
                 .bind("id", mediaItemId)
                 .bind("at", at)
                 .fetch().rowsUpdated()

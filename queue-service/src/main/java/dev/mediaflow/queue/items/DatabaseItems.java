@@ -8,6 +8,7 @@ import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.queue.store.MediaItemRow;
+import dev.mediaflow.queue.store.MediaResults;
 import dev.mediaflow.queue.store.ResultRow;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Queue items as PostgreSQL, the record, has them. One place builds the item from the rows, so
@@ -39,19 +39,50 @@ public class DatabaseItems {
                 .flatMap(this::view);
     }
 
+    /** {@link #one} of anyone's job, with its results version: what a change's snapshot holds. */
+    public Mono<VersionedItem> oneVersioned(UUID jobId) {
+        return store.findItem(jobId, null)
+                .flatMap(item -> versioned(List.of(item)))
+                .map(views -> views.get(0));
+    }
+
     public Mono<QueueItem> view(JobWithMedia item) {
         return withResults(List.of(item)).map(views -> views.get(0));
     }
 
     public Mono<List<QueueItem>> withResults(List<JobWithMedia> items) {
+        return versioned(items).map(views -> views.stream().map(VersionedItem::item).toList());
+    }
+
+    /**
+     * {@link #withResults}, each item with the version of its media item's results it shows: what a Redis snapshot
+     * records. Two statements for all the items, however many (their media items' results, their attempts logs).
+     */
+    public Mono<List<VersionedItem>> versioned(List<JobWithMedia> items) {
         List<UUID> mediaIds = items.stream().map(i -> i.job().mediaItemId()).distinct().toList();
         return store.results(mediaIds)
-                .collect(Collectors.groupingBy(ResultRow::mediaItemId))
                 .zipWith(attempts.forJobs(items.stream().map(i -> i.job().id()).toList()))
                 .map(t -> items.stream()
-                        .map(item -> view(item, t.getT1().getOrDefault(item.job().mediaItemId(), List.of()),
-                                t.getT2().getOrDefault(item.job().id(), List.of())))
+                        .map(item -> {
+                            MediaResults results = t.getT1().get(item.job().mediaItemId());
+                            List<QueueItem.Attempt> log = t.getT2().getOrDefault(item.job().id(), List.of());
+                            // an item deleted meanwhile shows no results, at a version older than any
+                            return results == null
+                                    ? new VersionedItem(view(item, List.of(), log), VersionedItem.NO_RESULTS)
+                                    : new VersionedItem(view(item, results.results(), log), results.version());
+                        })
                         .toList());
+    }
+
+    /**
+     * A queue item and the version of its media item's results that it shows (V87).
+     *
+     * @param resultsVersion {@link #NO_RESULTS} when the media item was not found
+     */
+    public record VersionedItem(QueueItem item, long resultsVersion) {
+
+        /** Older than any version a media item has (they start at 0). */
+        public static final long NO_RESULTS = -1;
     }
 
     static QueueItem view(JobWithMedia item, List<ResultRow> results, List<QueueItem.Attempt> attemptsLog) {

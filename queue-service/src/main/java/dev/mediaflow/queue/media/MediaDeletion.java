@@ -91,7 +91,7 @@ public class MediaDeletion {
                             .concatMap(jobs::lockJob)
                             .then(media.purge(mediaItemId));
                     return tx.transactional(purge)
-                            .then(removeKeys(redisKeys(jobIds, t.getT2())))
+                            .then(removeKeys(redisKeys(mediaItemId, jobIds, t.getT2())))
                             .doOnSuccess(done -> log.info("Media item {} deleted by {}: {} job(s) and their rows "
                                     + "and Redis keys removed", mediaItemId, caller.owner(), jobIds.size()));
                 });
@@ -111,10 +111,14 @@ public class MediaDeletion {
                 .then();
     }
 
-    /** The job hashes and the workers' done flags and attempt holders; the cancel flags stay (see above). */
-    private List<String> redisKeys(List<UUID> jobIds, List<MediaStore.TaskRun> attempts) {
+    /**
+     * The job hashes, the item's results version and the workers' done flags and attempt holders; the cancel flags
+     * stay (see above).
+     */
+    private List<String> redisKeys(UUID mediaItemId, List<UUID> jobIds, List<MediaStore.TaskRun> attempts) {
         Set<String> names = new LinkedHashSet<>();
         jobIds.forEach(id -> names.add(keys.job(id)));
+        names.add(keys.media(mediaItemId));
         for (MediaStore.TaskRun a : attempts) {
             names.add(keys.taskDone(a.jobId(), a.worker(), a.run()));
             names.add(keys.attempt(a.jobId(), a.worker(), a.run(), a.attempt()));

@@ -16,7 +16,9 @@ import reactor.util.function.Tuples;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -63,9 +65,9 @@ public class JobSnapshots {
         UUID jobId = change.job().id();
         return store.bumpVersion(jobId)
                 .flatMap(version -> cache.markPending(jobId, version)
-                        .then(items.one(jobId, null))
-                        .map(item -> new ItemSnapshot(jobId, version, change.job().owner(), item, change.progress(),
-                                change.at())));
+                        .then(items.oneVersioned(jobId))
+                        .map(item -> new ItemSnapshot(jobId, version, change.job().owner(), item.item(),
+                                item.resultsVersion(), change.progress(), change.at())));
     }
 
     /**
@@ -79,21 +81,33 @@ public class JobSnapshots {
     }
 
     /**
-     * {@link #markSaved} for several changes of one job saved in one write that raised its version by their number
-     * to {@code lastVersion} ({@link JobStore#saveJobVersioned(JobRow, int)}): each change gets its own version, in
-     * their order, and Redis is marked once, at the last, which is what marking each would leave (the mark keeps the
-     * highest version).
+     * The saved changes of several changes of one job saved in one write that raised its version by their number to
+     * {@code lastVersion} ({@link JobStore#saveJobVersioned(JobRow, int)}): each change gets its own version, in
+     * their order. Not marked yet: the caller marks all the changes of its transaction at once, after its last
+     * write ({@link #markPending}).
      */
-    public Mono<List<SavedChange>> markSaved(List<JobStatusSnapshot> changes, long lastVersion, MediaItemRow media) {
-        if (changes.isEmpty()) {
-            return Mono.just(List.of());
-        }
+    public static List<SavedChange> saved(List<JobStatusSnapshot> changes, long lastVersion, MediaItemRow media) {
         long first = lastVersion - changes.size() + 1;
         List<SavedChange> saved = new ArrayList<>(changes.size());
         for (int k = 0; k < changes.size(); k++) {
             saved.add(new SavedChange(changes.get(k), first + k, media));
         }
-        return cache.markPending(changes.get(0).job().id(), lastVersion).thenReturn(saved);
+        return saved;
+    }
+
+    /**
+     * What {@link #markSaved} does for one change, for all the changes of a transaction (an event batch), after its
+     * last write: each job marked once, at its highest version (what marking each would leave: the mark keeps the
+     * highest), a few hundred jobs a Redis call. Marked after the last write, a write that fails leaves no mark.
+     */
+    public Mono<Void> markPending(List<SavedChange> saved) {
+        Map<UUID, Long> highest = new LinkedHashMap<>();
+        saved.forEach(c -> highest.merge(c.change().job().id(), c.version(), Math::max));
+        if (highest.isEmpty()) {
+            return Mono.empty();
+        }
+        return cache.markPending(highest.entrySet().stream().map(e -> new JobVersion(e.getKey(), e.getValue()))
+                .toList());
     }
 
     /**
@@ -108,7 +122,7 @@ public class JobSnapshots {
         if (present.isEmpty()) {
             return Mono.just(changes.stream().map(c -> Optional.<ItemSnapshot>empty()).toList());
         }
-        return items.withResults(present.stream().map(c -> new JobWithMedia(c.change().job(), c.media())).toList())
+        return items.versioned(present.stream().map(c -> new JobWithMedia(c.change().job(), c.media())).toList())
                 .map(views -> {
                     List<Optional<ItemSnapshot>> snapshots = new ArrayList<>(changes.size());
                     int next = 0;
@@ -118,8 +132,9 @@ public class JobSnapshots {
                             continue;
                         }
                         SavedChange c = change.get();
+                        DatabaseItems.VersionedItem view = views.get(next++);
                         snapshots.add(Optional.of(new ItemSnapshot(c.change().job().id(), c.version(),
-                                c.change().job().owner(), views.get(next++), c.change().progress(),
+                                c.change().job().owner(), view.item(), view.resultsVersion(), c.change().progress(),
                                 c.change().at())));
                     }
                     return snapshots;
@@ -182,16 +197,23 @@ public class JobSnapshots {
     }
 
     /**
-     * In the transaction that changed a media item's results: every other job of the item shows them too,
-     * so each counts a change and is marked pending; {@link StatusReconciler#refreshOtherJobs} writes them
-     * after the commit. The marks go to Redis a few hundred per call: one call per job kept the transaction,
-     * and the locks of its batch, open for a round trip per job of the item (hundreds for an item enqueued again
-     * and again, docs/performance.md section 4).
+     * A change of a media item's results ({@code change}) in the caller's transaction: the item's row is locked
+     * first, its results version raised, so the item's changes of results run one at a time, each with a version
+     * of its own; once {@code change} has run, that version is marked pending in Redis, so that no job snapshot of
+     * the item built before it is served from the commit on (readers take PostgreSQL until the change's own
+     * snapshot, or a newer one, is written). A change that fails leaves no mark behind.
+     *
+     * <p>The other jobs of the item are not touched: a reader that finds one's snapshot older than the item's
+     * results reads the job from PostgreSQL and has it rewritten in the background. Their versions were bumped and
+     * their snapshots rewritten here before, a cost that grew with the item's jobs (docs/performance.md, section 4).
      */
-    public Mono<Void> otherJobsChanged(UUID mediaItemId, UUID jobId) {
-        return store.bumpVersionOfOtherJobs(mediaItemId, jobId)
-                .collectList()
-                .flatMap(cache::markPending);
+    public Mono<Void> resultsChanged(UUID mediaItemId, Mono<Void> change) {
+        return store.bumpResultsVersion(mediaItemId)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(version -> change.then(version
+                        .map(v -> cache.markResultsPending(mediaItemId, v))
+                        .orElseGet(Mono::empty)));
     }
 
     /** The committed item at {@code version}, read without the lock (the caller holds it, or only reads). */
@@ -215,11 +237,12 @@ public class JobSnapshots {
                     List<JobVersion> present = versions.stream().filter(v -> found.getT1().containsKey(v.jobId()))
                             .toList();
                     List<JobWithMedia> rows = present.stream().map(v -> found.getT1().get(v.jobId())).toList();
-                    return items.withResults(rows).map(views -> {
+                    return items.versioned(rows).map(views -> {
                         List<ItemSnapshot> loaded = new ArrayList<>(present.size());
                         for (int i = 0; i < present.size(); i++) {
                             JobRow job = rows.get(i).job();
-                            loaded.add(new ItemSnapshot(job.id(), present.get(i).version(), job.owner(), views.get(i),
+                            loaded.add(new ItemSnapshot(job.id(), present.get(i).version(), job.owner(),
+                                    views.get(i).item(), views.get(i).resultsVersion(),
                                     JobStatusDeriver.progress(job, found.getT2().getOrDefault(job.id(), List.of())),
                                     clock.instant()));
                         }

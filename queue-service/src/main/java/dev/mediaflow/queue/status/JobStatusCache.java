@@ -26,6 +26,11 @@ import java.util.UUID;
  * compare-and-set script, so Redis only ever moves to a newer version, whatever order writers finish
  * in. PostgreSQL stays the record: a Redis failure here is logged, never propagated, and readers then
  * take the job from PostgreSQL.
+ *
+ * <p>A job's item shows its media item's results, which other jobs of the item change. Those changes do not touch
+ * the job: each snapshot records the results version it was built from, the item's {@code media:<id>} hash the
+ * highest any snapshot of the item was written with and a pending mark while a change of the results commits, and
+ * a reader serves a snapshot only when it is at least as new as both.
  */
 @Component
 public class JobStatusCache {
@@ -82,6 +87,21 @@ public class JobStatusCache {
     }
 
     /**
+     * {@link #markPending(UUID, long)} for a change of a media item's results, in its transaction before the commit:
+     * no snapshot of the item's jobs older than {@code resultsVersion} is served until one that new is written.
+     */
+    public Mono<Void> markResultsPending(UUID mediaItemId, long resultsVersion) {
+        return redis.execute(MARK, List.of(keys.media(mediaItemId)),
+                        List.of(Long.toString(resultsVersion), Long.toString(properties.statusTtl().toMillis())))
+                .then()
+                .onErrorResume(e -> {
+                    log.warn("Could not mark the results of media item {} as changing: {}", mediaItemId,
+                            e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /**
      * Writes the snapshot and publishes its change, only if it is newer than the one Redis holds.
      *
      * @param locked true when the caller holds the job's row lock and {@code snapshot} is what is committed
@@ -121,15 +141,20 @@ public class JobStatusCache {
 
     /** One call of the write script for these snapshots. @return how many Redis took */
     private Mono<Long> written(List<ItemSnapshot> snapshots, boolean locked) {
-        List<String> scriptKeys = new ArrayList<>(snapshots.size() * 3);
-        List<String> args = new ArrayList<>(snapshots.size() * 17);
+        List<String> scriptKeys = new ArrayList<>(snapshots.size() * 4);
+        List<String> args = new ArrayList<>(snapshots.size() * 22);
         for (ItemSnapshot snapshot : snapshots) {
             UUID id = snapshot.jobId();
-            scriptKeys.addAll(List.of(keys.job(id), keys.jobChannel(id), keys.allJobsChannel()));
+            UUID mediaItemId = snapshot.item().mediaItemId();
+            scriptKeys.addAll(List.of(keys.job(id), keys.jobChannel(id), keys.allJobsChannel(),
+                    keys.media(mediaItemId)));
+            String resultsVersion = Long.toString(snapshot.resultsVersion());
             List<String> own = List.of(Long.toString(snapshot.version()),
                     Long.toString(properties.statusTtl().toMillis()), locked ? "1" : "0",
-                    new String(Json.write(snapshot.change()), StandardCharsets.UTF_8),
+                    new String(Json.write(snapshot.change()), StandardCharsets.UTF_8), resultsVersion,
                     "owner", snapshot.owner(),
+                    "media_item_id", mediaItemId.toString(),
+                    "results_version", resultsVersion,
                     "item", new String(Json.write(snapshot.item()), StandardCharsets.UTF_8),
                     "status", snapshot.item().status(),
                     "attempts", Integer.toString(snapshot.item().attempts()),
@@ -142,18 +167,33 @@ public class JobStatusCache {
     }
 
     /**
-     * The snapshot Redis holds, when no committed or committing change is newer; empty when the key is
-     * missing, a change is pending, or Redis does not answer in time.
+     * The snapshot Redis holds, when no committed or committing change is newer, of the job or of its media item's
+     * results; empty when the key is missing, a change is pending, the item's results are newer than the
+     * snapshot's, or Redis does not answer in time. Two reads: the job's hash names its media item.
      */
     public Mono<ItemSnapshot> read(UUID jobId) {
         return redis.<String, String>opsForHash().entries(keys.job(jobId))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .timeout(properties.statusReadTimeout())
                 .flatMap(hash -> fresh(jobId, hash))
+                .filterWhen(this::resultsCurrent)
+                .timeout(properties.statusReadTimeout())
                 .onErrorResume(e -> {
                     log.debug("Redis status of job {} unreadable, PostgreSQL answers: {}", jobId, e.toString());
                     return Mono.empty();
                 });
+    }
+
+    /**
+     * Whether the snapshot shows its media item's latest results: at least the version any snapshot of the item was
+     * written with and any change of them committing. A missing {@code media:<id>} hash (lost, or a snapshot written
+     * before V87) proves nothing, so the snapshot is not served.
+     */
+    private Mono<Boolean> resultsCurrent(ItemSnapshot snapshot) {
+        return redis.<String, String>opsForHash()
+                .multiGet(keys.media(snapshot.item().mediaItemId()), List.of("version", "pending"))
+                .map(held -> held.get(0) != null && snapshot.resultsVersion() >= number(held.get(0))
+                        && snapshot.resultsVersion() >= number(held.get(1)))
+                .defaultIfEmpty(false);
     }
 
     /** The version Redis holds for the job and whether a change is pending; -1 when there is no snapshot. */
@@ -196,9 +236,13 @@ public class JobStatusCache {
         if (hash.containsKey("pending") && number(hash.get("pending")) > version) {
             return Mono.empty();
         }
+        String resultsVersion = hash.get("results_version");
+        if (resultsVersion == null) {
+            return Mono.empty(); // written before V87: which results it shows is not known
+        }
         return Mono.fromCallable(() -> new ItemSnapshot(jobId, version, hash.get("owner"),
-                Json.MAPPER.readValue(item, QueueItem.class), (int) number(hash.get("progress")),
-                Instant.parse(hash.get("updated_at"))));
+                Json.MAPPER.readValue(item, QueueItem.class), number(resultsVersion),
+                (int) number(hash.get("progress")), Instant.parse(hash.get("updated_at"))));
     }
 
     private static long number(String value) {

@@ -132,32 +132,4 @@ public class StatusReconciler {
                 .subscribe(written -> meters.reconcilerRepaired(written ? 1 : 0),
                         e -> log.debug("Could not repair the Redis status of job {}: {}", jobId, e.toString()));
     }
-
-    /**
-     * After a commit that changed a media item's results: the other jobs of the item show them too.
-     * A failure is only logged: the change is committed, and their pending marks send readers to
-     * PostgreSQL until the periodic pass repairs them.
-     *
-     * <p>{@value JobSnapshots#ITEMS_PER_READ} jobs a transaction, each read with a handful of statements for all of
-     * them: one {@link #repair} per job cost about six statements each, so a success of a media item enqueued 500
-     * times cost 3,000 before its event was acknowledged (docs/performance.md, section 4). A job whose row another
-     * transaction holds is skipped, not waited for: that transaction took its lock after this change committed (the
-     * change's own update of the row held it until then), so a writer's snapshot shows the new results, and one that
-     * writes none leaves the job's pending mark, which sends readers to PostgreSQL until the periodic pass.
-     */
-    public Mono<Void> refreshOtherJobs(UUID mediaItemId, UUID jobId) {
-        // read whole before the transactions, so the query's connection is free for them
-        return store.otherJobIds(mediaItemId, jobId).collectList()
-                .flatMapIterable(ids -> ids)
-                .buffer(JobSnapshots.ITEMS_PER_READ)
-                .concatMap(chunk -> tx.transactional(store.lockVersionsSkippingBusy(chunk).collectList()
-                        .flatMap(snapshots::loadAll)
-                        .flatMap(taken -> cache.writeAll(taken, true))))
-                .then()
-                .onErrorResume(e -> {
-                    log.warn("Could not refresh the Redis status of the other jobs of media item {}: {}",
-                            mediaItemId, e.toString());
-                    return Mono.empty();
-                });
-    }
 }

@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -558,17 +559,43 @@ public class JobStore {
                 + " UNION ALL SELECT owner, project_id, status, delta FROM job_count_deltas" + where;
     }
 
-    public Flux<ResultRow> results(Collection<UUID> mediaItemIds) {
+    /**
+     * The results of each media item, with the version they have (V87), by media item; one statement, so each
+     * version is that of the results read with it. An item without results is there with none; one that is gone is
+     * not.
+     */
+    public Mono<Map<UUID, MediaResults>> results(Collection<UUID> mediaItemIds) {
         if (mediaItemIds.isEmpty()) {
-            return Flux.empty();
+            return Mono.just(Map.of());
         }
-        return db.sql("SELECT media_item_id, name, width, height, bytes, model FROM results "
-                        + "WHERE media_item_id IN (:ids) ORDER BY media_item_id, name")
+        return db.sql("SELECT m.id AS media_item_id, m.results_version, r.name, r.width, r.height, r.bytes, r.model"
+                        + " FROM media_items m LEFT JOIN results r ON r.media_item_id = m.id"
+                        + " WHERE m.id IN (:ids) ORDER BY m.id, r.name")
                 .bind("ids", List.copyOf(mediaItemIds))
-                .map(row -> new ResultRow(row.get("media_item_id", UUID.class), row.get("name", String.class),
-                        row.get("width", Integer.class), row.get("height", Integer.class),
-                        row.get("bytes", Long.class), row.get("model", String.class)))
-                .all();
+                .map(row -> {
+                    UUID id = row.get("media_item_id", UUID.class);
+                    String name = row.get("name", String.class);
+                    return new MediaResults(id, row.get("results_version", Long.class), name == null ? List.of()
+                            : List.of(new ResultRow(id, name, row.get("width", Integer.class),
+                                    row.get("height", Integer.class), row.get("bytes", Long.class),
+                                    row.get("model", String.class))));
+                })
+                .all()
+                .collect(LinkedHashMap::new, (Map<UUID, MediaResults> byItem, MediaResults row) ->
+                        byItem.merge(row.mediaItemId(), row, MediaResults::plus));
+    }
+
+    /**
+     * Counts a change of the media item's results, in the transaction that changes them; returns the new results
+     * version (empty when the item is gone). The item's row stays locked until the transaction ends, so its
+     * changes of results commit one after the other, each with a higher version.
+     */
+    public Mono<Long> bumpResultsVersion(UUID mediaItemId) {
+        return db.sql("UPDATE media_items SET results_version = results_version + 1 WHERE id = :id"
+                        + " RETURNING results_version")
+                .bind("id", mediaItemId)
+                .mapValue(Long.class)
+                .one();
     }
 
     /**
@@ -701,25 +728,6 @@ public class JobStore {
                 .one();
     }
 
-    /** Counts a change of the results every other job of the media item shows; returns their ids and versions. */
-    public Flux<JobVersion> bumpVersionOfOtherJobs(UUID mediaItemId, UUID jobId) {
-        return db.sql("""
-                        UPDATE jobs SET version = version + 1, updated_at = now()
-                        WHERE media_item_id = :mediaItemId AND id <> :id RETURNING id, version""")
-                .bind("mediaItemId", mediaItemId)
-                .bind("id", jobId)
-                .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
-                .all();
-    }
-
-    public Flux<UUID> otherJobIds(UUID mediaItemId, UUID jobId) {
-        return db.sql("SELECT id FROM jobs WHERE media_item_id = :mediaItemId AND id <> :id")
-                .bind("mediaItemId", mediaItemId)
-                .bind("id", jobId)
-                .mapValue(UUID.class)
-                .all();
-    }
-
     public Mono<Long> findVersion(UUID jobId) {
         return db.sql("SELECT version FROM jobs WHERE id = :id")
                 .bind("id", jobId)
@@ -736,21 +744,6 @@ public class JobStore {
                 .bind("id", jobId)
                 .mapValue(Long.class)
                 .one();
-    }
-
-    /**
-     * {@link #lockVersion} for many jobs in one statement, in id order, skipping those a writer holds: the committed
-     * versions of the others, their rows locked until the transaction ends.
-     */
-    public Flux<JobVersion> lockVersionsSkippingBusy(Collection<UUID> jobIds) {
-        if (jobIds.isEmpty()) {
-            return Flux.empty();
-        }
-        return db.sql("SELECT id, version FROM jobs WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id"
-                        + " FOR UPDATE SKIP LOCKED")
-                .bind("ids", jobIds.toArray(UUID[]::new))
-                .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
-                .all();
     }
 
     /**

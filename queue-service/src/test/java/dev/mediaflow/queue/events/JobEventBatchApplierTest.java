@@ -186,6 +186,49 @@ class JobEventBatchApplierTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Two batches, each with a success for two media items M and N, whose jobs come in opposite item orders (batch 1
+     * folds M's job first, batch 2 N's): results saved as each job was folded took M's row, then N's, in one batch
+     * and the reverse in the other. Saved at the end of the batch in item order, neither waits on the other in a
+     * cycle, and neither falls back to one by one.
+     */
+    @Test
+    void twoBatchesWithSuccessesForTheSameItemsInOppositeOrdersBothCommit() {
+        double fellBack = batchesSplit();
+        for (int round = 0; round < 10; round++) {
+            long high = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+            Events m = thumbnailJob("items");
+            Events n = thumbnailJob("items");
+            // job ids in the lock order: batch 1 holds M's job before N's, batch 2 N's before M's
+            Events m1 = m.otherJob(new UUID(high, 1), List.of(Operation.THUMBNAIL));
+            Events n1 = n.otherJob(new UUID(high, 2), List.of(Operation.THUMBNAIL));
+            Events n2 = n.otherJob(new UUID(high, 3), List.of(Operation.THUMBNAIL));
+            Events m2 = m.otherJob(new UUID(high, 4), List.of(Operation.THUMBNAIL));
+            List<Events> jobs = List.of(m1, n1, n2, m2);
+            apply(jobs.stream().map(Events::submitted).toArray(JobEvent[]::new));
+            apply(jobs.stream().map(e -> e.started(WorkerKind.IMAGE, 1, 1)).toArray(JobEvent[]::new));
+
+            List<List<EventOutcome>> both = Mono.zip(
+                    batches.apply(List.of(ReceivedEvent.of(m1.imageSucceeded(1, 1, 2)),
+                            ReceivedEvent.of(n1.imageSucceeded(1, 1, 2)))).subscribeOn(Schedulers.parallel()),
+                    batches.apply(List.of(ReceivedEvent.of(n2.imageSucceeded(1, 1, 2)),
+                            ReceivedEvent.of(m2.imageSucceeded(1, 1, 2)))).subscribeOn(Schedulers.parallel()),
+                    List::of).block(WAIT);
+
+            assertThat(both).allSatisfy(outcomes -> assertThat(outcomes).extracting(EventOutcome::kind)
+                    .containsOnly(EventOutcome.Kind.APPLIED));
+            for (Events e : jobs) {
+                assertThat(Rows.of(db, e.jobId, e.mediaItemId).job()).containsEntry("status", "completed");
+            }
+            for (Events item : List.of(m, n)) {
+                assertThat(db.sql("SELECT results_version FROM media_items WHERE id = :id")
+                        .bind("id", item.mediaItemId).mapValue(Long.class).one().block(WAIT))
+                        .as("one change of the results per success").isEqualTo(2L);
+            }
+        }
+        assertThat(batchesSplit()).as("no batch deadlocked and fell back").isEqualTo(fellBack);
+    }
+
     private static Events thumbnailJob(String owner) {
         return new Events(owner, List.of(Operation.THUMBNAIL), 3);
     }

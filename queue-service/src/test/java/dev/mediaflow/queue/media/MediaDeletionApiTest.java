@@ -71,6 +71,7 @@ class MediaDeletionApiTest extends ApiTest {
         as(e.owner, "user").get().uri("/api/media/status").exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.count").isEqualTo(1);
 
+        assertThat(redis.hasKey(keys.media(e.mediaItemId)).block(WAIT)).isTrue();
         as(e.owner, "user").delete().uri(InternalMediaApi.mediaItem(e.mediaItemId)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.success").isEqualTo(true);
 
@@ -84,6 +85,7 @@ class MediaDeletionApiTest extends ApiTest {
         assertThat(count("SELECT count(*) FROM deleted_jobs WHERE job_id IN (:a, :b)", e, queued)).isEqualTo(2);
         assertThat(redis.hasKey(keys.job(e.jobId)).block(WAIT)).isFalse();
         assertThat(redis.hasKey(keys.job(queued.jobId)).block(WAIT)).isFalse();
+        assertThat(redis.hasKey(keys.media(e.mediaItemId)).block(WAIT)).as("its results version").isFalse();
         assertThat(redis.hasKey(keys.taskDone(e.jobId, WorkerKind.IMAGE, 1)).block(WAIT)).isFalse();
         assertThat(redis.hasKey(keys.attempt(e.jobId, WorkerKind.IMAGE, 1, 1)).block(WAIT)).isFalse();
         // the duplicate that shared its results keeps them, and no longer names the deleted item

@@ -1,0 +1,14 @@
+-- Issue 14, section 4: a success no longer touches the other jobs of its media item (docs/performance.md).
+--
+-- A media item's results are shown by every job of the item. Before, a success that brought results bumped the
+-- version of each other job of the item in its transaction (their rows updated without their jobs' locks, so two
+-- event batches could deadlock on them) and re-read and re-wrote each one's Redis snapshot after the commit: a cost
+-- that grew with the item's jobs (200 jobs of one photo took 18 s, a transaction of 1,000 jobs at a time).
+--
+-- Now the item's results carry a version of their own, raised by every transaction that changes them, in the same
+-- statement set as the change (so the results read in one statement always come with the version they have). A
+-- job's Redis snapshot records the results version it was built from; Redis keeps the highest version any snapshot
+-- of the item was written with (and a pending mark while a change commits), and a reader takes a snapshot only when
+-- it is at least as new as both, else it reads PostgreSQL and the job is refreshed in the background. A constant
+-- default: PostgreSQL adds the column without rewriting the table.
+ALTER TABLE media_items ADD COLUMN results_version BIGINT NOT NULL DEFAULT 0;
