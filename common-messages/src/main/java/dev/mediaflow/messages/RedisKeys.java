@@ -28,7 +28,12 @@ public record RedisKeys(String prefix) {
      * served. Written by queue-service
      */
     public String media(UUID mediaItemId) {
-        return prefix + "media:" + mediaItemId;
+        return mediaPrefix() + mediaItemId;
+    }
+
+    /** What every {@link #media} key starts with: a script that finds a media item's id in a job hash adds it. */
+    public String mediaPrefix() {
+        return prefix + "media:";
     }
 
     /** channel: every status change of one job */

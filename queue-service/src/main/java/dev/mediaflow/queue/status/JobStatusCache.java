@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +44,8 @@ public class JobStatusCache {
             RedisScripts.fromClasspath("redis/write-job-snapshot.lua", Long.class);
     private static final RedisScript<Long> MARK =
             RedisScripts.fromClasspath("redis/mark-job-pending.lua", Long.class);
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> READ = RedisScripts.fromClasspath("redis/read-job-snapshot.lua", List.class);
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> BEHIND = RedisScripts.fromClasspath("redis/jobs-behind.lua", List.class);
 
@@ -169,31 +172,27 @@ public class JobStatusCache {
     /**
      * The snapshot Redis holds, when no committed or committing change is newer, of the job or of its media item's
      * results; empty when the key is missing, a change is pending, the item's results are newer than the
-     * snapshot's, or Redis does not answer in time. Two reads: the job's hash names its media item.
+     * snapshot's, or Redis does not answer in time. One script call reads the job's hash and its item's results
+     * version.
      */
     public Mono<ItemSnapshot> read(UUID jobId) {
-        return redis.<String, String>opsForHash().entries(keys.job(jobId))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .flatMap(hash -> fresh(jobId, hash))
-                .filterWhen(this::resultsCurrent)
+        return redis.execute(READ, List.of(keys.job(jobId)), List.of(keys.mediaPrefix()))
+                .next()
                 .timeout(properties.statusReadTimeout())
+                .flatMap(flat -> fresh(jobId, pairs(flat)))
                 .onErrorResume(e -> {
                     log.debug("Redis status of job {} unreadable, PostgreSQL answers: {}", jobId, e.toString());
                     return Mono.empty();
                 });
     }
 
-    /**
-     * Whether the snapshot shows its media item's latest results: at least the version any snapshot of the item was
-     * written with and any change of them committing. A missing {@code media:<id>} hash (lost, or a snapshot written
-     * before V87) proves nothing, so the snapshot is not served.
-     */
-    private Mono<Boolean> resultsCurrent(ItemSnapshot snapshot) {
-        return redis.<String, String>opsForHash()
-                .multiGet(keys.media(snapshot.item().mediaItemId()), List.of("version", "pending"))
-                .map(held -> held.get(0) != null && snapshot.resultsVersion() >= number(held.get(0))
-                        && snapshot.resultsVersion() >= number(held.get(1)))
-                .defaultIfEmpty(false);
+    /** A flat list of fields and values as a map. */
+    private static Map<String, String> pairs(List<?> flat) {
+        Map<String, String> hash = new HashMap<>(flat.size());
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            hash.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        }
+        return hash;
     }
 
     /** The version Redis holds for the job and whether a change is pending; -1 when there is no snapshot. */
@@ -236,13 +235,27 @@ public class JobStatusCache {
         if (hash.containsKey("pending") && number(hash.get("pending")) > version) {
             return Mono.empty();
         }
-        String resultsVersion = hash.get("results_version");
-        if (resultsVersion == null) {
-            return Mono.empty(); // written before V87: which results it shows is not known
+        if (!resultsCurrent(hash)) {
+            return Mono.empty();
         }
         return Mono.fromCallable(() -> new ItemSnapshot(jobId, version, hash.get("owner"),
-                Json.MAPPER.readValue(item, QueueItem.class), number(resultsVersion),
+                Json.MAPPER.readValue(item, QueueItem.class), number(hash.get("results_version")),
                 (int) number(hash.get("progress")), Instant.parse(hash.get("updated_at"))));
+    }
+
+    /**
+     * Whether the snapshot shows its media item's latest results: its results version at least the version any
+     * snapshot of the item was written with and any change of them committing. A snapshot written before V87 (no
+     * results version) or a missing item hash (lost) proves nothing, so the snapshot is not served.
+     */
+    private static boolean resultsCurrent(Map<String, String> hash) {
+        String shown = hash.get("results_version");
+        String written = hash.get("media.version");
+        if (shown == null || written == null) {
+            return false;
+        }
+        long version = number(shown);
+        return version >= number(written) && version >= number(hash.get("media.pending"));
     }
 
     private static long number(String value) {
