@@ -118,8 +118,9 @@ scale_consumers() {
 }
 
 # item: one photo enqueued again BENCH_SCALE_ITEM_JOBS (200) times with the image worker paused, then resumed: each
-#   success brings results, which every other job of the media item shows, so queue-service refreshes all of them;
-#   the seconds until every job is completed (from the jobs table), capped at BENCH_SCALE_PROBE_CAP (300).
+#   success brings results, which every other job of the media item shows (queue-service used to refresh all of
+#   them; a results version per media item now, docs/performance.md section 4); the seconds until every job is
+#   completed (from the jobs table), capped at BENCH_SCALE_PROBE_CAP (300).
 scale_item() {
   local jobs=${BENCH_SCALE_ITEM_JOBS:-200} cap=${BENCH_SCALE_PROBE_CAP:-300} r la start done_jobs=0 waited=0
   scale_new_database
