@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * last job the batch's new results are saved, their media items in the order of their ids ({@link NewResults}),
  * the changed jobs are marked pending in Redis (one call for the batch, after its last write, so a write that fails
  * leaves no mark), and one read of the results and one of the attempts logs serve the snapshots of all (two
- * statements a batch instead of two an event). Redis hears of the changes only after the commit: all the batch's snapshots in
- * one script call, each job's in the order of their versions (so its stream sees every change, as with one
- * transaction per event).
+ * statements a batch instead of two an event). Redis hears of the changes only after the commit: all the batch's
+ * snapshots in one script call, each job's in the order of their versions (so its stream sees every change, as with
+ * one transaction per event).
  *
  * <p>A malformed event is parked before the batch starts. If the batch fails, nothing of it was committed, and its
  * events are applied again one by one, each in a transaction of its own: an event that the database refuses is
@@ -144,7 +144,8 @@ public class JobEventBatchApplier {
      *
      * @return each event's outcome: applied when it changed its job
      */
-    private Mono<List<EventOutcome>> mirrored(SortedMap<UUID, List<Integer>> byJob, List<Optional<ItemSnapshot>> taken) {
+    private Mono<List<EventOutcome>> mirrored(SortedMap<UUID, List<Integer>> byJob,
+                                              List<Optional<ItemSnapshot>> taken) {
         List<ItemSnapshot> inVersionOrder = new ArrayList<>();
         byJob.values().forEach(positions -> positions.forEach(i -> taken.get(i).ifPresent(inVersionOrder::add)));
         List<EventOutcome> outcomes = taken.stream().map(snapshot -> EventOutcome.applied(snapshot.isPresent()))

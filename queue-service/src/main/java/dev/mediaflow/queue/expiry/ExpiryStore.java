@@ -78,7 +78,8 @@ class ExpiryStore {
      * up with them (V87); every job of the item is snapshotted again in the same transaction.
      */
     Mono<Void> markExpired(UUID mediaItemId, Instant at) {
-        return db.sql("UPDATE media_items SET expired_at = :at, results_version = results_version + 1 WHERE id = :id")
+        return db.sql("UPDATE media_items SET expired_at = :at, results_version = results_version + 1"
+                        + " WHERE id = :id")
                 .bind("id", mediaItemId)
                 .bind("at", at)
                 .fetch().rowsUpdated()
