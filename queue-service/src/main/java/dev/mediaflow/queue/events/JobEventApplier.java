@@ -176,8 +176,7 @@ public class JobEventApplier {
                     event.jobId(), event.worker().json(), event.run(), event.attempt());
             return Mono.just(Optional.empty());
         }
-        Mono<Void> results = becameSucceeded(before, after) && event.results() != null
-                && !event.results().isEmpty()
+        Mono<Void> results = bringsResults(before, after, event)
                 ? snapshots.resultsChanged(event.mediaItemId(),
                         store.saveResults(event.mediaItemId(), event.jobId(), event.results(), event.at()))
                 : Mono.empty();
@@ -195,7 +194,12 @@ public class JobEventApplier {
         });
     }
 
-    static boolean becameSucceeded(TaskRow before, TaskRow after) {
+    /** Whether the event, moving its task from {@code before} to {@code after}, brings new results to save. */
+    static boolean bringsResults(TaskRow before, TaskRow after, JobEvent event) {
+        return becameSucceeded(before, after) && event.results() != null && !event.results().isEmpty();
+    }
+
+    private static boolean becameSucceeded(TaskRow before, TaskRow after) {
         return after.status() == TaskStatus.SUCCEEDED
                 && (before == null || before.status() != TaskStatus.SUCCEEDED || before.run() != after.run());
     }

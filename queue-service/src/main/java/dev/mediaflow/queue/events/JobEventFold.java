@@ -128,8 +128,7 @@ class JobEventFold {
             TaskRow after = StoredPrecision.of(moved);
             state.tasks.put(after.worker(), after);
             state.changedTasks.put(after.worker(), after);
-            if (JobEventApplier.becameSucceeded(before, after) && event.results() != null
-                    && !event.results().isEmpty()) {
+            if (JobEventApplier.bringsResults(before, after, event)) {
                 state.newResults.add(event);
             }
             if (state.job == null) {

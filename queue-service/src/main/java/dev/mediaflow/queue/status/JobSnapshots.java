@@ -226,7 +226,7 @@ public class JobSnapshots {
      * {@link #load} for many jobs in four statements (the jobs with their media items, their tasks, the items'
      * results, their attempts logs), however many there are; a job that is gone is left out.
      */
-    public Mono<List<ItemSnapshot>> loadAll(List<JobVersion> versions) {
+    private Mono<List<ItemSnapshot>> loadAll(List<JobVersion> versions) {
         if (versions.isEmpty()) {
             return Mono.just(List.of());
         }

@@ -75,12 +75,8 @@ public class JobStatusCache {
     public Mono<Void> markPending(List<JobVersion> changes) {
         return Flux.fromIterable(changes)
                 .buffer(PER_CALL)
-                .concatMap(chunk -> {
-                    List<String> args = new ArrayList<>(chunk.size() + 1);
-                    chunk.forEach(c -> args.add(Long.toString(c.version())));
-                    args.add(Long.toString(properties.statusTtl().toMillis()));
-                    return redis.execute(MARK, chunk.stream().map(c -> keys.job(c.jobId())).toList(), args).then();
-                })
+                .concatMap(chunk -> marked(chunk.stream().map(c -> keys.job(c.jobId())).toList(),
+                        chunk.stream().map(JobVersion::version).toList()))
                 .then()
                 .onErrorResume(e -> {
                     log.warn("Could not mark the Redis status of {} job(s) as changing (the first {}): {}",
@@ -94,14 +90,20 @@ public class JobStatusCache {
      * no snapshot of the item's jobs older than {@code resultsVersion} is served until one that new is written.
      */
     public Mono<Void> markResultsPending(UUID mediaItemId, long resultsVersion) {
-        return redis.execute(MARK, List.of(keys.media(mediaItemId)),
-                        List.of(Long.toString(resultsVersion), Long.toString(properties.statusTtl().toMillis())))
-                .then()
+        return marked(List.of(keys.media(mediaItemId)), List.of(resultsVersion))
                 .onErrorResume(e -> {
                     log.warn("Could not mark the results of media item {} as changing: {}", mediaItemId,
                             e.toString());
                     return Mono.empty();
                 });
+    }
+
+    /** One call of the mark script: each hash marked pending at its version, with the status TTL. */
+    private Mono<Void> marked(List<String> hashes, List<Long> versions) {
+        List<String> args = new ArrayList<>(versions.size() + 1);
+        versions.forEach(v -> args.add(Long.toString(v)));
+        args.add(Long.toString(properties.statusTtl().toMillis()));
+        return redis.execute(MARK, hashes, args).then();
     }
 
     /**
@@ -126,14 +128,9 @@ public class JobStatusCache {
      * call; each is taken or refused as if alone. A failure is logged, as for one.
      */
     public Mono<Void> writeAll(List<ItemSnapshot> snapshots) {
-        return writeAll(snapshots, false);
-    }
-
-    /** {@link #writeAll(List)}, {@code locked} as for {@link #write}: the caller holds every one's row lock. */
-    public Mono<Void> writeAll(List<ItemSnapshot> snapshots, boolean locked) {
         return Flux.fromIterable(snapshots)
                 .buffer(PER_CALL)
-                .concatMap(chunk -> written(chunk, locked).onErrorResume(e -> {
+                .concatMap(chunk -> written(chunk, false).onErrorResume(e -> {
                     log.warn("Redis status update of {} job(s) failed (PostgreSQL has them; the reconciler restores "
                             + "them), the first {} to version {}: {}", chunk.size(), chunk.get(0).jobId(),
                             chunk.get(0).version(), e.toString());
