@@ -128,24 +128,29 @@ public class JobEventApplier {
      *         published even if deriving it from its tasks changes nothing), else empty
      */
     Mono<Optional<JobWithMedia>> recorded(JobEvent event) {
-        JobSubmission submission = event.submission();
-        return store.insertSubmission(submission)
-                .flatMap(inserted -> {
-                    if (submission.isDuplicate()) {
-                        log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and "
-                                        + "reuses its results {}", event.jobId(), event.mediaItemId(), event.owner(),
-                                submission.duplicateOf(), submission.reusedResults().keySet());
-                        JobRow job = inserted.job();
-                        return store.saveResults(submission.mediaItemId(), submission.jobId(),
-                                        submission.reusedResults(), submission.createdAt())
-                                .then(meters.jobSaved(job.withStatus(JobStatus.QUEUED), job))
-                                .thenReturn(Optional.of(inserted));
-                    }
-                    log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(),
-                            event.mediaItemId(), event.owner(), submission.operations());
-                    return Mono.just(Optional.of(inserted));
-                })
+        return store.insertSubmission(event.submission())
+                .flatMap(inserted -> recorded(event, inserted).thenReturn(Optional.of(inserted)))
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    /**
+     * What follows the insert of a {@code job.submitted}'s job, in the same transaction: a duplicate's reused results
+     * (the job is completed when it is recorded), and the log line.
+     */
+    Mono<Void> recorded(JobEvent event, JobWithMedia inserted) {
+        JobSubmission submission = event.submission();
+        if (submission.isDuplicate()) {
+            log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and reuses its results {}",
+                    event.jobId(), event.mediaItemId(), event.owner(), submission.duplicateOf(),
+                    submission.reusedResults().keySet());
+            JobRow job = inserted.job();
+            return store.saveResults(submission.mediaItemId(), submission.jobId(), submission.reusedResults(),
+                            submission.createdAt())
+                    .then(meters.jobSaved(job.withStatus(JobStatus.QUEUED), job));
+        }
+        log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(), event.mediaItemId(),
+                event.owner(), submission.operations());
+        return Mono.empty();
     }
 
     private Mono<Optional<SavedChange>> taskEvent(JobEvent event) {

@@ -1,8 +1,11 @@
 package dev.mediaflow.queue.events;
 
+import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
+import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.observability.LogContext;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.meters.EventMeters;
 import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.status.JobSnapshots;
@@ -18,7 +21,9 @@ import reactor.util.context.Context;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,11 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Applies a batch of status events in one transaction (issue 14, section 3): one commit, so one WAL flush and one
  * {@code BEGIN}/{@code COMMIT}, for the batch instead of one per event, which is what left queue-service minutes
- * behind a burst of short tasks. Each job's lock is taken once, the jobs in the order of their ids, so two batches
- * that share jobs wait for each other instead of deadlocking; a job's events are applied in the order they were
- * delivered, folded on one read of the job and written once ({@link JobEventFold}: one read, one job update and
- * one write of each changed task per job and batch, each event's change keeping a version of its own); after the
- * last job the batch's new results are saved, their media items in the order of their ids ({@link NewResults}),
+ * behind a burst of short tasks. What its jobs need is read in four statements whatever their number: their locks,
+ * in the order of their ids, so two batches that share jobs wait for each other instead of deadlocking; the jobs with
+ * their media items; the jobs that its {@code job.submitted} events bring, inserted; their tasks. A job's events are
+ * then applied in the order they were delivered, folded on that state ({@link JobEventFold}, each event's change
+ * keeping a version of its own), and every changed task and job is written with one statement each
+ * ({@link JobWrites}): about a dozen statements a batch, where there were six for each of its jobs. After the
+ * writes the batch's new results are saved, their media items in the order of their ids ({@link NewResults}),
  * the changed jobs are marked pending in Redis (one call for the batch, after its last write, so a write that fails
  * leaves no mark), and one read of the results and one of the attempts logs serve the snapshots of all (two
  * statements a batch instead of two an event). Redis hears of the changes only after the commit: all the batch's
@@ -106,12 +113,13 @@ public class JobEventBatchApplier {
         for (int i = 0; i < events.size(); i++) {
             byJob.computeIfAbsent(events.get(i).jobId(), id -> new ArrayList<>()).add(i);
         }
-        List<Optional<SavedChange>> saved = new ArrayList<>(events.size());
-        events.forEach(e -> saved.add(Optional.empty()));
+        List<UUID> jobIds = List.copyOf(byJob.keySet());
+        // each event's position among its job's changes, or -1
+        int[] changeOf = new int[events.size()];
         NewResults newResults = new NewResults();
-        // the snapshots, taken after the last write of the batch with one read for all its jobs
-        Mono<List<Optional<ItemSnapshot>>> changes = Flux.fromIterable(byJob.entrySet())
-                .concatMap(job -> {
+        JobWrites writes = new JobWrites();
+        Mono<Void> folded = read(jobIds, byJob, events)
+                .flatMapMany(jobsRead -> Flux.fromIterable(byJob.entrySet()).concatMap(job -> {
                     List<Integer> positions = job.getValue();
                     JobEventFold.EventContext context = new JobEventFold.EventContext() {
                         @Override
@@ -119,21 +127,63 @@ public class JobEventBatchApplier {
                             return inContext(batch.get(positions.get(k)), work);
                         }
                     };
-                    return store.lockJob(job.getKey())
-                            .then(fold.apply(job.getKey(), positions.stream().map(events::get).toList(), context,
-                                    newResults))
+                    return fold.apply(jobsRead.get(job.getKey()), positions.stream().map(events::get).toList(), context,
+                                    newResults, writes)
                             .doOnNext(ofJob -> {
                                 for (int k = 0; k < positions.size(); k++) {
-                                    saved.set(positions.get(k), ofJob.get(k));
+                                    changeOf[positions.get(k)] = ofJob.get(k);
                                 }
                             });
+                }))
+                .then();
+        // the snapshots, taken after the last write of the batch with one read for all its jobs
+        Mono<List<Optional<ItemSnapshot>>> changes = folded
+                .then(Mono.defer(() -> writes.save(store)))
+                .map(savedByJob -> {
+                    List<Optional<SavedChange>> saved = new ArrayList<>(events.size());
+                    for (int i = 0; i < events.size(); i++) {
+                        List<SavedChange> ofJob = savedByJob.getOrDefault(events.get(i).jobId(), List.of());
+                        saved.add(changeOf[i] < 0 || changeOf[i] >= ofJob.size() ? Optional.empty()
+                                : Optional.of(ofJob.get(changeOf[i])));
+                    }
+                    return saved;
                 })
-                .then(Mono.defer(() -> newResults.save(store, snapshots)))
-                .then(Mono.defer(() -> snapshots.markPending(saved.stream().flatMap(Optional::stream).toList())))
-                .then(Mono.defer(() -> snapshots.itemsOf(saved)));
+                .flatMap(saved -> newResults.save(store, snapshots)
+                        .then(Mono.defer(() -> snapshots.markPending(
+                                saved.stream().flatMap(Optional::stream).toList())))
+                        .then(Mono.defer(() -> snapshots.itemsOf(saved))));
         return tx.transactional(changes)
                 .flatMap(taken -> mirrored(byJob, taken))
                 .timeout(properties.eventTimeout());
+    }
+
+    /**
+     * What the batch's jobs need before their events are folded, in four statements whatever their number: their
+     * locks, in the order of their ids; the jobs with their media items and whether they were deleted; the jobs not
+     * recorded yet that a {@code job.submitted} of the batch brings, inserted; and the tasks of all, locked.
+     */
+    private Mono<Map<UUID, JobInBatch>> read(List<UUID> jobIds, SortedMap<UUID, List<Integer>> byJob,
+                                            List<JobEvent> events) {
+        return store.lockJobs(jobIds)
+                .then(store.findJobsForEvents(jobIds))
+                .flatMap(found -> {
+                    List<JobSubmission> toInsert = new ArrayList<>();
+                    found.forEach((jobId, job) -> {
+                        if (!job.deleted() && job.job() == null) {
+                            byJob.get(jobId).stream().map(events::get)
+                                    .filter(e -> e.type() == EventType.JOB_SUBMITTED).findFirst()
+                                    .ifPresent(submitted -> toInsert.add(submitted.submission()));
+                        }
+                    });
+                    return store.insertSubmissions(toInsert).flatMap(inserted -> store.findTasksForUpdate(jobIds)
+                            .collectMultimap(TaskRow::jobId)
+                            .map(tasks -> {
+                                Map<UUID, JobInBatch> read = new HashMap<>();
+                                found.forEach((jobId, job) -> read.put(jobId, new JobInBatch(job,
+                                        List.copyOf(tasks.getOrDefault(jobId, List.of())), inserted.get(jobId))));
+                                return read;
+                            }));
+                });
     }
 
     /**

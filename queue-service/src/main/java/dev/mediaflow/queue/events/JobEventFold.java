@@ -9,9 +9,7 @@ import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.job.TaskTransition;
 import dev.mediaflow.queue.meters.JobMeters;
-import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.JobStatusSnapshot;
-import dev.mediaflow.queue.status.SavedChange;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.queue.store.StoredPrecision;
@@ -26,20 +24,20 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
- * All the events of one job in a batch with one read, one write of the job and one of each task it changed (issue
+ * All the events of one job in a batch on one read, with one write of the job and one of each task it changed (issue
  * 14, section 3), where {@link JobEventApplier} reads, derives and writes the job for every event. In the batch's
- * transaction, holding the job's lock: the job, its media item and its tasks are read once; the events are folded
- * in their order on that state in memory, each exactly as {@link JobEventApplier#changeLocked} changes the rows
- * (the same transitions, the same rule for what changes nothing, stale runs and deleted jobs ignored, times rounded
- * as PostgreSQL stores them); then each changed task is written once and the job once, its version raised by the
- * number of its changes, so every change keeps a version and a snapshot of its own and the job's stream still
- * hears each of them. What cannot wait for the end stays per event and in order: the attempts log (every attempt
- * of every run) and a new job's insert. New results wait for the end of the batch ({@link NewResults}).
- * {@code JobEventFoldTest} checks the fold against one event at a time over random sequences and batch cuts.
+ * transaction, holding the job's lock: the job, its media item and its tasks were read once, with the batch's other
+ * jobs; the events are folded in their order on that state in memory, each exactly as
+ * {@link JobEventApplier#changeLocked} changes the rows (the same transitions, the same rule for what changes nothing,
+ * stale runs and deleted jobs ignored, times rounded as PostgreSQL stores them); then each changed task and the job,
+ * with its number of changes, go to the batch's {@link JobWrites}, so every change keeps a version and a snapshot of
+ * its own and the job's stream still hears each of them. What cannot wait for the end stays per event and in order:
+ * the attempts log (every attempt of every run) and a duplicate's reused results. A new job is inserted by the batch
+ * before the fold, with the batch's other new jobs, and counts as recorded from its {@code job.submitted} on. New
+ * results wait for the end of the batch ({@link NewResults}). {@code JobEventFoldTest} checks the fold against one event at a time over random sequences
+ * and batch cuts.
  */
 @Component
 class JobEventFold {
@@ -61,29 +59,30 @@ class JobEventFold {
     }
 
     /**
-     * @param events {@link JobEventApplier#prepared} events of job {@code jobId}, in their order
+     * @param job    what the batch read and inserted for the job before its events are folded
+     * @param events {@link JobEventApplier#prepared} events of the job, in their order
      * @param inContext the log context of the event at each position, around its step
      * @param newResults where a success with results goes, saved by the caller after the batch's last job
-     * @return each event's saved change (empty where it changed no job), in the order of {@code events}
+     * @param writes where the job's changed tasks and the job go, written by the caller after the batch's last job
+     * @return the position of each event's change among the job's changes ({@link JobWrites#save} gives their
+     *         versions), -1 where it changed no job, in the order of {@code events}
      */
-    Mono<List<Optional<SavedChange>>> apply(UUID jobId, List<JobEvent> events, EventContext inContext,
-                                            NewResults newResults) {
-        return store.findJobForEvent(jobId).flatMap(found -> {
-            if (found.deleted()) {
-                events.forEach(JobEventApplier::ignoreDeleted);
-                return Mono.just(events.stream().map(e -> Optional.<SavedChange>empty()).toList());
-            }
-            return store.findTasksForUpdate(jobId).collectList().flatMap(tasks -> {
-                State state = new State(found.job(), tasks, newResults);
-                return Flux.range(0, events.size())
-                        .concatMap(k -> inContext.around(k, step(state, events.get(k))))
-                        .collectList()
-                        .flatMap(changeOfEach -> write(jobId, state).map(saved -> changeOfEach.stream()
-                                .map(change -> change < 0 ? Optional.<SavedChange>empty()
-                                        : Optional.of(saved.get(change)))
-                                .toList()));
-            });
-        });
+    Mono<List<Integer>> apply(JobInBatch job, List<JobEvent> events, EventContext inContext, NewResults newResults,
+                              JobWrites writes) {
+        if (job.found().deleted()) {
+            events.forEach(JobEventApplier::ignoreDeleted);
+            return Mono.just(events.stream().map(e -> -1).toList());
+        }
+        State state = new State(job, newResults);
+        return Flux.range(0, events.size())
+                .concatMap(k -> inContext.around(k, step(state, events.get(k))))
+                .collectList()
+                .flatMap(changeOfEach -> Flux.concat(state.jobSaved).then(Mono.fromRunnable(() -> {
+                    writes.tasks(state.changedTasks.values());
+                    if (state.job != null) {
+                        writes.job(state.job.job(), state.changes, state.job.media());
+                    }
+                })).thenReturn(changeOfEach));
     }
 
     /** The log context of the event at a position of the job's events. */
@@ -100,14 +99,22 @@ class JobEventFold {
         if (state.job != null) {
             return Mono.just(change(state, false));
         }
-        // a job inserted now comes back as stored; one recorded meanwhile (not by this batch) is read
-        return applier.recorded(event).flatMap(inserted -> inserted.map(Mono::just)
-                        .orElseGet(() -> store.findJobWithMediaForUpdate(event.jobId()))
-                        .map(job -> {
-                            state.job = job;
-                            return change(state, inserted.isPresent());
-                        })
-                        .defaultIfEmpty(-1));
+        JobWithMedia inserted = state.inserted;
+        if (inserted != null) {
+            // inserted by the batch before the fold: recorded now, at this event
+            state.inserted = null;
+            return applier.recorded(event, inserted).then(Mono.fromCallable(() -> {
+                state.job = inserted;
+                return change(state, true);
+            }));
+        }
+        // not inserted by the batch, although it read no job under the lock: whatever is recorded now is read
+        return store.findJobWithMediaForUpdate(event.jobId())
+                .map(job -> {
+                    state.job = job;
+                    return change(state, false);
+                })
+                .defaultIfEmpty(-1);
     }
 
     private Mono<Integer> taskEvent(State state, JobEvent event) {
@@ -163,33 +170,22 @@ class JobEventFold {
         return state.changes.size() - 1;
     }
 
-    /**
-     * Each changed task once, the job once with its version raised by its number of changes; the caller marks the
-     * changes pending after the batch's last write ({@link JobSnapshots#markPending}).
-     */
-    private Mono<List<SavedChange>> write(UUID jobId, State state) {
-        Mono<Void> tasks = Flux.fromIterable(state.changedTasks.values()).concatMap(store::saveTask).then();
-        if (state.changes.isEmpty()) {
-            return tasks.thenReturn(List.of());
-        }
-        return tasks.then(Flux.concat(state.jobSaved).then())
-                .then(store.saveJobVersioned(state.job.job(), state.changes.size()))
-                .map(saved -> JobSnapshots.saved(state.changes, saved.version(), state.job.media()));
-    }
-
     /** One job's state while its events are folded. */
     private static final class State {
         JobWithMedia job;
+        /** the job inserted by the batch, until its {@code job.submitted} is folded */
+        JobWithMedia inserted;
         final Map<WorkerKind, TaskRow> tasks = new EnumMap<>(WorkerKind.class);
         final Map<WorkerKind, TaskRow> changedTasks = new EnumMap<>(WorkerKind.class);
         final List<JobStatusSnapshot> changes = new ArrayList<>();
         final List<Mono<Void>> jobSaved = new ArrayList<>();
         final NewResults newResults;
 
-        State(JobWithMedia job, List<TaskRow> tasks, NewResults newResults) {
-            this.job = job;
+        State(JobInBatch read, NewResults newResults) {
+            this.job = read.found().job();
+            this.inserted = read.inserted();
             this.newResults = newResults;
-            tasks.forEach(t -> this.tasks.put(t.worker(), t));
+            read.tasks().forEach(t -> this.tasks.put(t.worker(), t));
         }
     }
 }

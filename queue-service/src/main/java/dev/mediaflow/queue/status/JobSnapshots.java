@@ -82,7 +82,7 @@ public class JobSnapshots {
 
     /**
      * The saved changes of several changes of one job saved in one write that raised its version by their number to
-     * {@code lastVersion} ({@link JobStore#saveJobVersioned(JobRow, int)}): each change gets its own version, in
+     * {@code lastVersion} ({@link JobStore#saveJobsVersioned(List, List)}): each change gets its own version, in
      * their order. Not marked yet: the caller marks all the changes of its transaction at once, after its last
      * write ({@link #markPending}).
      */

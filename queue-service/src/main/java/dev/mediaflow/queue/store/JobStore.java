@@ -51,6 +51,20 @@ public class JobStore {
     }
 
     /**
+     * {@link #lockJob} for many jobs in one statement, taken one after the other in the order of {@code jobIds}
+     * (the caller's lock order: two callers that share jobs must give them in the same order, or they may deadlock).
+     */
+    public Mono<Void> lockJobs(List<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("SELECT pg_advisory_xact_lock(hashtextextended('job:' || t.id::text, 0))"
+                        + " FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS t (id, n) ORDER BY t.n")
+                .bind("ids", jobIds.toArray(UUID[]::new))
+                .map(row -> 1).all().then();
+    }
+
+    /**
      * Takes the {@link #lockJob} lock of each of {@code jobIds} that no other transaction holds, without waiting, in
      * one statement: the jobs returned are locked until the transaction ends, the others are being changed right
      * now and are left to the caller's next pass. A caller that never waits for a lock is in no deadlock, whatever
@@ -112,6 +126,83 @@ public class JobStore {
                         .one());
     }
 
+    /**
+     * {@link #insertSubmission} for many submitted jobs (of different ids) in two statements, whatever their number:
+     * their media items (unless recorded already), then the jobs, returned as stored with their media items.
+     * @return each job inserted now, by id; a job recorded already is not in it
+     */
+    public Mono<Map<UUID, JobWithMedia>> insertSubmissions(List<JobSubmission> submissions) {
+        if (submissions.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        Mono<Long> mediaItems = db.sql("""
+                        INSERT INTO media_items (id, owner, original_filename, media_type, file_size, sha256,
+                                                 input_path, output_dir, created_at, duplicate_of)
+                        SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:owners AS text[]), CAST(:filenames AS text[]),
+                                             CAST(:types AS text[]), CAST(:sizes AS bigint[]), CAST(:shas AS text[]),
+                                             CAST(:inputs AS text[]), CAST(:outputs AS text[]),
+                                             CAST(:created AS timestamptz[]), CAST(:duplicates AS uuid[]))
+                        ON CONFLICT (id) DO NOTHING""")
+                .bind("ids", submissions.stream().map(JobSubmission::mediaItemId).toArray(UUID[]::new))
+                .bind("owners", submissions.stream().map(JobSubmission::owner).toArray(String[]::new))
+                .bind("filenames", submissions.stream().map(JobSubmission::originalFilename).toArray(String[]::new))
+                .bind("types", submissions.stream().map(s -> s.mediaType().json()).toArray(String[]::new))
+                .bind("sizes", submissions.stream().map(JobSubmission::fileSize).toArray(Long[]::new))
+                .bind("shas", submissions.stream().map(JobSubmission::sha256).toArray(String[]::new))
+                .bind("inputs", submissions.stream().map(JobSubmission::inputPath).toArray(String[]::new))
+                .bind("outputs", submissions.stream().map(JobSubmission::outputDir).toArray(String[]::new))
+                .bind("created", submissions.stream().map(JobSubmission::createdAt).toArray(Instant[]::new))
+                .bind("duplicates", submissions.stream().map(JobSubmission::duplicateOf).toArray(UUID[]::new))
+                .fetch().rowsUpdated();
+        return mediaItems.then(db.sql("""
+                        WITH j AS (
+                            INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
+                                              operations, project_id, batch_id, queued_at, completed_at,
+                                              correlation_id, updated_at)
+                            SELECT n.id, n.media_item_id, n.owner, n.status, n.run, n.priority, 0, n.max_attempts,
+                                   n.operations, n.project_id, n.batch_id, n.queued_at, n.completed_at,
+                                   n.correlation_id, now()
+                            FROM unnest(CAST(:ids AS uuid[]), CAST(:media AS uuid[]), CAST(:owners AS text[]),
+                                        CAST(:statuses AS text[]), CAST(:runs AS int[]), CAST(:priorities AS int[]),
+                                        CAST(:maxAttempts AS int[]), CAST(:operations AS text[]),
+                                        CAST(:projects AS text[]), CAST(:batches AS text[]),
+                                        CAST(:queuedAt AS timestamptz[]), CAST(:completedAt AS timestamptz[]),
+                                        CAST(:correlations AS text[]))
+                                 AS n (id, media_item_id, owner, status, run, priority, max_attempts, operations,
+                                       project_id, batch_id, queued_at, completed_at, correlation_id)
+                            ON CONFLICT (id) DO NOTHING
+                            RETURNING\s""" + JOB_COLUMNS.replace("j.", "") + """
+                        )
+                        SELECT\s""" + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM j JOIN media_items m ON m.id = j.media_item_id")
+                        .bind("ids", submissions.stream().map(JobSubmission::jobId).toArray(UUID[]::new))
+                        .bind("media", submissions.stream().map(JobSubmission::mediaItemId).toArray(UUID[]::new))
+                        .bind("owners", submissions.stream().map(JobSubmission::owner).toArray(String[]::new))
+                        .bind("statuses", submissions.stream().map(s -> submittedStatus(s).json())
+                                .toArray(String[]::new))
+                        .bind("runs", submissions.stream().map(JobSubmission::run).toArray(Integer[]::new))
+                        .bind("priorities", submissions.stream().map(JobSubmission::priority).toArray(Integer[]::new))
+                        .bind("maxAttempts", submissions.stream().map(JobSubmission::maxAttempts)
+                                .toArray(Integer[]::new))
+                        .bind("operations", submissions.stream().map(s -> joinOperations(s.operations()))
+                                .toArray(String[]::new))
+                        .bind("projects", submissions.stream().map(JobSubmission::projectId).toArray(String[]::new))
+                        .bind("batches", submissions.stream().map(JobSubmission::batchId).toArray(String[]::new))
+                        .bind("queuedAt", submissions.stream().map(JobSubmission::createdAt).toArray(Instant[]::new))
+                        .bind("completedAt", submissions.stream().map(s -> s.isDuplicate() ? s.createdAt() : null)
+                                .toArray(Instant[]::new))
+                        .bind("correlations", submissions.stream().map(JobSubmission::correlationId)
+                                .toArray(String[]::new))
+                        .map(JobStore::jobWithMedia)
+                        .all()
+                        .collectMap(inserted -> inserted.job().id()));
+    }
+
+    /** A new job is queued; a duplicate ({@link JobSubmission#isDuplicate()}) is completed when it is submitted. */
+    private static JobStatus submittedStatus(JobSubmission s) {
+        return s.isDuplicate() ? JobStatus.COMPLETED : JobStatus.QUEUED;
+    }
+
     private static Map<String, Object> mediaItemParams(JobSubmission s) {
         return params(
                 "mediaItemId", s.mediaItemId(),
@@ -129,7 +220,7 @@ public class JobStore {
     private static Map<String, Object> jobParams(JobSubmission s) {
         return params(
                 "id", s.jobId(),
-                "status", (s.isDuplicate() ? JobStatus.COMPLETED : JobStatus.QUEUED).json(),
+                "status", submittedStatus(s).json(),
                 "completedAt", nullable(s.isDuplicate() ? s.createdAt() : null, Instant.class),
                 "mediaItemId", s.mediaItemId(),
                 "owner", s.owner(),
@@ -203,6 +294,27 @@ public class JobStore {
                 .one();
     }
 
+    /**
+     * {@link #findJobForEvent} for many jobs in one statement (run after {@link #lockJobs} of the same jobs): each
+     * job's row locked in the order of {@code jobIds}. @return what was read of each of {@code jobIds}
+     */
+    public Mono<Map<UUID, JobForEvent>> findJobsForEvents(List<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return db.sql("SELECT t.wanted, EXISTS (SELECT 1 FROM deleted_jobs WHERE job_id = t.wanted) AS deleted, x.*"
+                        + " FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS t (wanted, n)"
+                        + " LEFT JOIN LATERAL (SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
+                        + " FROM jobs j JOIN media_items m ON m.id = j.media_item_id WHERE j.id = t.wanted"
+                        + " FOR UPDATE OF j) x ON true ORDER BY t.n")
+                .bind("ids", jobIds.toArray(UUID[]::new))
+                .map(row -> Map.entry(row.get("wanted", UUID.class),
+                        new JobForEvent(Boolean.TRUE.equals(row.get("deleted", Boolean.class)),
+                                row.get("id", UUID.class) == null ? null : jobWithMedia(row))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
     /** The job with its media item, the job's row locked until the transaction ends. */
     public Mono<JobWithMedia> findJobWithMediaForUpdate(UUID jobId) {
         return db.sql("SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
@@ -216,6 +328,18 @@ public class JobStore {
     public Flux<TaskRow> findTasksForUpdate(UUID jobId) {
         return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = :jobId ORDER BY worker FOR UPDATE")
                 .bind("jobId", jobId)
+                .map(JobStore::task)
+                .all();
+    }
+
+    /** {@link #findTasksForUpdate(UUID)} for many jobs (their locks held) in one statement, by job. */
+    public Flux<TaskRow> findTasksForUpdate(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id = ANY(CAST(:jobIds AS uuid[]))"
+                        + " ORDER BY job_id, worker FOR UPDATE")
+                .bind("jobIds", jobIds.toArray(UUID[]::new))
                 .map(JobStore::task)
                 .all();
     }
@@ -256,6 +380,39 @@ public class JobStore {
 
     public Mono<Long> saveTask(TaskRow t) {
         return db.sql(SAVE_TASK).bindValues(taskParams(t)).fetch().rowsUpdated();
+    }
+
+    /** {@link #saveTask} for many tasks, at most one per job and worker, in one statement. */
+    public Mono<Long> saveTasks(List<TaskRow> tasks) {
+        if (tasks.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        INSERT INTO tasks (job_id, worker, run, attempt, status, progress, last_error, error_rank,
+                                           worker_id, started_at, finished_at, duration_ms, updated_at)
+                        SELECT t.job_id, t.worker, t.run, t.attempt, t.status, t.progress, t.last_error, t.error_rank,
+                               t.worker_id, t.started_at, t.finished_at, t.duration_ms, now()
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:workers AS text[]), CAST(:runs AS int[]),
+                                    CAST(:attempts AS int[]), CAST(:statuses AS text[]), CAST(:progress AS int[]),
+                                    CAST(:errors AS text[]), CAST(:ranks AS int[]), CAST(:workerIds AS text[]),
+                                    CAST(:started AS timestamptz[]), CAST(:finished AS timestamptz[]),
+                                    CAST(:durations AS bigint[]))
+                             AS t (job_id, worker, run, attempt, status, progress, last_error, error_rank, worker_id,
+                                   started_at, finished_at, duration_ms)
+                        """ + TASK_UPSERT)
+                .bind("ids", tasks.stream().map(TaskRow::jobId).toArray(UUID[]::new))
+                .bind("workers", tasks.stream().map(t -> t.worker().json()).toArray(String[]::new))
+                .bind("runs", tasks.stream().map(TaskRow::run).toArray(Integer[]::new))
+                .bind("attempts", tasks.stream().map(TaskRow::attempt).toArray(Integer[]::new))
+                .bind("statuses", tasks.stream().map(t -> t.status().db()).toArray(String[]::new))
+                .bind("progress", tasks.stream().map(TaskRow::progress).toArray(Integer[]::new))
+                .bind("errors", tasks.stream().map(TaskRow::lastError).toArray(String[]::new))
+                .bind("ranks", tasks.stream().map(TaskRow::errorRank).toArray(Integer[]::new))
+                .bind("workerIds", tasks.stream().map(TaskRow::workerId).toArray(String[]::new))
+                .bind("started", tasks.stream().map(TaskRow::startedAt).toArray(Instant[]::new))
+                .bind("finished", tasks.stream().map(TaskRow::finishedAt).toArray(Instant[]::new))
+                .bind("durations", tasks.stream().map(TaskRow::durationMs).toArray(Long[]::new))
+                .fetch().rowsUpdated();
     }
 
     /**
@@ -311,24 +468,13 @@ public class JobStore {
      * the job as stored.
      */
     public Mono<VersionedJob> saveJobVersioned(JobRow j) {
-        return saveJobVersioned(j, 1);
-    }
-
-    /**
-     * {@link #saveJobVersioned(JobRow)} for {@code changes} changes of the job at once (the events of a batch folded
-     * in memory, {@code JobEventFold}): the job as the last of them left it, its version raised by their number, so
-     * that each change keeps a version of its own, the last one the returned version.
-     */
-    public Mono<VersionedJob> saveJobVersioned(JobRow j, int changes) {
-        Map<String, Object> values = new HashMap<>(jobFields(j));
-        values.put("changes", changes);
         return db.sql("""
                         UPDATE jobs j SET status = :status, run = :run, attempts = :attempts, last_error = :lastError,
                                           started_at = :startedAt, completed_at = :completedAt,
-                                          duration_ms = :durationMs, version = j.version + :changes,
+                                          duration_ms = :durationMs, version = j.version + 1,
                                           updated_at = now()
                         WHERE j.id = :id RETURNING j.version, """ + JOB_COLUMNS)
-                .bindValues(values)
+                .bindValues(jobFields(j))
                 .map(row -> new VersionedJob(row.get("version", Long.class), job(row)))
                 .one();
     }
@@ -338,6 +484,19 @@ public class JobStore {
      * the fields of each as given, its version raised by one. @return each job's new version, in no order
      */
     public Flux<JobVersion> saveJobsVersioned(List<JobRow> jobs) {
+        return saveJobsVersioned(jobs, jobs.stream().map(j -> 1).toList());
+    }
+
+    /**
+     * {@link #saveJobVersioned(JobRow)} for many jobs in one statement (each job once, its row locked by the
+     * caller), the version of {@code jobs.get(i)} raised by {@code changes.get(i)}: the changes of a batch folded in
+     * memory ({@code JobEventFold}), each keeping a version of its own, the last one the returned version.
+     * @return each job's new version, in no order
+     */
+    public Flux<JobVersion> saveJobsVersioned(List<JobRow> jobs, List<Integer> changes) {
+        if (jobs.size() != changes.size()) {
+            throw new IllegalArgumentException(jobs.size() + " jobs, " + changes.size() + " numbers of changes");
+        }
         if (jobs.isEmpty()) {
             return Flux.empty();
         }
@@ -345,12 +504,13 @@ public class JobStore {
                         UPDATE jobs j SET status = c.status, run = c.run, attempts = c.attempts,
                                           last_error = c.last_error, started_at = c.started_at,
                                           completed_at = c.completed_at, duration_ms = c.duration_ms,
-                                          version = j.version + 1, updated_at = now()
+                                          version = j.version + c.changes, updated_at = now()
                         FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:runs AS int[]),
                                     CAST(:attempts AS int[]), CAST(:errors AS text[]),
                                     CAST(:started AS timestamptz[]), CAST(:completed AS timestamptz[]),
-                                    CAST(:durations AS bigint[]))
-                             AS c(id, status, run, attempts, last_error, started_at, completed_at, duration_ms)
+                                    CAST(:durations AS bigint[]), CAST(:changes AS int[]))
+                             AS c(id, status, run, attempts, last_error, started_at, completed_at, duration_ms,
+                                  changes)
                         WHERE j.id = c.id RETURNING j.id, j.version""")
                 .bind("ids", jobs.stream().map(JobRow::id).toArray(UUID[]::new))
                 .bind("statuses", jobs.stream().map(j -> j.status().json()).toArray(String[]::new))
@@ -360,6 +520,7 @@ public class JobStore {
                 .bind("started", jobs.stream().map(JobRow::startedAt).toArray(Instant[]::new))
                 .bind("completed", jobs.stream().map(JobRow::completedAt).toArray(Instant[]::new))
                 .bind("durations", jobs.stream().map(JobRow::durationMs).toArray(Long[]::new))
+                .bind("changes", changes.toArray(Integer[]::new))
                 .map(row -> new JobVersion(row.get("id", UUID.class), row.get("version", Long.class)))
                 .all();
     }

@@ -173,6 +173,76 @@ class JobEventFoldTest extends IntegrationTest {
     }
 
     /**
+     * One batch of many jobs, read, inserted and written together (four statements before the fold and two after,
+     * whatever their number): new jobs, one whose events come before its submission, a duplicate that reuses an
+     * earlier item's results, a job recorded before the batch, and a deleted one, their events interleaved; each job
+     * ends as its events applied one by one.
+     */
+    @Test
+    void manyJobsInOneBatchEndAsOneByOne() {
+        Map<String, VariantResult> reused = Map.of("thumbnail", VariantResult.of(320, 240, 9_000));
+        List<List<Events>> sides = new ArrayList<>();
+        List<List<JobEvent>> stories = new ArrayList<>();
+        for (String owner : List.of("fold-one", "fold-many")) {
+            Events earlier = new Events(owner, List.of(Operation.THUMBNAIL), 3);
+            applier.apply(earlier.submitted()).block(WAIT);
+            Events fresh = new Events(owner, Operation.standard(), 3);
+            Events late = new Events(owner, Operation.standard(), 3);
+            Events duplicate = new Events(owner, List.of(Operation.THUMBNAIL), 3).createdAfter(60);
+            Events recorded = new Events(owner, List.of(Operation.THUMBNAIL), 3);
+            applier.apply(recorded.submitted()).block(WAIT);
+            Events deleted = new Events(owner, List.of(Operation.THUMBNAIL), 3);
+            db.sql("INSERT INTO deleted_jobs (job_id, media_item_id) VALUES (:id, :item)")
+                    .bind("id", deleted.jobId).bind("item", deleted.mediaItemId).fetch().rowsUpdated().block(WAIT);
+            sides.add(List.of(fresh, late, duplicate, recorded, deleted));
+            stories.add(List.of(late.started(WorkerKind.IMAGE, 1, 2), fresh.submitted(),
+                    recorded.started(WorkerKind.IMAGE, 1, 3), deleted.submitted(),
+                    JobEvent.submitted(duplicate.submission().asDuplicateOf(earlier.mediaItemId, reused)),
+                    fresh.started(WorkerKind.VISION, 1, 4), late.submitted(), late.progress(WorkerKind.IMAGE, 1, 50, 5),
+                    recorded.imageSucceeded(1, 1, 6), deleted.started(WorkerKind.IMAGE, 1, 7),
+                    fresh.progress(WorkerKind.VISION, 1, 20, 8), fresh.submitted()));
+        }
+        List<EventOutcome.Kind> oneByOne = new ArrayList<>();
+        for (JobEvent event : stories.get(0)) {
+            oneByOne.add(EventOutcome.applied(Boolean.TRUE.equals(applier.apply(event).block(WAIT))).kind());
+        }
+        double split = batchesSplit();
+        List<EventOutcome.Kind> batched = batches.apply(stories.get(1).stream().map(ReceivedEvent::of).toList())
+                .block(WAIT).stream().map(EventOutcome::kind).toList();
+
+        assertThat(batchesSplit()).as("applied as one batch, no fallback").isEqualTo(split);
+        assertThat(batched).isEqualTo(oneByOne);
+        for (int k = 0; k < sides.get(0).size(); k++) {
+            Events one = sides.get(0).get(k);
+            Events many = sides.get(1).get(k);
+            new Comparison(side(one, outcomesOf(one, stories.get(0), oneByOne)),
+                    side(many, outcomesOf(many, stories.get(1), batched))).assertSame("job " + k);
+        }
+        Rows duplicate = Rows.of(db, sides.get(1).get(2).jobId, sides.get(1).get(2).mediaItemId);
+        assertThat(duplicate.job()).containsEntry("status", "completed");
+        assertThat(duplicate.results()).hasSize(1);
+        assertThat(Rows.of(db, sides.get(1).get(1).jobId, sides.get(1).get(1).mediaItemId).job())
+                .containsEntry("status", "processing");
+        assertThat(version(sides.get(1).get(4).jobId)).as("the deleted job is never recorded").isZero();
+        assertThat(batched).containsExactly(EventOutcome.Kind.UNCHANGED, EventOutcome.Kind.APPLIED,
+                EventOutcome.Kind.APPLIED, EventOutcome.Kind.UNCHANGED, EventOutcome.Kind.APPLIED,
+                EventOutcome.Kind.APPLIED, EventOutcome.Kind.APPLIED, EventOutcome.Kind.APPLIED,
+                EventOutcome.Kind.APPLIED, EventOutcome.Kind.UNCHANGED, EventOutcome.Kind.APPLIED,
+                EventOutcome.Kind.UNCHANGED);
+    }
+
+    private static List<EventOutcome.Kind> outcomesOf(Events job, List<JobEvent> story,
+                                                      List<EventOutcome.Kind> outcomes) {
+        List<EventOutcome.Kind> ofJob = new ArrayList<>();
+        for (int i = 0; i < story.size(); i++) {
+            if (story.get(i).jobId().equals(job.jobId)) {
+                ofJob.add(outcomes.get(i));
+            }
+        }
+        return ofJob;
+    }
+
+    /**
      * Random stories of a job with two tasks (starts, progress, failures, retries, deaths and successes of random
      * attempts, some of a later run, the submission anywhere, some events delivered twice, times with sub-microsecond
      * parts) cut into random batches: each ends as the same events applied one by one. The seed is
@@ -263,6 +333,7 @@ class JobEventFoldTest extends IntegrationTest {
         }
         List<JobEvent> events = story.apply(many);
         List<EventOutcome.Kind> batched = new ArrayList<>();
+        double split = batchesSplit();
         int from = 0;
         for (int size : cuts) {
             batches.apply(events.subList(from, from + size).stream().map(ReceivedEvent::of).toList()).block(WAIT)
@@ -270,6 +341,7 @@ class JobEventFoldTest extends IntegrationTest {
             from += size;
         }
         assertThat(from).isEqualTo(events.size());
+        assertThat(batchesSplit()).as("every batch committed whole, none applied one by one").isEqualTo(split);
         return new Comparison(side(one, oneByOne), side(many, batched));
     }
 
