@@ -4,6 +4,7 @@ import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.JobSubmission;
 import dev.mediaflow.observability.LogContext;
+import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.config.MediaflowProperties;
 import dev.mediaflow.queue.job.TaskRow;
 import dev.mediaflow.queue.meters.EventMeters;
@@ -37,8 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * in the order of their ids, so two batches that share jobs wait for each other instead of deadlocking; the jobs with
  * their media items; the jobs that its {@code job.submitted} events bring, inserted; their tasks. A job's events are
  * then applied in the order they were delivered, folded on that state ({@link JobEventFold}, each event's change
- * keeping a version of its own), and every changed task and job is written with one statement each
- * ({@link JobWrites}): about a dozen statements a batch, where there were six for each of its jobs. After the
+ * keeping a version of its own), and the attempts log, every changed task and every changed job are written with one
+ * statement each ({@link JobWrites}): about a dozen statements a batch, where each job took four to six and each task
+ * event one more. After the
  * writes the batch's new results are saved, their media items in the order of their ids ({@link NewResults}),
  * the changed jobs are marked pending in Redis (one call for the batch, after its last write, so a write that fails
  * leaves no mark), and one read of the results and one of the attempts logs serve the snapshots of all (two
@@ -59,16 +61,19 @@ public class JobEventBatchApplier {
     private final JobEventApplier applier;
     private final JobEventFold fold;
     private final JobStore store;
+    private final AttemptLog attempts;
     private final JobSnapshots snapshots;
     private final TransactionalOperator tx;
     private final MediaflowProperties properties;
     private final EventMeters meters;
 
-    public JobEventBatchApplier(JobEventApplier applier, JobEventFold fold, JobStore store, JobSnapshots snapshots,
-                                TransactionalOperator tx, MediaflowProperties properties, EventMeters meters) {
+    public JobEventBatchApplier(JobEventApplier applier, JobEventFold fold, JobStore store, AttemptLog attempts,
+                                JobSnapshots snapshots, TransactionalOperator tx, MediaflowProperties properties,
+                                EventMeters meters) {
         this.applier = applier;
         this.fold = fold;
         this.store = store;
+        this.attempts = attempts;
         this.snapshots = snapshots;
         this.tx = tx;
         this.properties = properties;
@@ -138,7 +143,7 @@ public class JobEventBatchApplier {
                 .then();
         // the snapshots, taken after the last write of the batch with one read for all its jobs
         Mono<List<Optional<ItemSnapshot>>> changes = folded
-                .then(Mono.defer(() -> writes.save(store)))
+                .then(Mono.defer(() -> writes.save(store, attempts)))
                 .map(savedByJob -> {
                     List<Optional<SavedChange>> saved = new ArrayList<>(events.size());
                     for (int i = 0; i < events.size(); i++) {

@@ -3,7 +3,6 @@ package dev.mediaflow.queue.events;
 import dev.mediaflow.messages.EventType;
 import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.WorkerKind;
-import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;
@@ -31,12 +30,12 @@ import java.util.Map;
  * transaction, holding the job's lock: the job, its media item and its tasks were read once, with the batch's other
  * jobs; the events are folded in their order on that state in memory, each exactly as
  * {@link JobEventApplier#changeLocked} changes the rows (the same transitions, the same rule for what changes nothing,
- * stale runs and deleted jobs ignored, times rounded as PostgreSQL stores them); then each changed task and the job,
- * with its number of changes, go to the batch's {@link JobWrites}, so every change keeps a version and a snapshot of
- * its own and the job's stream still hears each of them. What cannot wait for the end stays per event and in order:
- * the attempts log (every attempt of every run) and a duplicate's reused results. A new job is inserted by the batch
- * before the fold, with the batch's other new jobs, and counts as recorded from its {@code job.submitted} on. New
- * results wait for the end of the batch ({@link NewResults}). {@code JobEventFoldTest} checks the fold against one event at a time over random sequences
+ * stale runs and deleted jobs ignored, times rounded as PostgreSQL stores them); each task event goes to the attempts
+ * log (every attempt of every run), and each changed task and the job, with its number of changes, go to the batch's
+ * {@link JobWrites}, so every change keeps a version and a snapshot of its own and the job's stream still hears each
+ * of them. A new job is inserted by the batch before the fold, with the batch's other new jobs, and counts as
+ * recorded from its {@code job.submitted} on; a duplicate's reused results are saved at that event. New results wait
+ * for the end of the batch ({@link NewResults}). {@code JobEventFoldTest} checks the fold against one event at a time over random sequences
  * and batch cuts.
  */
 @Component
@@ -46,14 +45,12 @@ class JobEventFold {
 
     private final JobEventApplier applier;
     private final JobStore store;
-    private final AttemptLog attempts;
     private final JobMeters meters;
     private final Clock clock;
 
-    JobEventFold(JobEventApplier applier, JobStore store, AttemptLog attempts, JobMeters meters, Clock clock) {
+    JobEventFold(JobEventApplier applier, JobStore store, JobMeters meters, Clock clock) {
         this.applier = applier;
         this.store = store;
-        this.attempts = attempts;
         this.meters = meters;
         this.clock = clock;
     }
@@ -73,7 +70,7 @@ class JobEventFold {
             events.forEach(JobEventApplier::ignoreDeleted);
             return Mono.just(events.stream().map(e -> -1).toList());
         }
-        State state = new State(job, newResults);
+        State state = new State(job, newResults, writes);
         return Flux.range(0, events.size())
                 .concatMap(k -> inContext.around(k, step(state, events.get(k))))
                 .collectList()
@@ -118,8 +115,9 @@ class JobEventFold {
     }
 
     private Mono<Integer> taskEvent(State state, JobEvent event) {
-        // every attempt of every run goes into the attempts log, also those the task row no longer follows
-        return attempts.record(event).then(Mono.defer(() -> {
+        return Mono.defer(() -> {
+            // every attempt of every run goes into the attempts log, also those the task row no longer follows
+            state.writes.attempt(event);
             if (state.job != null && event.run() < state.job.job().run()) {
                 log.debug("Ignoring {} of job {} run {}: the job is at run {}", event.type().routingKey(),
                         event.jobId(), event.run(), state.job.job().run());
@@ -143,7 +141,7 @@ class JobEventFold {
             }
             return meters.taskSaved(state.job.job(), before, after)
                     .then(Mono.fromCallable(() -> change(state, true)));
-        }));
+        });
     }
 
     /**
@@ -180,11 +178,13 @@ class JobEventFold {
         final List<JobStatusSnapshot> changes = new ArrayList<>();
         final List<Mono<Void>> jobSaved = new ArrayList<>();
         final NewResults newResults;
+        final JobWrites writes;
 
-        State(JobInBatch read, NewResults newResults) {
+        State(JobInBatch read, NewResults newResults, JobWrites writes) {
             this.job = read.found().job();
             this.inserted = read.inserted();
             this.newResults = newResults;
+            this.writes = writes;
             read.tasks().forEach(t -> this.tasks.put(t.worker(), t));
         }
     }
