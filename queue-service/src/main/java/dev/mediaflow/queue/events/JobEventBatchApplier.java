@@ -11,6 +11,7 @@ import dev.mediaflow.queue.meters.EventMeters;
 import dev.mediaflow.queue.status.ItemSnapshot;
 import dev.mediaflow.queue.status.JobSnapshots;
 import dev.mediaflow.queue.status.SavedChange;
+import dev.mediaflow.queue.store.JobForEvent;
 import dev.mediaflow.queue.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,13 +174,14 @@ public class JobEventBatchApplier {
                 .then(store.findJobsForEvents(jobIds))
                 .flatMap(found -> {
                     List<JobSubmission> toInsert = new ArrayList<>();
-                    found.forEach((jobId, job) -> {
+                    for (UUID jobId : jobIds) {
+                        JobForEvent job = found.get(jobId);
                         if (!job.deleted() && job.job() == null) {
                             byJob.get(jobId).stream().map(events::get)
                                     .filter(e -> e.type() == EventType.JOB_SUBMITTED).findFirst()
                                     .ifPresent(submitted -> toInsert.add(submitted.submission()));
                         }
-                    });
+                    }
                     return store.insertSubmissions(toInsert).flatMap(inserted -> store.findTasksForUpdate(jobIds)
                             .collectMultimap(TaskRow::jobId)
                             .map(tasks -> {
