@@ -5,6 +5,8 @@ import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.WorkerKind;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -30,6 +32,20 @@ class ReconcilerScopeTest extends ApiTest {
     DatabaseClient db;
     @Autowired
     StatusReconciler reconciler;
+
+    /**
+     * The scheduled passes (every 15 s in the shared context) stop for the test: one that read the jobs while the old
+     * ones were still recent, and looked at Redis after their snapshots were deleted, restored an old finished job.
+     */
+    @BeforeEach
+    void pauseScheduledPasses() {
+        reconciler.stop();
+    }
+
+    @AfterEach
+    void resumeScheduledPasses() {
+        reconciler.start();
+    }
 
     @Test
     void aPassRestoresUnfinishedAndRecentJobsAndLeavesOldFinishedOnes() {
