@@ -135,22 +135,25 @@ public class JobEventApplier {
 
     /**
      * What follows the insert of a {@code job.submitted}'s job, in the same transaction: a duplicate's reused results
-     * (the job is completed when it is recorded), and the log line.
+     * (the job is completed when it is recorded), and the log line, written when subscribed, so that it carries the
+     * event's log context.
      */
     Mono<Void> recorded(JobEvent event, JobWithMedia inserted) {
-        JobSubmission submission = event.submission();
-        if (submission.isDuplicate()) {
-            log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and reuses its results {}",
-                    event.jobId(), event.mediaItemId(), event.owner(), submission.duplicateOf(),
-                    submission.reusedResults().keySet());
-            JobRow job = inserted.job();
-            return store.saveResults(submission.mediaItemId(), submission.jobId(), submission.reusedResults(),
-                            submission.createdAt())
-                    .then(meters.jobSaved(job.withStatus(JobStatus.QUEUED), job));
-        }
-        log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(), event.mediaItemId(),
-                event.owner(), submission.operations());
-        return Mono.empty();
+        return Mono.defer(() -> {
+            JobSubmission submission = event.submission();
+            if (submission.isDuplicate()) {
+                log.info("Job {} recorded as completed: media item {} of {} repeats media item {} and reuses its "
+                                + "results {}", event.jobId(), event.mediaItemId(), event.owner(),
+                        submission.duplicateOf(), submission.reusedResults().keySet());
+                JobRow job = inserted.job();
+                return store.saveResults(submission.mediaItemId(), submission.jobId(), submission.reusedResults(),
+                                submission.createdAt())
+                        .then(meters.jobSaved(job.withStatus(JobStatus.QUEUED), job));
+            }
+            log.info("Job {} recorded (media item {}, owner {}, operations {})", event.jobId(), event.mediaItemId(),
+                    event.owner(), submission.operations());
+            return Mono.empty();
+        });
     }
 
     private Mono<Optional<SavedChange>> taskEvent(JobEvent event) {

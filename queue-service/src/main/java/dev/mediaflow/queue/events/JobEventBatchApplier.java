@@ -35,19 +35,19 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Applies a batch of status events in one transaction (issue 14, section 3): one commit, so one WAL flush and one
  * {@code BEGIN}/{@code COMMIT}, for the batch instead of one per event, which is what left queue-service minutes
- * behind a burst of short tasks. What its jobs need is read in four statements whatever their number: their locks,
- * in the order of their ids, so two batches that share jobs wait for each other instead of deadlocking; the jobs with
- * their media items; the jobs that its {@code job.submitted} events bring, inserted; their tasks. A job's events are
- * then applied in the order they were delivered, folded on that state ({@link JobEventFold}, each event's change
- * keeping a version of its own), and the attempts log, every changed task and every changed job are written with one
- * statement each ({@link JobWrites}): about a dozen statements a batch, where each job took four to six and each task
- * event one more. After the
- * writes the batch's new results are saved, their media items in the order of their ids ({@link NewResults}),
- * the changed jobs are marked pending in Redis (one call for the batch, after its last write, so a write that fails
- * leaves no mark), and one read of the results and one of the attempts logs serve the snapshots of all (two
- * statements a batch instead of two an event). Redis hears of the changes only after the commit: all the batch's
- * snapshots in one script call, each job's in the order of their versions (so its stream sees every change, as with
- * one transaction per event).
+ * behind a burst of short tasks. What its jobs need is read in five statements at most whatever their number: their
+ * locks, in the order of their ids, so two batches that share jobs wait for each other instead of deadlocking; the
+ * jobs with their media items; the jobs that its {@code job.submitted} events bring, inserted (two); their tasks. A
+ * job's events are then applied in the order they were delivered, folded on that state ({@link JobEventFold}, each
+ * event's change keeping a version of its own), and the attempts log, every changed task and every changed job are
+ * written with one statement each ({@link JobWrites}): about a dozen statements a batch, where each job took four to
+ * six and each task event one more. After the writes the batch's new results are saved, their media items in the
+ * order of their ids ({@link NewResults}), the changed jobs are marked pending in Redis (one call for the batch,
+ * after its last write, so a write that fails leaves no mark), and one read of the results and one of the attempts
+ * logs serve the snapshots of all (two statements a batch instead of two an event). Redis hears of the changes only
+ * after the commit: all the batch's snapshots in one script call, each job's in the order of their versions (so its
+ * stream sees every change, as with one transaction per event). A lone event goes the same way: its reads and
+ * writes are fewer statements than one event at a time takes.
  *
  * <p>A malformed event is parked before the batch starts. If the batch fails, nothing of it was committed, and its
  * events are applied again one by one, each in a transaction of its own: an event that the database refuses is
@@ -96,8 +96,8 @@ public class JobEventBatchApplier {
                 }
             }
             List<ReceivedEvent> good = positions.stream().map(batch::get).toList();
-            Mono<List<EventOutcome>> applied = good.size() <= 1
-                    ? oneByOne(good)
+            Mono<List<EventOutcome>> applied = good.isEmpty()
+                    ? Mono.just(List.of())
                     : together(good, prepared).doOnSuccess(committed -> meters.batch(true)).onErrorResume(e -> {
                         meters.batch(false);
                         log.warn("A batch of {} status events failed as a whole ({}); applying them one by one",
@@ -164,9 +164,9 @@ public class JobEventBatchApplier {
     }
 
     /**
-     * What the batch's jobs need before their events are folded, in four statements whatever their number: their
-     * locks, in the order of their ids; the jobs with their media items and whether they were deleted; the jobs not
-     * recorded yet that a {@code job.submitted} of the batch brings, inserted; and the tasks of all, locked.
+     * What the batch's jobs need before their events are folded, in five statements at most whatever their number:
+     * their locks, in the order of their ids; the jobs with their media items and whether they were deleted; the jobs
+     * not recorded yet that a {@code job.submitted} of the batch brings, inserted; and the tasks of all, locked.
      */
     private Mono<Map<UUID, JobInBatch>> read(List<UUID> jobIds, SortedMap<UUID, List<Integer>> byJob,
                                             List<JobEvent> events) {

@@ -35,8 +35,8 @@ import java.util.Map;
  * {@link JobWrites}, so every change keeps a version and a snapshot of its own and the job's stream still hears each
  * of them. A new job is inserted by the batch before the fold, with the batch's other new jobs, and counts as
  * recorded from its {@code job.submitted} on; a duplicate's reused results are saved at that event. New results wait
- * for the end of the batch ({@link NewResults}). {@code JobEventFoldTest} checks the fold against one event at a time over random sequences
- * and batch cuts.
+ * for the end of the batch ({@link NewResults}). {@code JobEventFoldTest} checks the fold against one event at a
+ * time over random sequences and batch cuts.
  */
 @Component
 class JobEventFold {
@@ -94,7 +94,7 @@ class JobEventFold {
 
     private Mono<Integer> submitted(State state, JobEvent event) {
         if (state.job != null) {
-            return Mono.just(change(state, false));
+            return Mono.fromCallable(() -> change(state, false));
         }
         JobWithMedia inserted = state.inserted;
         if (inserted != null) {

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * record, {@code unchanged} was a duplicate or came too late to matter (normal in small numbers: redeliveries,
  * lease republishes), {@code rejected} was parked in {@code mediaflow.queue-service.events.parked} for an
  * operator, {@code requeued} could not be applied now (the database or Redis is down) and will come back.
- * {@code mediaflow_event_batches_total{outcome}}: the batches of several events applied in one transaction,
+ * {@code mediaflow_event_batches_total{outcome}}: the batches of events (of one event too) applied in one transaction,
  * {@code committed} as one, or {@code split} (something in the batch failed, so its events were applied one by one:
  * a refused event, a deadlock with another batch, the database down).
  */
