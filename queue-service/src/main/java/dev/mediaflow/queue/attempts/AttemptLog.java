@@ -5,7 +5,6 @@ import dev.mediaflow.messages.JobEvent;
 import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.messages.WorkerKind;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,10 +34,6 @@ public class AttemptLog {
                                        ELSE COALESCE(excluded.error, task_attempts.error) END
                              ELSE COALESCE(task_attempts.error, excluded.error) END,
                 outcome_rank = GREATEST(task_attempts.outcome_rank, excluded.outcome_rank)""";
-    private static final String UPSERT = """
-            INSERT INTO task_attempts (job_id, worker, run, attempt, started_at, ended_at, outcome, outcome_rank, error)
-            VALUES (:jobId, :worker, :run, :attempt, :startedAt, :endedAt, :outcome, :rank, :error)
-            """ + MERGE;
     private static final String UPSERT_ALL = """
             INSERT INTO task_attempts (job_id, worker, run, attempt, started_at, ended_at, outcome, outcome_rank, error)
             SELECT * FROM unnest(CAST(:jobIds AS uuid[]), CAST(:workers AS text[]), CAST(:runs AS int[]),
@@ -83,7 +78,7 @@ public class AttemptLog {
 
     /** Records what a task event says about its attempt; any order of the same events gives the same row. */
     public Mono<Void> record(JobEvent event) {
-        return upsert(Entry.of(event));
+        return upsertAll(List.of(Entry.of(event)));
     }
 
     /**
@@ -108,24 +103,10 @@ public class AttemptLog {
 
     /** An attempt that went silent past its lease. */
     public Mono<Void> lost(UUID jobId, WorkerKind worker, int run, int attempt, Instant at, String error) {
-        return upsert(new Entry(jobId, worker, run, attempt, null, at, AttemptOutcome.LOST, error));
+        return upsertAll(List.of(new Entry(jobId, worker, run, attempt, null, at, AttemptOutcome.LOST, error)));
     }
 
-    private Mono<Void> upsert(Entry e) {
-        return db.sql(UPSERT)
-                .bind("jobId", e.jobId())
-                .bind("worker", e.worker().json())
-                .bind("run", e.run())
-                .bind("attempt", e.attempt())
-                .bind("startedAt", Parameter.fromOrEmpty(e.startedAt(), Instant.class))
-                .bind("endedAt", Parameter.fromOrEmpty(e.endedAt(), Instant.class))
-                .bind("outcome", Parameter.fromOrEmpty(e.outcomeJson(), String.class))
-                .bind("rank", e.rank())
-                .bind("error", Parameter.fromOrEmpty(e.error(), String.class))
-                .fetch().rowsUpdated().then();
-    }
-
-    /** One statement for entries of different attempts. */
+    /** One statement for entries of different attempts (one entry, or a round of {@link #recordAll}). */
     private Mono<Void> upsertAll(List<Entry> entries) {
         return db.sql(UPSERT_ALL)
                 .bind("jobIds", entries.stream().map(Entry::jobId).toArray(UUID[]::new))

@@ -83,12 +83,6 @@ public class JobStore {
 
     // ---- writes driven by events ------------------------------------------------------------
 
-    private static final String INSERT_MEDIA_ITEM = """
-            INSERT INTO media_items (id, owner, original_filename, media_type, file_size, sha256,
-                                     input_path, output_dir, created_at, duplicate_of)
-            VALUES (:mediaItemId, :owner, :filename, :mediaType, :fileSize, :sha256, :inputPath, :outputDir,
-                    :createdAt, :duplicateOf)
-            ON CONFLICT (id) DO NOTHING""";
     private static final String INSERT_JOB = """
             INSERT INTO jobs (id, media_item_id, owner, status, run, priority, attempts, max_attempts,
                               operations, project_id, batch_id, queued_at, completed_at, correlation_id,
@@ -111,19 +105,14 @@ public class JobStore {
     }
 
     /**
-     * A submitted job's media item (unless recorded already), then the job ({@link #insertJob}), whose insert returns
-     * it with its media item as stored: what a read of them right after would give, without that read. Two
-     * statements, not one: {@code jobs_copy_file_size} (V85) reads the media item when the job is inserted, and a
-     * statement does not see its own inserts. Empty when the job was recorded already (nothing inserted then).
+     * A submitted job's media item (unless recorded already), then the job, whose insert returns it with its media
+     * item as stored: what a read of them right after would give, without that read ({@link #insertSubmissions} of
+     * the one job). Two statements, not one: {@code jobs_copy_file_size} (V85) reads the media item when the job is
+     * inserted, and a statement does not see its own inserts. Empty when the job was recorded already (nothing
+     * inserted then).
      */
     public Mono<JobWithMedia> insertSubmission(JobSubmission s) {
-        return db.sql(INSERT_MEDIA_ITEM).bindValues(mediaItemParams(s)).fetch().rowsUpdated()
-                .then(db.sql("WITH j AS (" + INSERT_JOB_RETURNING + ")"
-                                + " SELECT " + JOB_COLUMNS + ", " + MEDIA_COLUMNS
-                                + " FROM j JOIN media_items m ON m.id = j.media_item_id")
-                        .bindValues(jobParams(s))
-                        .map(JobStore::jobWithMedia)
-                        .one());
+        return insertSubmissions(List.of(s)).flatMap(inserted -> Mono.justOrEmpty(inserted.get(s.jobId())));
     }
 
     /**
@@ -201,20 +190,6 @@ public class JobStore {
     /** A new job is queued; a duplicate ({@link JobSubmission#isDuplicate()}) is completed when it is submitted. */
     private static JobStatus submittedStatus(JobSubmission s) {
         return s.isDuplicate() ? JobStatus.COMPLETED : JobStatus.QUEUED;
-    }
-
-    private static Map<String, Object> mediaItemParams(JobSubmission s) {
-        return params(
-                "mediaItemId", s.mediaItemId(),
-                "owner", s.owner(),
-                "filename", nullable(s.originalFilename(), String.class),
-                "mediaType", s.mediaType().json(),
-                "fileSize", s.fileSize(),
-                "sha256", nullable(s.sha256(), String.class),
-                "inputPath", s.inputPath(),
-                "outputDir", s.outputDir(),
-                "createdAt", s.createdAt(),
-                "duplicateOf", nullable(s.duplicateOf(), UUID.class));
     }
 
     private static Map<String, Object> jobParams(JobSubmission s) {
