@@ -76,6 +76,28 @@ public record RedisKeys(String prefix) {
         return prefix + "worker:*";
     }
 
+    /**
+     * bitmap: a Bloom filter of the content (owner and SHA-256) of every media item with a completed job
+     * ({@link CompletedContentBits}); set by queue-service, read by the gateway, which asks queue-service for an
+     * earlier upload of the same file only when the filter may hold it
+     */
+    public String completedContent() {
+        return prefix + "dedup:completed";
+    }
+
+    /**
+     * string: present while {@link #completedContent} holds every completed media item of PostgreSQL; the gateway
+     * trusts a miss only then. Its value is the {@link #completedContentGeneration} of the rebuild that set it
+     */
+    public String completedContentReady() {
+        return prefix + "dedup:ready";
+    }
+
+    /** counter: raised whenever the filter may have missed an item, so a rebuild that started before is not trusted */
+    public String completedContentGeneration() {
+        return prefix + "dedup:generation";
+    }
+
     /** string "1" while workers are paused, so an instance that starts later starts paused */
     public String paused() {
         return prefix + "control:paused";

@@ -1,17 +1,24 @@
 package dev.mediaflow.system;
 
+import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The queue and media routes of issue 15 on the real services: content dedup, deleting a media item, redo,
@@ -30,12 +37,19 @@ class MediaApiIT {
     void aRepeatedUploadReusesTheEarlierResultsWithoutProcessingButNeverAcrossOwners(Stack stack) throws Exception {
         ApiClient alice = stack.client("dev-alice-key");
         Path photo = Media.png(tmp.resolve("same.png"), 640, 480);
+        // the dedup filter, which queue-service fills at its start: the new file is told apart without asking
+        // queue-service, the repeated one is asked about (the filter's bits are the same in both services)
+        awaitDedupFilter(stack);
+        double newFiles = dedupFilterAnswers(stack, "new");
+        double maybes = dedupFilterAnswers(stack, "maybe");
         JsonNode first = accepted(alice.upload("same.png", photo, Map.of("operations", OPS)));
         String firstId = first.get("mediaItemId").asString();
+        assertThat(dedupFilterAnswers(stack, "new")).isEqualTo(newFiles + 1);
         PipelineIT.awaitStatus(alice, first.get("queueId").asString(), "completed");
 
         JsonNode again = accepted(alice.upload("again.png", photo, Map.of("operations", "blur,thumbnail")));
         assertThat(again.get("duplicateOf").asString()).isEqualTo(firstId);
+        assertThat(dedupFilterAnswers(stack, "maybe")).isEqualTo(maybes + 1);
         assertThat(again.get("status").asString()).as("the contract's 202 says queued or pending, a duplicate's too")
                 .isEqualTo("queued");
         String againId = again.get("mediaItemId").asString();
@@ -241,5 +255,27 @@ class MediaApiIT {
     private static Path output(Stack stack, String owner, String mediaItemId, String variant) {
         String file = variant.equals("depth") ? "depth.png" : variant + ".webp";
         return stack.storage.resolve("processed").resolve(owner).resolve(mediaItemId).resolve(file);
+    }
+
+    /** Until queue-service has marked the filter complete (it rebuilds it at its start). */
+    private static void awaitDedupFilter(Stack stack) {
+        RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
+        try (var connection = redis.connect()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> connection.sync().exists(stack.redisPrefix + "dedup:ready") == 1);
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    /** The gateway's {@code mediaflow_dedup_filter_total} of one answer, from its Prometheus scrape. */
+    private static double dedupFilterAnswers(Stack stack, String answer) throws Exception {
+        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(stack.gateway.url() + "/actuator/prometheus"))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return scrape.body().lines()
+                .filter(line -> line.startsWith("mediaflow_dedup_filter_total{") && line.contains("answer=\"" + answer + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

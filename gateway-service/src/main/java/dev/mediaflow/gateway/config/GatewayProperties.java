@@ -47,6 +47,8 @@ import java.time.Duration;
  * @param benchNoop           {@code MEDIAFLOW_BENCH_NOOP}: uploads may ask for the operation {@code noop}, a job the
  *                            image worker completes without reading the file (the queue benchmark, bench/queue.sh);
  *                            off, {@code noop} is refused like any unknown operation
+ * @param redisPrefix         {@code MEDIAFLOW_REDIS_PREFIX}: the key prefix queue-service writes the dedup filter
+ *                            under ({@link dev.mediaflow.messages.RedisKeys}); the gateway only reads it
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -83,7 +85,8 @@ public record GatewayProperties(
         @DefaultValue("1h") Duration fileCleanupInterval,
         @DefaultValue("64") int uploadStoreThreads,
         @DefaultValue("67108864") long directWriteMinBytes,
-        @DefaultValue("false") boolean benchNoop) {
+        @DefaultValue("false") boolean benchNoop,
+        @DefaultValue("mediaflow:") String redisPrefix) {
 
     public GatewayProperties {
         if (maxUploadBytes <= 0) {
@@ -114,6 +117,10 @@ public record GatewayProperties(
                 throw new IllegalArgumentException("mediaflow durations must be positive: " + d);
             }
         }
+    }
+
+    public dev.mediaflow.messages.RedisKeys redisKeys() {
+        return new dev.mediaflow.messages.RedisKeys(redisPrefix);
     }
 
     private static void positive(String name, long value) {

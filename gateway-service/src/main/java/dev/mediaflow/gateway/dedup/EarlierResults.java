@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * Content dedup (docs/api.md, "Upload"): an upload whose bytes (SHA-256) and operations repeat a
  * completed media item of the same owner reuses that item's results instead of being processed.
  *
- * <p>queue-service, which has the record, names the earlier item; it looks only among the caller's own items
+ * <p>queue-service, which has the record, names the earlier item, and is asked only when the dedup filter in Redis
+ * may hold the file ({@link CompletedContentCheck}); it looks only among the caller's own items
  * (admin included), so an upload can never tell that another owner has the same file. The results are then
  * hard-linked into the new item's own output folder: both items show the same files, nothing is copied, and
  * deleting either removes only its own links, so the other keeps its results. A file system without hard
@@ -40,11 +41,14 @@ public class EarlierResults {
     private static final Logger log = LoggerFactory.getLogger(EarlierResults.class);
 
     private final QueueServiceCalls queueService;
+    private final CompletedContentCheck filter;
     private final StorageRoot storage;
     private final Duration timeout;
 
-    public EarlierResults(QueueServiceCalls queueService, StorageRoot storage, GatewayProperties properties) {
+    public EarlierResults(QueueServiceCalls queueService, CompletedContentCheck filter, StorageRoot storage,
+                          GatewayProperties properties) {
         this.queueService = queueService;
+        this.filter = filter;
         this.storage = storage;
         this.timeout = properties.queueServiceTimeout().plusSeconds(1);
     }
@@ -77,6 +81,9 @@ public class EarlierResults {
     }
 
     private Optional<InternalMediaApi.Duplicate> find(Caller caller, String sha256, List<Operation> operations) {
+        if (filter.surelyNew(caller.owner(), sha256)) {
+            return Optional.empty();
+        }
         String query = InternalMediaApi.DUPLICATE + "?sha256=" + sha256 + "&operations="
                 + operations.stream().map(Operation::json).collect(Collectors.joining(","));
         try {

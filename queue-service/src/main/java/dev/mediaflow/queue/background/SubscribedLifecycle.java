@@ -28,8 +28,14 @@ public abstract class SubscribedLifecycle implements SmartLifecycle {
      * failed pass is logged at debug level ({@code what} names it) and the next tick tries again. For the sweepers.
      */
     protected static Disposable periodically(Duration every, Supplier<Mono<?>> pass, Logger log, String what) {
+        return periodically(every, every, pass, log, what);
+    }
+
+    /** {@link #periodically(Duration, Supplier, Logger, String)} with its first pass {@code first} after the start. */
+    protected static Disposable periodically(Duration first, Duration every, Supplier<Mono<?>> pass, Logger log,
+                                             String what) {
         AtomicBoolean running = new AtomicBoolean();
-        return Flux.interval(every, every)
+        return Flux.interval(first, every)
                 .onBackpressureDrop()
                 .filter(tick -> running.compareAndSet(false, true))
                 .concatMap(tick -> Mono.defer(pass)

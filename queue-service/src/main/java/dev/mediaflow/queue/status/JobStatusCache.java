@@ -4,6 +4,8 @@ import dev.mediaflow.messages.Json;
 import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.dedup.CompletedContentFilter;
+import dev.mediaflow.queue.job.JobStatus;
 import dev.mediaflow.queue.store.JobVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +54,14 @@ public class JobStatusCache {
     private final ReactiveStringRedisTemplate redis;
     private final RedisKeys keys;
     private final MediaflowProperties properties;
+    private final CompletedContentFilter completedContent;
 
-    public JobStatusCache(ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties) {
+    public JobStatusCache(ReactiveStringRedisTemplate redis, RedisKeys keys, MediaflowProperties properties,
+                          CompletedContentFilter completedContent) {
         this.redis = redis;
         this.keys = keys;
         this.properties = properties;
+        this.completedContent = completedContent;
     }
 
     /**
@@ -163,7 +168,26 @@ public class JobStatusCache {
             args.add(Integer.toString(own.size()));
             args.addAll(own);
         }
-        return redis.execute(WRITE, scriptKeys, args).next().defaultIfEmpty(0L);
+        Mono<Long> written = redis.execute(WRITE, scriptKeys, args).next().defaultIfEmpty(0L);
+        List<CompletedContentFilter.Content> completed = completed(snapshots);
+        if (completed.isEmpty()) {
+            return written;
+        }
+        // whether or not Redis took the snapshots: the filter must hold every completed item (its add invalidates
+        // the filter when it fails)
+        return written.flatMap(n -> completedContent.add(completed).thenReturn(n))
+                .onErrorResume(e -> completedContent.add(completed).then(Mono.error(e)));
+    }
+
+    /** The content of the completed jobs among these snapshots, for the dedup filter. */
+    private static List<CompletedContentFilter.Content> completed(List<ItemSnapshot> snapshots) {
+        List<CompletedContentFilter.Content> completed = new ArrayList<>();
+        for (ItemSnapshot snapshot : snapshots) {
+            if (JobStatus.COMPLETED.json().equals(snapshot.item().status())) {
+                completed.add(new CompletedContentFilter.Content(snapshot.owner(), snapshot.item().sha256()));
+            }
+        }
+        return completed;
     }
 
     /**
