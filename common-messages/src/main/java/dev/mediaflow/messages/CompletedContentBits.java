@@ -1,7 +1,9 @@
 package dev.mediaflow.messages;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Where one owner's file lies in the completed-content filter ({@link RedisKeys#completedContent}): a Bloom filter
@@ -44,6 +46,16 @@ public final class CompletedContentBits {
             bits[i] = (a + i * b) & (SIZE_BITS - 1);
         }
         return bits;
+    }
+
+    /** {@link #of} as the arguments of a {@code SETBIT} or {@code GETBIT} script (decimal offsets). */
+    public static List<String> arguments(String owner, String sha256) {
+        long[] bits = of(owner, sha256);
+        List<String> arguments = new ArrayList<>(bits.length);
+        for (long bit : bits) {
+            arguments.add(Long.toString(bit));
+        }
+        return arguments;
     }
 
     private static long fnv1a(String value) {

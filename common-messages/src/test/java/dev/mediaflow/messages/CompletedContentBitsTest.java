@@ -24,6 +24,13 @@ class CompletedContentBitsTest {
     }
 
     @Test
+    void theScriptArgumentsAreTheBitsInDecimal() {
+        long[] bits = CompletedContentBits.of("alice", SHA);
+        assertThat(CompletedContentBits.arguments("alice", SHA))
+                .containsExactly(Long.toString(bits[0]), Long.toString(bits[1]), Long.toString(bits[2]));
+    }
+
+    @Test
     void theSameFileOfAnotherOwnerLiesElsewhere() {
         assertThat(CompletedContentBits.of("bob", SHA)).doesNotContain(CompletedContentBits.of("alice", SHA));
     }

@@ -1,5 +1,6 @@
 package dev.mediaflow.gateway.config;
 
+import dev.mediaflow.messages.RedisKeys;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -48,7 +49,7 @@ import java.time.Duration;
  *                            image worker completes without reading the file (the queue benchmark, bench/queue.sh);
  *                            off, {@code noop} is refused like any unknown operation
  * @param redisPrefix         {@code MEDIAFLOW_REDIS_PREFIX}: the key prefix queue-service writes the dedup filter
- *                            under ({@link dev.mediaflow.messages.RedisKeys}); the gateway only reads it
+ *                            under ({@link RedisKeys}); the gateway only reads it
  */
 @ConfigurationProperties(prefix = "mediaflow")
 public record GatewayProperties(
@@ -119,8 +120,9 @@ public record GatewayProperties(
         }
     }
 
-    public dev.mediaflow.messages.RedisKeys redisKeys() {
-        return new dev.mediaflow.messages.RedisKeys(redisPrefix);
+    /** The Redis key names under {@link #redisPrefix}. */
+    public RedisKeys redisKeys() {
+        return new RedisKeys(redisPrefix);
     }
 
     private static void positive(String name, long value) {

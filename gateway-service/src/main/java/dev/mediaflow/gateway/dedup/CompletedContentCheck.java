@@ -13,7 +13,6 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,12 +76,8 @@ public class CompletedContentCheck {
             unknown.increment();
             return false;
         }
-        List<String> bits = new ArrayList<>(CompletedContentBits.HASHES);
         try {
-            for (long bit : CompletedContentBits.of(owner, sha256)) {
-                bits.add(Long.toString(bit));
-            }
-            Long answer = redis.execute(CHECK, scriptKeys, bits.toArray());
+            Long answer = redis.execute(CHECK, scriptKeys, CompletedContentBits.arguments(owner, sha256).toArray());
             if (answer != null && answer == 0L) {
                 surelyNew.increment();
                 return true;

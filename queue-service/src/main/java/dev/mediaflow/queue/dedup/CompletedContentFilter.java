@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -87,14 +87,10 @@ public class CompletedContentFilter {
     /** None for a value that is no SHA-256 (the gateway never sends one, so no upload can repeat it). */
     private static List<String> bitsOf(Content content) {
         if (content.sha256() == null || content.sha256().length() != 64
-                || !content.sha256().chars().allMatch(java.util.HexFormat::isHexDigit)) {
+                || !content.sha256().chars().allMatch(HexFormat::isHexDigit)) {
             return List.of();
         }
-        List<String> bits = new ArrayList<>(CompletedContentBits.HASHES);
-        for (long bit : CompletedContentBits.of(content.owner(), content.sha256())) {
-            bits.add(Long.toString(bit));
-        }
-        return bits;
+        return CompletedContentBits.arguments(content.owner(), content.sha256());
     }
 
     /**
