@@ -81,8 +81,10 @@ public class LeaseSweeper extends SubscribedLifecycle {
         // without the heartbeats (Redis down) a busy task would look silent: skip the pass rather than guess
         return workers.status()
                 .flatMap(status -> renewHeartbeats(status.workers()))
-                .thenMany(Flux.defer(() -> silentTasks.unfinished()))
-                .filter(task -> expired(task, clock.instant()))
+                .thenMany(Flux.defer(() -> {
+                    Instant now = clock.instant();
+                    return silentTasks.mayBePastLease(now).filter(task -> expired(task, now));
+                }))
                 .concatMap(this::expire)
                 .reduce(0L, Long::sum);
     }

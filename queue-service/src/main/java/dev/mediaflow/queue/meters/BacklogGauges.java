@@ -88,7 +88,7 @@ public class BacklogGauges extends SubscribedLifecycle implements MeterBinder {
         Mono<Void> queued = store.oldestQueued()
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
                 .doOnNext(oldestQueued::set).then();
-        Mono<Void> lease = silentTasks.unfinished()
+        Mono<Void> lease = silentTasks.mayBePastLease(now)
                 .filter(task -> pastLease(task, now))
                 .map(SilentTask::jobId).distinct().count()
                 .doOnNext(pastLease::set).then();
