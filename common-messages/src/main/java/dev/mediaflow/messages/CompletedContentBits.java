@@ -35,7 +35,7 @@ public final class CompletedContentBits {
      * @throws IllegalArgumentException when {@code sha256} is not 64 hex digits
      */
     public static long[] of(String owner, String sha256) {
-        if (sha256 == null || sha256.length() != 64) {
+        if (sha256 == null || sha256.length() != 64 || !sha256.chars().allMatch(HexFormat::isHexDigit)) {
             throw new IllegalArgumentException("a SHA-256 is 64 hex digits");
         }
         long ownerHash = fnv1a(owner == null ? "" : owner);

@@ -41,6 +41,9 @@ class CompletedContentBitsTest {
         assertThatThrownBy(() -> CompletedContentBits.of("alice", SHA.replace('9', 'x')))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CompletedContentBits.of("alice", null)).isInstanceOf(IllegalArgumentException.class);
+        // past the digits the positions are taken from, too
+        assertThatThrownBy(() -> CompletedContentBits.of("alice", SHA.substring(0, 63) + "g"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**

@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -86,11 +85,11 @@ public class CompletedContentFilter {
 
     /** None for a value that is no SHA-256 (the gateway never sends one, so no upload can repeat it). */
     private static List<String> bitsOf(Content content) {
-        if (content.sha256() == null || content.sha256().length() != 64
-                || !content.sha256().chars().allMatch(HexFormat::isHexDigit)) {
+        try {
+            return CompletedContentBits.arguments(content.owner(), content.sha256());
+        } catch (IllegalArgumentException notASha256) {
             return List.of();
         }
-        return CompletedContentBits.arguments(content.owner(), content.sha256());
     }
 
     /**
