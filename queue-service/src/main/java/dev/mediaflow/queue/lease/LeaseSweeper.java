@@ -81,10 +81,7 @@ public class LeaseSweeper extends SubscribedLifecycle {
         // without the heartbeats (Redis down) a busy task would look silent: skip the pass rather than guess
         return workers.status()
                 .flatMap(status -> renewHeartbeats(status.workers()))
-                .thenMany(Flux.defer(() -> {
-                    Instant now = clock.instant();
-                    return silentTasks.mayBePastLease(now).filter(task -> expired(task, now));
-                }))
+                .thenMany(Flux.defer(() -> silentTasks.pastLease(clock.instant())))
                 .concatMap(this::expire)
                 .reduce(0L, Long::sum);
     }
@@ -112,10 +109,6 @@ public class LeaseSweeper extends SubscribedLifecycle {
         return Flux.fromIterable(busy.entrySet())
                 .concatMap(e -> silentTasks.renew(e.getKey(), e.getValue()))
                 .then();
-    }
-
-    private boolean expired(SilentTask task, Instant now) {
-        return task.pastLease(now, properties.taskLease(), properties.queuedLease(), properties.retryDelayList());
     }
 
     /** Re-reads the task under the job's lock and acts only if nothing moved since it was seen. */

@@ -44,11 +44,21 @@ public class SilentTasks {
     private final DatabaseClient db;
     private final Duration taskLease;
     private final Duration queuedLease;
+    private final List<Duration> retryDelays;
 
     public SilentTasks(DatabaseClient db, MediaflowProperties properties) {
         this.db = db;
         this.taskLease = properties.taskLease();
         this.queuedLease = properties.queuedLease();
+        this.retryDelays = properties.retryDelayList();
+    }
+
+    /**
+     * Every expected, not yet final task of an unfinished job that is silent past its lease at {@code now}
+     * ({@link SilentTask#pastLease}): what the lease sweeper takes back and the past-lease gauge counts.
+     */
+    public Flux<SilentTask> pastLease(Instant now) {
+        return mayBePastLease(now).filter(task -> task.pastLease(now, taskLease, queuedLease, retryDelays));
     }
 
     /**
@@ -58,7 +68,7 @@ public class SilentTasks {
      * of the samples behind 16,000 queued uploads, docs/performance.md section 2), where a backlog younger than the
      * queued lease has nothing past it.
      */
-    public Flux<SilentTask> mayBePastLease(Instant now) {
+    Flux<SilentTask> mayBePastLease(Instant now) {
         return db.sql(MAY_BE_PAST_LEASE)
                 .bind("queuedSince", now.minus(queuedLease))
                 .bind("startedSince", now.minus(taskLease))

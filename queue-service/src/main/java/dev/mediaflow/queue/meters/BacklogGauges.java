@@ -88,8 +88,7 @@ public class BacklogGauges extends SubscribedLifecycle implements MeterBinder {
         Mono<Void> queued = store.oldestQueued()
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
                 .doOnNext(oldestQueued::set).then();
-        Mono<Void> lease = silentTasks.mayBePastLease(now)
-                .filter(task -> pastLease(task, now))
+        Mono<Void> lease = silentTasks.pastLease(now)
                 .map(SilentTask::jobId).distinct().count()
                 .doOnNext(pastLease::set).then();
         Mono<Void> heartbeats = workers.status().doOnNext(status -> {
@@ -107,10 +106,6 @@ public class BacklogGauges extends SubscribedLifecycle implements MeterBinder {
         return oldestQueued.get()
                 .map(since -> Math.max(0, Duration.between(since, clock.instant()).toMillis() / 1000.0))
                 .orElse(0.0);
-    }
-
-    private boolean pastLease(SilentTask task, Instant now) {
-        return task.pastLease(now, properties.taskLease(), properties.queuedLease(), properties.retryDelayList());
     }
 
     private static Optional<WorkerKind> kindOf(WorkerView view) {

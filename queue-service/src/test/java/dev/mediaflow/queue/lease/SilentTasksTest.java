@@ -75,6 +75,12 @@ class SilentTasksTest extends ApiTest {
                 .extracting(t -> t.jobId() + " " + t.worker())
                 .containsExactlyInAnyOrder(waitedLong.jobId + " IMAGE", waitedLong.jobId + " VISION",
                         startedLongAgo.jobId + " IMAGE");
+        // what the sweeper and the gauge get: only those
+        assertThat(silentTasks.pastLease(now).collectList().block(WAIT))
+                .filteredOn(t -> List.of(fresh.jobId, waitedLong.jobId, startedLongAgo.jobId).contains(t.jobId()))
+                .extracting(t -> t.jobId() + " " + t.worker())
+                .containsExactlyInAnyOrder(waitedLong.jobId + " IMAGE", waitedLong.jobId + " VISION",
+                        startedLongAgo.jobId + " IMAGE");
     }
 
     private void jobUpdatedAt(UUID jobId, Instant at) {
