@@ -5,7 +5,6 @@ import dev.mediaflow.messages.Topology;
 import dev.mediaflow.messages.TopologyDeclarations;
 import dev.mediaflow.worker.files.StagingSweeper;
 import dev.mediaflow.worker.meters.TaskMeters;
-import dev.mediaflow.worker.meters.WorkerStateMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;

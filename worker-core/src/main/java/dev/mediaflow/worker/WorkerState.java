@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * This instance's state and counters: reported to Redis by the heartbeat and to Prometheus by
- * {@link dev.mediaflow.worker.meters.WorkerStateMeters} (the counters' Prometheus twins are
+ * {@link WorkerStateMeters} (the counters' Prometheus twins are
  * {@code mediaflow_tasks_total}, kept by {@link dev.mediaflow.worker.meters.TaskMeters}).
  */
 public class WorkerState {

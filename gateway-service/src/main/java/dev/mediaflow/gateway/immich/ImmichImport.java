@@ -4,10 +4,10 @@ import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.limits.FreeSpaceFloor;
 import dev.mediaflow.gateway.limits.UploadAdmission;
+import dev.mediaflow.gateway.limits.UploadBodyLimit;
 import dev.mediaflow.gateway.meters.UploadMeters;
 import dev.mediaflow.gateway.meters.UploadTally;
 import dev.mediaflow.gateway.upload.ReceivedUpload;
-import dev.mediaflow.gateway.upload.StreamedFileWriter;
 import dev.mediaflow.gateway.upload.UploadOptions;
 import dev.mediaflow.gateway.upload.UploadService;
 import dev.mediaflow.gateway.upload.UploadSource;
@@ -129,7 +129,7 @@ public class ImmichImport {
     private UploadSource source(UUID assetId) {
         return tempFile -> immich.original(assetId, (headers, body) -> {
             if (headers.getContentLength() > maxUploadBytes) {
-                return Mono.error(StreamedFileWriter.payloadTooLarge(maxUploadBytes));
+                return Mono.error(UploadBodyLimit.payloadTooLarge(maxUploadBytes));
             }
             return uploads.writer().write(freeSpace.watch(body), tempFile, filename(headers), headers.getContentLength())
                     .map(file -> new ReceivedUpload(file, UploadOptions.defaults()));

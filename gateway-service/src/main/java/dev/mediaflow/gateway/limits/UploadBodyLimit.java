@@ -1,7 +1,6 @@
 package dev.mediaflow.gateway.limits;
 
 import dev.mediaflow.gateway.config.GatewayProperties;
-import dev.mediaflow.gateway.upload.StreamedFileWriter;
 import dev.mediaflow.gateway.upload.UploadService;
 import dev.mediaflow.http.ApiException;
 import org.springframework.core.Ordered;
@@ -103,10 +102,19 @@ public class UploadBodyLimit implements WebFilter {
                 total[0] += buffer.readableByteCount();
                 if (total[0] > maxBodyBytes) {
                     DataBufferUtils.release(buffer);
-                    throw StreamedFileWriter.payloadTooLarge(maxFileBytes);
+                    throw payloadTooLarge(maxFileBytes);
                 }
                 return buffer;
             });
         });
+    }
+
+    /**
+     * The one 413 for a file over {@code MEDIAFLOW_MAX_UPLOAD_BYTES}, whichever check finds it first: this filter
+     * (the body as a whole), the file writer (the file part's bytes), or an import that knows the size up front.
+     */
+    public static ApiException payloadTooLarge(long maxBytes) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE.value(), "payload_too_large",
+                "the file is larger than the limit of " + maxBytes + " bytes");
     }
 }

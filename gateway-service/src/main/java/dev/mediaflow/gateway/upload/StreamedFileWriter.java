@@ -1,9 +1,8 @@
 package dev.mediaflow.gateway.upload;
 
-import dev.mediaflow.http.ApiException;
+import dev.mediaflow.gateway.limits.UploadBodyLimit;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -47,7 +46,7 @@ public final class StreamedFileWriter {
                 total[0] += buffer.readableByteCount();
                 if (total[0] > maxBytes) {
                     DataBufferUtils.release(buffer);
-                    throw payloadTooLarge(maxBytes);
+                    throw UploadBodyLimit.payloadTooLarge(maxBytes);
                 }
                 if (!directly) {
                     try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
@@ -63,11 +62,6 @@ public final class StreamedFileWriter {
             return written.then(Mono.fromSupplier(() -> new ReceivedFile(tempFile, clientFilename, total[0],
                     HexFormat.of().formatHex(sha256.digest()))));
         });
-    }
-
-    public static ApiException payloadTooLarge(long maxBytes) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE.value(), "payload_too_large",
-                "the file is larger than the limit of " + maxBytes + " bytes");
     }
 
     private static MessageDigest newSha256() {

@@ -3,6 +3,7 @@ package dev.mediaflow.gateway.upload;
 import dev.mediaflow.gateway.auth.Caller;
 import dev.mediaflow.gateway.config.GatewayProperties;
 import dev.mediaflow.gateway.dedup.EarlierResults;
+import dev.mediaflow.gateway.limits.UploadBodyLimit;
 import dev.mediaflow.gateway.publish.DispatchStatus;
 import dev.mediaflow.gateway.publish.JobDispatcher;
 import dev.mediaflow.gateway.storage.StorageRoot;
@@ -95,7 +96,7 @@ public class UploadService implements DisposableBean {
                                        org.springframework.http.MediaType contentType, long contentLength,
                                        String correlationId, Consumer<MediaType> detected) {
         if (contentLength > properties.maxUploadBytes() + MULTIPART_OVERHEAD) {
-            return Mono.error(StreamedFileWriter.payloadTooLarge(properties.maxUploadBytes()));
+            return Mono.error(UploadBodyLimit.payloadTooLarge(properties.maxUploadBytes()));
         }
         return accept(caller, multipart.source(body, contentType, contentLength), correlationId, detected);
     }

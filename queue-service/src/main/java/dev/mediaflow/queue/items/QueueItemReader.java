@@ -7,6 +7,7 @@ import dev.mediaflow.queue.status.JobStatusCache;
 import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.queue.store.ItemQuery;
 import dev.mediaflow.queue.store.JobStore;
+import dev.mediaflow.queue.store.DatabaseItems;
 import dev.mediaflow.queue.store.JobWithMedia;
 import dev.mediaflow.http.ApiException;
 import dev.mediaflow.queue.web.Caller;

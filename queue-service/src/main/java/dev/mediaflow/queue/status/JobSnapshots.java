@@ -1,6 +1,6 @@
 package dev.mediaflow.queue.status;
 
-import dev.mediaflow.queue.items.DatabaseItems;
+import dev.mediaflow.queue.store.DatabaseItems;
 import dev.mediaflow.queue.job.JobRow;
 import dev.mediaflow.queue.job.JobStatusDeriver;
 import dev.mediaflow.queue.job.TaskRow;

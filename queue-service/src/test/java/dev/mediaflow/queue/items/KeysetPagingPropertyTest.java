@@ -3,6 +3,7 @@ package dev.mediaflow.queue.items;
 import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobStatus;
+import dev.mediaflow.queue.store.DatabaseItems;
 import dev.mediaflow.queue.store.ItemQuery;
 import dev.mediaflow.queue.store.JobStore;
 import dev.mediaflow.queue.web.Caller;

@@ -3,6 +3,7 @@ package dev.mediaflow.queue.meters;
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.RedisKeys;
 import dev.mediaflow.messages.WorkerKind;
+import dev.mediaflow.queue.backlog.BacklogGauges;
 import dev.mediaflow.queue.status.StatusReconciler;
 import dev.mediaflow.queue.support.ApiTest;
 import dev.mediaflow.queue.support.Events;

@@ -1,4 +1,4 @@
-package dev.mediaflow.queue.meters;
+package dev.mediaflow.queue.backlog;
 
 import dev.mediaflow.queue.background.SubscribedLifecycle;
 import dev.mediaflow.messages.WorkerKind;

@@ -1,7 +1,6 @@
-package dev.mediaflow.worker.meters;
+package dev.mediaflow.worker;
 
 import dev.mediaflow.messages.WorkerKind;
-import dev.mediaflow.worker.WorkerState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -1,15 +1,10 @@
-package dev.mediaflow.queue.items;
+package dev.mediaflow.queue.store;
 
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.QueueItem;
 import dev.mediaflow.messages.VariantResult;
 import dev.mediaflow.queue.attempts.AttemptLog;
 import dev.mediaflow.queue.job.JobRow;
-import dev.mediaflow.queue.store.JobStore;
-import dev.mediaflow.queue.store.JobWithMedia;
-import dev.mediaflow.queue.store.MediaItemRow;
-import dev.mediaflow.queue.store.MediaResults;
-import dev.mediaflow.queue.store.ResultRow;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
