@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -427,11 +428,13 @@ class KustomizeOverlaysTest {
     }
 
     @Test
-    void theComponentsCopiesOfTheBrokerFilesAreTheOriginals() throws IOException {
+    void theBrokerFilesHaveOneCopyWhichComposeAndKubernetesShare() throws IOException {
+        Path component = DeployFiles.REPO.resolve("deploy/k8s/components/rabbitmq-definitions");
         for (String file : List.of("definitions.json", "render-definitions.sh")) {
-            assertThat(Files.readString(DeployFiles.REPO.resolve("deploy/k8s/components/rabbitmq-definitions/" + file)))
-                    .as("deploy/k8s/components/rabbitmq-definitions/%s differs from deploy/rabbitmq/%s: copy it again", file, file)
-                    .isEqualTo(Files.readString(DeployFiles.REPO.resolve("deploy/rabbitmq/" + file)));
+            Path link = DeployFiles.REPO.resolve("deploy/rabbitmq/" + file);
+            assertThat(Files.isSymbolicLink(link)).as("deploy/rabbitmq/%s must link to the component's file", file).isTrue();
+            assertThat(link.toRealPath()).isEqualTo(component.resolve(file).toRealPath());
+            assertThat(Files.isSymbolicLink(component.resolve(file))).as("kustomize reads no link out of its folder").isFalse();
         }
     }
 }
