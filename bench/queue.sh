@@ -13,10 +13,11 @@
 #   Prints both rates and their ratio, and per job: messages published and delivered in the stack's vhost
 #   (management API); PostgreSQL statements (the run sets log_min_duration_statement=0 on database mediaflow alone,
 #   as the postgres superuser, before the stack starts, and counts the statements the server's log shows for it:
-#   pg_stat_statements would need a restart of the shared server), transactions, rows written and table scans
-#   (pg_stat_database, pg_stat_user_tables); Redis commands (INFO commandstats, which counts the commands run inside
-#   scripts too, so the scripts called are printed apart, with the commands by name). The broker and Redis are
-#   shared with other work, so each counter is also taken over an idle window as long as the run, after it.
+#   pg_stat_statements would need a restart of the shared server), transactions, rows written, table scans and the
+#   rows that whole-table scans read (pg_stat_database, pg_stat_user_tables); Redis commands (INFO commandstats,
+#   which counts the commands run inside scripts too, so the scripts called are printed apart, with the commands by
+#   name). The broker and Redis are shared with other work, so each counter is also taken over an idle window as
+#   long as the run, after it.
 #   Then BENCH_QUEUE_COUNTED (default 100) more jobs, untimed, while `redis-cli MONITOR` records Redis: the
 #   commands that the stack's own connections sent (their ports from `ss`): its round trips, and the commands their
 #   scripts ran, per job. MONITOR slows Redis down, which is why this pass is not the timed one.
@@ -75,7 +76,8 @@ import json,sys; s=json.load(sys.stdin).get("message_stats",{})
 print("published=%d delivered=%d" % (s.get("publish",0), s.get("deliver_get",0)))')
   pg=$(PGPASSWORD="${POSTGRES_PASSWORD:-mediaflow}" psql -h 127.0.0.1 -U "${POSTGRES_USER:-mediaflow}" -d mediaflow -Atq -F' ' -c "
     SELECT 'xacts=' || (xact_commit + xact_rollback), 'rows_written=' || (SELECT COALESCE(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables),
-           'scans=' || (SELECT COALESCE(sum(COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0)), 0) FROM pg_stat_user_tables)
+           'scans=' || (SELECT COALESCE(sum(COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0)), 0) FROM pg_stat_user_tables),
+           'seq_rows=' || (SELECT COALESCE(sum(COALESCE(seq_tup_read, 0)), 0) FROM pg_stat_user_tables)
     FROM pg_stat_database WHERE datname = 'mediaflow'")
   redis=$(redis-cli INFO commandstats | python3 -c '
 import sys,re
@@ -342,6 +344,7 @@ bench_queue() {
   row "PostgreSQL transactions" run_xacts idle_xacts
   row "rows written" run_rows_written idle_rows_written
   row "table scans" run_scans idle_scans
+  row "rows read by whole-table scans" run_seq_rows idle_seq_rows
   row "Redis round trips: commands the stack's connections sent (MONITOR pass)" redis_sent
   row "Redis commands their scripts ran (MONITOR pass)" redis_in_scripts
   row "Redis commands, INFO commandstats (scripts' included)" run_redis_calls idle_redis_calls

@@ -177,6 +177,8 @@ upload_small() {
   fi
   per_s=$(printf '%.0f' "$(echo "$accepted / $(field "$w" seconds)" | bc -l)")
   SMALL_ROWS+=("| $label | $per_s | $accepted | $(field "$w" refused) | $(field "$w" socket_errors), $(field "$w" timeouts) | $(field "$w" p50_ms) | $(field "$w" p99_ms) | $(printf '%.2f' "$(echo "($g1 - $g0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($q1 - $q0) * 1000 / $hz / $accepted" | bc -l)") | $(printf '%.2f' "$(echo "($j1 - $j0) * 1000 / $hz / $accepted" | bc -l)") | $la |")
+  # printed now too: the cleanup after the last side deletes every item, which takes minutes
+  say "$label: small uploads: ${SMALL_ROWS[-1]}"
 }
 
 bench_upload() {
