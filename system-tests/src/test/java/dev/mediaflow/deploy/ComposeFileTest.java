@@ -142,8 +142,8 @@ class ComposeFileTest {
         assertThat(environment).containsKeys("MEDIAFLOW_BROKER_PASSWORD_GATEWAY", "MEDIAFLOW_BROKER_PASSWORD_QUEUE_SERVICE",
                 "MEDIAFLOW_BROKER_PASSWORD_IMAGE_WORKER", "MEDIAFLOW_BROKER_PASSWORD_VISION_WORKER");
         assertThat(list(rabbitmq.get("volumes"))).contains(
-                "./deploy/rabbitmq/definitions.json:/etc/mediaflow/definitions.json:ro",
-                "./deploy/rabbitmq/render-definitions.sh:/etc/mediaflow/render-definitions.sh:ro",
+                "./deploy/k8s/components/rabbitmq-definitions/definitions.json:/etc/mediaflow/definitions.json:ro",
+                "./deploy/k8s/components/rabbitmq-definitions/render-definitions.sh:/etc/mediaflow/render-definitions.sh:ro",
                 "./deploy/rabbitmq/compose-init.sh:/etc/mediaflow/compose-init.sh:ro",
                 "./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/conf.d/20-mediaflow.conf:ro");
         assertThat(list(rabbitmq.get("entrypoint"))).containsExactly("bash", "/etc/mediaflow/compose-init.sh");
