@@ -2,8 +2,8 @@ package dev.mediaflow.queue.lease;
 
 import dev.mediaflow.messages.Operation;
 import dev.mediaflow.messages.WorkerKind;
-import dev.mediaflow.queue.job.TaskStatus;
 import dev.mediaflow.queue.config.MediaflowProperties;
+import dev.mediaflow.queue.job.TaskStatus;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

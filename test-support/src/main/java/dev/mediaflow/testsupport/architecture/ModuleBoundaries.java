@@ -2,11 +2,14 @@ package dev.mediaflow.testsupport.architecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The boundary rules every module keeps, as tests: a module's {@code ArchitectureTest} extends this with its root
- * package and whether it is a service, and adds the rules of its own.
+ * package and whether it is a service, and adds the rules of its own. One instance for all of a class's tests, so
+ * that the module's classes are imported once, not once per test.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ModuleBoundaries {
 
     private final String root;
